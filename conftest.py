@@ -1,0 +1,45 @@
+"""Project-wide pytest set-up.
+
+- `postgres_only` tests are skipped on SQLite; with REQUIRE_POSTGRES=1 (the PostgreSQL
+  CI run) a skipped one fails the run, and so does running on another database.
+- Real SMTP (aiosmtpd) and the real task worker are available as fixtures.
+"""
+
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytest_plugins = ["digitalstadt.testing.fixtures"]
+
+
+def _db_vendor() -> str:
+    from django.db import connection
+
+    return connection.vendor
+
+
+def pytest_collection_modifyitems(config, items):
+    vendor = _db_vendor()
+    if os.environ.get("REQUIRE_POSTGRES") == "1" and vendor != "postgresql":
+        raise pytest.UsageError("REQUIRE_POSTGRES=1 but the database is %s: set DATABASE_URL" % vendor)
+    if vendor != "postgresql":
+        skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+        for item in items:
+            if "postgres_only" in item.keywords:
+                item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if os.environ.get("REQUIRE_POSTGRES") != "1":
+        return
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "postgres_only" in r.keywords]
+    if skipped:
+        terminalreporter.write_line(f"ERROR: {len(skipped)} PostgreSQL-only tests were skipped in the PostgreSQL run")
+        config._ds_pg_skipped = True
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if getattr(session.config, "_ds_pg_skipped", False) and session.exitstatus == 0:
+        session.exitstatus = 1

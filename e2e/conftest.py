@@ -1,0 +1,111 @@
+"""Browser journeys: Playwright with Debian's Chromium.
+
+Each journey runs in a context that ENFORCES the Content-Security-Policy and fails on
+any `securitypolicyviolation`; axe-core runs on the same pages in a second context
+that bypasses CSP (the only way to inject it), with the same cookies.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+AXE_JS = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 780}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Journey:
+    def __init__(self, browser, base_url: str, viewport: dict):
+        self.base_url = base_url.rstrip("/")
+        self.violations: list[str] = []
+        self.context = browser.new_context(viewport=viewport, locale="de-DE")
+        self.context.expose_binding("__dsReportCsp", lambda source, v: self.violations.append(v))
+        self.context.add_init_script(
+            "document.addEventListener('securitypolicyviolation', e => "
+            "window.__dsReportCsp(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));"
+        )
+        self.page = self.context.new_page()
+        self.page.on("console", self._console)
+        self.axe_context = browser.new_context(viewport=viewport, bypass_csp=True, locale="de-DE")
+        self.axe_page = self.axe_context.new_page()
+        self.checked: list[str] = []
+
+    def _console(self, msg):
+        if "Content Security Policy" in msg.text:
+            self.violations.append(msg.text)
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def visit(self, path: str, *, check: bool = True):
+        response = self.page.goto(self.url(path))
+        if check:
+            self.check_page()
+        return response
+
+    def check_page(self, *, snapshot: bool = False) -> None:
+        """No CSP violation so far, and axe-core finds no WCAG 2.1 A/AA violation on the
+        current page (same URL with the same cookies, or a DOM snapshot for states a
+        URL cannot reproduce, such as a form with errors)."""
+        self.page.wait_for_load_state("load")
+        assert not self.violations, f"CSP violations: {self.violations}"
+        self.axe_context.clear_cookies()
+        self.axe_context.add_cookies(self.context.cookies())
+        if snapshot:
+            html = self.page.content().replace("<head>", f'<head><base href="{self.page.url}">', 1)
+            self.axe_page.goto(self.page.url)
+            self.axe_page.set_content(html)
+        else:
+            self.axe_page.goto(self.page.url)
+        self.axe_page.add_script_tag(content=AXE_JS.read_text())
+        result = self.axe_page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+        )
+        problems = [
+            f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}"
+            for v in result["violations"]
+        ]
+        assert not problems, f"axe-core violations on {self.page.url}:\n" + "\n".join(problems)
+        self.checked.append(self.page.url)
+
+    def screenshot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def close(self):
+        self.context.close()
+        self.axe_context.close()
+
+
+@pytest.fixture
+def journey(browser, live_server):
+    j = Journey(browser, live_server.url, DESKTOP)
+    yield j
+    j.close()
+
+
+@pytest.fixture
+def phone_journey(browser, live_server):
+    j = Journey(browser, live_server.url, PHONE)
+    yield j
+    j.close()

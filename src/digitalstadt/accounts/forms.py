@@ -1,0 +1,51 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import OrganisationKind, OrgRole
+
+CITIZEN_ORG_KINDS = [(k.value, k.label) for k in (OrganisationKind.COMPANY, OrganisationKind.SHOP, OrganisationKind.COURIER)]
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(label=_("Vorname"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Nachname"), max_length=150, required=False)
+    language = forms.ChoiceField(label=_("Sprache für E-Mails und Benachrichtigungen"),
+                                 choices=[("de", "Deutsch"), ("en", "English")])
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name der Organisation"), max_length=200,
+                           error_messages={"required": _("Bitte geben Sie den Namen der Organisation an.")})
+    kind = forms.ChoiceField(label=_("Art"), choices=CITIZEN_ORG_KINDS, widget=forms.RadioSelect,
+                             error_messages={"required": _("Bitte wählen Sie die Art der Organisation.")})
+    email = forms.EmailField(label=_("E-Mail-Adresse der Organisation"), required=False)
+    street = forms.CharField(label=_("Straße und Hausnummer"), max_length=200, required=False)
+    postal_code = forms.RegexField(label=_("Postleitzahl"), regex=r"^\d{5}$", required=False,
+                                   error_messages={"invalid": _("Bitte geben Sie eine fünfstellige Postleitzahl an.")})
+    city = forms.CharField(label=_("Ort"), max_length=100, required=False)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-Mail-Adresse"),
+                             error_messages={"required": _("Bitte geben Sie eine E-Mail-Adresse an."),
+                                             "invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse an.")})
+    role = forms.ChoiceField(label=_("Rolle"), choices=OrgRole.choices, initial=OrgRole.MEMBER)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Rolle"), choices=OrgRole.choices)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Bezeichnung (z. B. Kassensystem Filiale Mitte)"), max_length=100,
+                           error_messages={"required": _("Bitte geben Sie eine Bezeichnung an.")})
+
+
+class EidSimulatorForm(forms.Form):
+    level = forms.ChoiceField(
+        label=_("Vertrauensniveau"), widget=forms.RadioSelect,
+        choices=[("eid_substantial", _("substanziell (z. B. ELSTER-Zertifikat)")),
+                 ("eid_high", _("hoch (Online-Ausweis)"))],
+        initial="eid_high",
+    )
+    subject = forms.CharField(label=_("Pseudonym der Person beim eID-Dienst (simuliert)"), max_length=64)

@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand
+
+from .seed_demo import CITIZENS, DEMO_TOTP_SECRET, ORGANISATIONS, STAFF, demo_password
+
+
+class Command(BaseCommand):
+    help = "Print the address and the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000/")
+
+    def handle(self, *args, url, **options):
+        w = self.stdout.write
+        w("")
+        w(self.style.SUCCESS(f"Digitalstadt Darmstadt läuft unter {url}  (English: {url}en/)"))
+        w(f"Demo-Passwort für alle Konten: {demo_password()}")
+        w("Bürgerinnen und Bürger:")
+        for email, *_ in CITIZENS:
+            w(f"  {email}")
+        w("Organisationen (Inhaber/in):")
+        for _slug, name, _kind, owner, _members in ORGANISATIONS:
+            w(f"  {owner}  – {name}")
+        w(f"Verwaltung (Zwei-Faktor-Anmeldung, TOTP-Geheimnis {DEMO_TOTP_SECRET}):")
+        for email, _f, _l, role, _office in STAFF:
+            w(f"  {email}  – {role.label}")
+        w("Code berechnen: .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('%s').now())\"" % DEMO_TOTP_SECRET)
+        w("")

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .models import ORG_MANAGER_ROLES, ApiToken, Membership, Organisation, StaffRole, StaffRoleKind, User
+
+
+def user_is_staff(*, user: Any) -> bool:
+    """City staff: Django staff flag or any staff role."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return StaffRole.objects.filter(user=user).exists()
+
+
+def staff_roles(*, user: Any) -> QuerySet[StaffRole]:
+    return StaffRole.objects.filter(user=user).select_related("office")
+
+
+def user_has_staff_role(*, user: Any, role: str, office: Organisation | None = None) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    qs = StaffRole.objects.filter(user=user, role=role)
+    if office is not None:
+        qs = qs.filter(office=office)
+    return qs.exists()
+
+
+def is_platform_admin(*, user: Any) -> bool:
+    return user_has_staff_role(user=user, role=StaffRoleKind.PLATFORM_ADMIN)
+
+
+def organisations_for_user(*, user: Any) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(memberships__user=user).distinct().order_by("name")
+
+
+def membership_for(*, user: Any, organisation: Organisation) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, organisation=organisation).first()
+
+
+def can_manage_organisation(*, user: Any, organisation: Organisation) -> bool:
+    membership = membership_for(user=user, organisation=organisation)
+    return membership is not None and membership.role in ORG_MANAGER_ROLES
+
+
+def organisation_members(*, organisation: Organisation) -> QuerySet[User]:
+    return User.objects.filter(memberships__organisation=organisation, is_active=True).order_by("email")
+
+
+def memberships_of(*, organisation: Organisation) -> QuerySet[Membership]:
+    return Membership.objects.filter(organisation=organisation).select_related("user").order_by("user__email")
+
+
+def api_tokens_of(*, organisation: Organisation) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(organisation=organisation).select_related("created_by")
+
+
+def platform_admin_emails() -> list[str]:
+    return list(
+        User.objects.filter(staff_roles__role=StaffRoleKind.PLATFORM_ADMIN, is_active=True)
+        .values_list("email", flat=True)
+        .distinct()
+    )

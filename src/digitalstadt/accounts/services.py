@@ -1,0 +1,248 @@
+"""Account, organisation, membership, invitation and API token services.
+
+Every write: keyword-only, one transaction, an audit entry, object-level permission
+checks here (not in views).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from digitalstadt.core.audit import audit_log
+from digitalstadt.core.urls_helpers import absolute_url
+
+from .models import (
+    ORG_MANAGER_ROLES,
+    ApiToken,
+    AssuranceLevel,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    OrgRole,
+    User,
+)
+from .selectors import can_manage_organisation, membership_for
+
+INVITATION_VALIDITY = timedelta(days=14)
+API_TOKEN_PREFIX = "dst_"
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+# --- identity assurance -------------------------------------------------------------
+
+
+def user_raise_assurance(*, user: User, level: str, source: str, eid_subject: str | None = None) -> User:
+    """Raise (never lower) a person's identity assurance level."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        changed = False
+        if AssuranceLevel.rank(level) > AssuranceLevel.rank(user.assurance_level):
+            user.assurance_level = level
+            user.assurance_source = source
+            user.assurance_verified_at = timezone.now()
+            changed = True
+        if eid_subject and user.eid_subject != eid_subject:
+            if User.objects.filter(eid_subject=eid_subject).exclude(pk=user.pk).exists():
+                raise ValidationError(_("Diese eID ist bereits mit einem anderen Konto verknüpft."))
+            user.eid_subject = eid_subject
+            changed = True
+        if changed:
+            user.save(update_fields=["assurance_level", "assurance_source", "assurance_verified_at", "eid_subject"])
+            audit_log(actor=user, action="account.assurance_raised", subject=user, data_subject=user,
+                      data={"level": user.assurance_level, "source": source})
+    return user
+
+
+# --- organisations --------------------------------------------------------------------
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70] or "organisation"
+    slug, n = base, 2
+    while Organisation.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def organisation_create(*, actor: User, name: str, kind: str, email: str = "", street: str = "",
+                        postal_code: str = "", city: str = "") -> Organisation:
+    """A citizen creates a company, shop or courier service and becomes its owner.
+    Offices are created by platform admins only."""
+    if kind not in {OrganisationKind.COMPANY, OrganisationKind.SHOP, OrganisationKind.COURIER}:
+        raise PermissionDenied(_("Diese Art von Organisation kann nur die Stadtverwaltung anlegen."))
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Bitte geben Sie einen Namen an."))
+    with transaction.atomic():
+        org = Organisation.objects.create(
+            name=name, slug=_unique_slug(name), kind=kind, email=email, street=street,
+            postal_code=postal_code, city=city,
+        )
+        Membership.objects.create(user=actor, organisation=org, role=OrgRole.OWNER)
+        audit_log(actor=actor, action="organisation.created", subject=org, data={"kind": kind})
+    return org
+
+
+def _require_manager(actor: User, organisation: Organisation) -> None:
+    if not can_manage_organisation(user=actor, organisation=organisation):
+        raise PermissionDenied(_("Sie dürfen diese Organisation nicht verwalten."))
+
+
+def invitation_create(*, actor: User, organisation: Organisation, email: str, role: str) -> Invitation:
+    _require_manager(actor, organisation)
+    email = email.strip().lower()
+    if role not in OrgRole.values:
+        raise ValidationError(_("Unbekannte Rolle."))
+    if role == OrgRole.OWNER and membership_for(user=actor, organisation=organisation).role != OrgRole.OWNER:
+        raise PermissionDenied(_("Nur Inhaber/innen können weitere Inhaber/innen einladen."))
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise ValidationError(_("Diese Person ist bereits Mitglied der Organisation."))
+    from digitalstadt.mailbox.services import outbox_enqueue_template
+
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        # A new invitation replaces an open one for the same address.
+        Invitation.objects.filter(organisation=organisation, email__iexact=email, accepted_at__isnull=True,
+                                  revoked_at__isnull=True).update(revoked_at=timezone.now())
+        invitation = Invitation.objects.create(
+            organisation=organisation, email=email, role=role, token_hash=_hash(token),
+            invited_by=actor, expires_at=timezone.now() + INVITATION_VALIDITY,
+        )
+        existing = User.objects.filter(email__iexact=email).first()
+        language = existing.language if existing else translation.get_language() or "de"
+        with translation.override(language):
+            link = absolute_url("accounts:invitation-accept", kwargs={"token": token})
+            role_label = str(OrgRole(role).label)
+        outbox_enqueue_template(
+            to=email, template_prefix="accounts/email/invitation", language=language,
+            context={"organisation": organisation, "inviter": actor, "link": link, "role": role_label,
+                     "expires_at": invitation.expires_at, "platform_name": settings.PLATFORM_NAME},
+            purpose="accounts:invitation",
+        )
+        audit_log(actor=actor, action="invitation.created", subject=invitation, data={"role": role})
+    return invitation
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    return Invitation.objects.select_related("organisation").filter(token_hash=_hash(token)).first()
+
+
+def invitation_accept(*, actor: User, token: str) -> Membership:
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().filter(token_hash=_hash(token)).first()
+        if invitation is None or not invitation.is_open:
+            raise ValidationError(_("Diese Einladung ist ungültig, abgelaufen oder wurde bereits verwendet."))
+        if invitation.email.lower() != actor.email.lower():
+            raise PermissionDenied(
+                _("Diese Einladung gilt für eine andere E-Mail-Adresse. Bitte melden Sie sich mit %(email)s an.")
+                % {"email": invitation.email}
+            )
+        membership, _created = Membership.objects.get_or_create(
+            user=actor, organisation=invitation.organisation, defaults={"role": invitation.role}
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = actor
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        audit_log(actor=actor, action="invitation.accepted", subject=invitation)
+    return membership
+
+
+def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
+    _require_manager(actor, invitation.organisation)
+    with transaction.atomic():
+        Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(revoked_at=timezone.now())
+        audit_log(actor=actor, action="invitation.revoked", subject=invitation)
+
+
+def _owners_left_after(organisation: Organisation, membership: Membership, new_role: str | None) -> int:
+    owners = Membership.objects.filter(organisation=organisation, role=OrgRole.OWNER).exclude(pk=membership.pk)
+    return owners.count() + (1 if new_role == OrgRole.OWNER else 0)
+
+
+def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
+    organisation = membership.organisation
+    _require_manager(actor, organisation)
+    if role not in OrgRole.values:
+        raise ValidationError(_("Unbekannte Rolle."))
+    actor_role = membership_for(user=actor, organisation=organisation).role
+    if OrgRole.OWNER in (role, membership.role) and actor_role != OrgRole.OWNER:
+        raise PermissionDenied(_("Nur Inhaber/innen können die Inhaberrolle vergeben oder entziehen."))
+    with transaction.atomic():
+        Membership.objects.select_for_update().filter(organisation=organisation).count()
+        if _owners_left_after(organisation, membership, role) == 0:
+            raise ValidationError(_("Eine Organisation braucht mindestens eine Inhaberin oder einen Inhaber."))
+        old = membership.role
+        membership.role = role
+        membership.save(update_fields=["role"])
+        audit_log(actor=actor, action="membership.role_changed", subject=membership,
+                  data_subject=membership.user, data={"from": old, "to": role})
+    return membership
+
+
+def membership_remove(*, actor: User, membership: Membership) -> None:
+    organisation = membership.organisation
+    if membership.user_id != actor.pk:
+        _require_manager(actor, organisation)
+        if membership.role == OrgRole.OWNER and membership_for(user=actor, organisation=organisation).role != OrgRole.OWNER:
+            raise PermissionDenied(_("Nur Inhaber/innen können Inhaber/innen entfernen."))
+    with transaction.atomic():
+        Membership.objects.select_for_update().filter(organisation=organisation).count()
+        if _owners_left_after(organisation, membership, None) == 0:
+            raise ValidationError(_("Eine Organisation braucht mindestens eine Inhaberin oder einen Inhaber."))
+        audit_log(actor=actor, action="membership.removed", subject=membership, data_subject=membership.user)
+        membership.delete()
+
+
+# --- API tokens ------------------------------------------------------------------------
+
+
+def api_token_create(*, actor: User, organisation: Organisation, name: str) -> tuple[ApiToken, str]:
+    """Returns the token row and the secret, which is shown once and never stored."""
+    _require_manager(actor, organisation)
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Bitte geben Sie eine Bezeichnung an."))
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            organisation=organisation, name=name[:100], prefix=secret[:12], token_hash=_hash(secret),
+            created_by=actor,
+        )
+        audit_log(actor=actor, action="api_token.created", subject=token)
+    return token, secret
+
+
+def api_token_revoke(*, actor: User, token: ApiToken) -> None:
+    _require_manager(actor, token.organisation)
+    with transaction.atomic():
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        audit_log(actor=actor, action="api_token.revoked", subject=token)
+
+
+def api_token_authenticate(*, secret: str) -> ApiToken | None:
+    if not secret or not secret.startswith(API_TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.select_related("organisation").filter(
+        token_hash=_hash(secret), revoked_at__isnull=True
+    ).first()
+    if token is not None:
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+

@@ -1,0 +1,239 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from digitalstadt.core.audit import audit_log
+from digitalstadt.mailbox.selectors import messages_for_user
+
+from . import services
+from .eid import get_plugin, enabled_plugins
+from .forms import ApiTokenForm, EidSimulatorForm, InvitationForm, OrganisationForm, ProfileForm, RoleForm
+from .models import ApiToken, Invitation, Membership, Organisation, OrgRole
+from .selectors import (
+    api_tokens_of,
+    can_manage_organisation,
+    membership_for,
+    memberships_of,
+    organisations_for_user,
+    staff_roles,
+)
+
+
+def _errors_to_messages(request, exc):
+    for message in getattr(exc, "messages", [str(exc)]):
+        messages.error(request, message)
+
+
+@login_required
+def overview(request):
+    user = request.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            user.first_name = form.cleaned_data["first_name"]
+            user.last_name = form.cleaned_data["last_name"]
+            user.language = form.cleaned_data["language"]
+            user.save(update_fields=["first_name", "last_name", "language"])
+            audit_log(actor=user, action="account.profile_changed", subject=user, data_subject=user)
+            messages.success(request, _("Ihre Angaben wurden gespeichert."))
+            return redirect("accounts:overview")
+    else:
+        form = ProfileForm(initial={"first_name": user.first_name, "last_name": user.last_name,
+                                    "language": user.language})
+    from allauth.mfa.models import Authenticator
+
+    return render(request, "accounts/overview.html", {
+        "form": form,
+        "recent_messages": messages_for_user(user=user)[:5],
+        "organisations": organisations_for_user(user=user),
+        "staff_roles": staff_roles(user=user),
+        "has_totp": Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
+        "eid_plugins": enabled_plugins(),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+def organisation_create(request):
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.organisation_create(actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            _errors_to_messages(request, exc)
+        else:
+            messages.success(request, _("Die Organisation „%(name)s“ wurde angelegt.") % {"name": org.name})
+            return redirect("accounts:organisation", slug=org.slug)
+    return render(request, "accounts/organisation_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _organisation_for_member(request, slug) -> tuple[Organisation, Membership]:
+    org = Organisation.objects.filter(slug=slug).first()
+    membership = membership_for(user=request.user, organisation=org) if org else None
+    if membership is None:
+        # Same answer whether the organisation exists or not.
+        raise Http404
+    return org, membership
+
+
+@login_required
+def organisation_detail(request, slug):
+    org, membership = _organisation_for_member(request, slug)
+    can_manage = can_manage_organisation(user=request.user, organisation=org)
+    invite_form = InvitationForm(request.POST or None) if can_manage else None
+    token_form = ApiTokenForm()
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if invite_form.is_valid():
+            try:
+                services.invitation_create(actor=request.user, organisation=org, **invite_form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                _errors_to_messages(request, exc)
+            else:
+                messages.success(request, _("Die Einladung an %(email)s wurde verschickt.")
+                                 % {"email": invite_form.cleaned_data["email"]})
+                return redirect("accounts:organisation", slug=org.slug)
+    context = {
+        "organisation": org,
+        "membership": membership,
+        "can_manage": can_manage,
+        "memberships": memberships_of(organisation=org),
+        "invitations": [i for i in org.invitations.all()[:50] if i.is_open] if can_manage else [],
+        "invite_form": invite_form,
+        "token_form": token_form,
+        "tokens": api_tokens_of(organisation=org) if can_manage else [],
+        "roles": OrgRole.choices,
+        "new_token": request.session.pop("new_api_token", None),
+    }
+    return render(request, "accounts/organisation_detail.html", context,
+                  status=400 if invite_form is not None and invite_form.errors else 200)
+
+
+@login_required
+@require_POST
+def membership_role(request, slug, pk):
+    org, _m = _organisation_for_member(request, slug)
+    membership = get_object_or_404(Membership, pk=pk, organisation=org)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte wählen Sie eine gültige Rolle."))
+    else:
+        try:
+            services.membership_change_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
+        except (ValidationError, PermissionDenied) as exc:
+            _errors_to_messages(request, exc)
+        else:
+            messages.success(request, _("Die Rolle wurde geändert."))
+    return redirect("accounts:organisation", slug=org.slug)
+
+
+@login_required
+@require_POST
+def membership_remove(request, slug, pk):
+    org, _m = _organisation_for_member(request, slug)
+    membership = get_object_or_404(Membership, pk=pk, organisation=org)
+    leaving = membership.user_id == request.user.pk
+    try:
+        services.membership_remove(actor=request.user, membership=membership)
+    except (ValidationError, PermissionDenied) as exc:
+        _errors_to_messages(request, exc)
+        return redirect("accounts:organisation", slug=org.slug)
+    if leaving:
+        messages.success(request, _("Sie haben die Organisation verlassen."))
+        return redirect("accounts:overview")
+    messages.success(request, _("Die Person wurde aus der Organisation entfernt."))
+    return redirect("accounts:organisation", slug=org.slug)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, slug, pk):
+    org, _m = _organisation_for_member(request, slug)
+    invitation = get_object_or_404(Invitation, pk=pk, organisation=org)
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+    except PermissionDenied as exc:
+        _errors_to_messages(request, exc)
+    else:
+        messages.success(request, _("Die Einladung wurde zurückgezogen."))
+    return redirect("accounts:organisation", slug=org.slug)
+
+
+@login_required
+def invitation_accept(request, token):
+    invitation = services.invitation_by_token(token=token)
+    if request.method == "POST":
+        try:
+            membership = services.invitation_accept(actor=request.user, token=token)
+        except (ValidationError, PermissionDenied) as exc:
+            _errors_to_messages(request, exc)
+        else:
+            messages.success(request, _("Willkommen bei %(org)s!") % {"org": membership.organisation.name})
+            return redirect("accounts:organisation", slug=membership.organisation.slug)
+    valid = invitation is not None and invitation.is_open
+    return render(request, "accounts/invitation_accept.html", {
+        "invitation": invitation if valid else None,
+        "email_matches": valid and invitation.email.lower() == request.user.email.lower(),
+    }, status=200 if valid else 410)
+
+
+@login_required
+@require_POST
+def api_token_create(request, slug):
+    org, _m = _organisation_for_member(request, slug)
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte geben Sie eine Bezeichnung an."))
+        return redirect("accounts:organisation", slug=org.slug)
+    try:
+        _token, secret = services.api_token_create(actor=request.user, organisation=org, name=form.cleaned_data["name"])
+    except (ValidationError, PermissionDenied) as exc:
+        _errors_to_messages(request, exc)
+    else:
+        # Shown once on the next page, then gone.
+        request.session["new_api_token"] = secret
+    return redirect("accounts:organisation", slug=org.slug)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, slug, token_uuid):
+    org, _m = _organisation_for_member(request, slug)
+    token = get_object_or_404(ApiToken, uuid=token_uuid, organisation=org)
+    try:
+        services.api_token_revoke(actor=request.user, token=token)
+    except PermissionDenied as exc:
+        _errors_to_messages(request, exc)
+    else:
+        messages.success(request, _("Der API-Schlüssel wurde widerrufen."))
+    return redirect("accounts:organisation", slug=org.slug)
+
+
+@login_required
+def eid_start(request, plugin):
+    eid = get_plugin(plugin)
+    if eid is None:
+        raise Http404
+    return eid.start(request)
+
+
+@login_required
+def eid_simulator(request):
+    eid = get_plugin("simulator")
+    if eid is None:
+        raise Http404
+    form = EidSimulatorForm(request.POST or None, initial={"subject": f"sim-{request.user.pk}"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_raise_assurance(user=request.user, level=form.cleaned_data["level"],
+                                          source="eid:simulator", eid_subject=form.cleaned_data["subject"])
+        except ValidationError as exc:
+            _errors_to_messages(request, exc)
+        else:
+            messages.success(request, _("Ihre Identität wurde bestätigt (Simulation)."))
+            return redirect("accounts:overview")
+    return render(request, "accounts/eid_simulator.html", {"form": form}, status=400 if form.errors else 200)

@@ -1,0 +1,56 @@
+"""The HTTP API at /api/v1/ (django-ninja). Browser: session auth; machines:
+per-organisation API tokens (`Authorization: Bearer dst_...`)."""
+
+from django.db import connection
+from ninja import NinjaAPI, Schema
+from ninja.security import HttpBearer, django_auth
+
+from digitalstadt.accounts.services import api_token_authenticate
+
+
+class OrganisationToken(HttpBearer):
+    def authenticate(self, request, token):
+        api_token = api_token_authenticate(secret=token)
+        if api_token is None:
+            return None
+        request.api_token = api_token
+        request.organisation = api_token.organisation
+        return api_token
+
+
+api = NinjaAPI(
+    title="Digitalstadt Darmstadt API",
+    version="1.0.0",
+    description="Öffentliche und organisationsbezogene Schnittstellen der Plattform Digitalstadt Darmstadt.",
+    urls_namespace="api-1.0.0",
+)
+
+
+class HealthOut(Schema):
+    status: str
+    database: str
+
+
+@api.get("/health", response=HealthOut, tags=["platform"], summary="Liveness and database check")
+def health(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return {"status": "ok", "database": "ok"}
+    except Exception:  # noqa: BLE001
+        return api.create_response(request, {"status": "unhealthy", "database": "unreachable"}, status=503)
+
+
+class WhoAmIOut(Schema):
+    kind: str
+    organisation: str | None = None
+    email: str | None = None
+
+
+@api.get("/whoami", response=WhoAmIOut, auth=[OrganisationToken(), django_auth], tags=["platform"],
+         summary="Who is calling: an organisation token or a signed-in person")
+def whoami(request):
+    token = getattr(request, "api_token", None)
+    if token is not None:
+        return {"kind": "organisation", "organisation": token.organisation.slug}
+    return {"kind": "user", "email": request.user.email}

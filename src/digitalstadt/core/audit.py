@@ -1,0 +1,45 @@
+"""The audit helper every service uses for writes and for staff reads of personal data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from .models import AuditEntry
+
+
+def subject_ref(obj: models.Model | None) -> tuple[str, str]:
+    if obj is None:
+        return "", ""
+    return obj._meta.label_lower, str(obj.pk)
+
+
+def person_ref(user: Any) -> str:
+    return f"user:{user.pk}" if user is not None and getattr(user, "pk", None) else ""
+
+
+def audit_log(
+    *,
+    actor: Any,
+    action: str,
+    subject: models.Model | None = None,
+    data_subject: Any = None,
+    data: dict | None = None,
+    ip_address: str | None = None,
+    system: str = "",
+) -> AuditEntry:
+    """Write one audit entry. `actor` is a user or None (then `system` names the job)."""
+    subject_type, subject_id = subject_ref(subject)
+    actor_obj = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    actor_ref = person_ref(actor_obj) or f"system:{system or 'anonymous'}"
+    return AuditEntry.objects.create(
+        actor=actor_obj,
+        actor_ref=actor_ref,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        data_subject_ref=person_ref(data_subject),
+        data=data or {},
+        ip_address=ip_address,
+    )

@@ -1,0 +1,109 @@
+"""Core services: private documents and accessibility feedback."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from .audit import audit_log
+from .models import AccessibilityFeedback, Document
+
+
+def document_store(
+    *,
+    content: bytes,
+    filename: str,
+    content_type: str,
+    title: str,
+    owner_user: Any = None,
+    owner_organisation: Any = None,
+    actor: Any = None,
+) -> Document:
+    """Store bytes privately under a generated name with their SHA-256."""
+    with transaction.atomic():
+        document = Document(
+            owner_user=owner_user,
+            owner_organisation=owner_organisation,
+            filename=filename[:255],
+            content_type=content_type,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            title=title[:255],
+            created_at=timezone.now(),
+        )
+        document.file.save(document.uuid.hex, ContentFile(content), save=False)
+        document.save()
+        audit_log(actor=actor, system="documents", action="document.stored", subject=document,
+                  data_subject=owner_user)
+    return document
+
+
+def document_can_read(*, user: Any, document: Document) -> bool:
+    """Owner, a member of the owning organisation, or a platform admin. Later apps
+    (case work) extend this through `DOCUMENT_ACCESS_CHECKS`."""
+    if not user.is_authenticated:
+        return False
+    if document.owner_user_id == user.pk:
+        return True
+    if document.owner_organisation_id and user.memberships.filter(
+        organisation_id=document.owner_organisation_id
+    ).exists():
+        return True
+    from django.utils.module_loading import import_string
+
+    for path in getattr(settings, "DOCUMENT_ACCESS_CHECKS", []):
+        if import_string(path)(user=user, document=document):
+            return True
+    return False
+
+
+def document_open(*, user: Any, document: Document, ip_address: str | None = None) -> Document:
+    """Permission check, then record legal delivery (first opened by the addressee) and
+    log reads by anyone other than the owner (staff reads of personal data)."""
+    if not document_can_read(user=user, document=document):
+        raise PermissionDenied
+    is_addressee = document.owner_user_id == user.pk or (
+        document.owner_organisation_id
+        and user.memberships.filter(organisation_id=document.owner_organisation_id).exists()
+    )
+    with transaction.atomic():
+        if is_addressee and document.first_opened_at is None and document.made_available_at is not None:
+            Document.objects.filter(pk=document.pk, first_opened_at__isnull=True).update(
+                first_opened_at=timezone.now()
+            )
+            audit_log(actor=user, action="document.first_opened", subject=document, ip_address=ip_address)
+        elif not is_addressee:
+            audit_log(actor=user, action="document.read_by_staff", subject=document,
+                      data_subject=document.owner_user, ip_address=ip_address)
+    return document
+
+
+def accessibility_feedback_submit(*, message: str, page_url: str, email: str, user: Any) -> AccessibilityFeedback:
+    from digitalstadt.accounts.selectors import platform_admin_emails
+    from digitalstadt.mailbox.services import outbox_enqueue
+
+    with transaction.atomic():
+        feedback = AccessibilityFeedback.objects.create(
+            message=message, page_url=page_url[:500], email=email,
+            user=user if user is not None and user.is_authenticated else None,
+        )
+        for address in platform_admin_emails():
+            outbox_enqueue(
+                to=address,
+                subject=f"[{settings.PLATFORM_NAME}] Rückmeldung Barrierefreiheit #{feedback.pk}",
+                body_text=(
+                    f"Neue Rückmeldung zur Barrierefreiheit (Nr. {feedback.pk}).\n"
+                    f"Seite: {page_url or '-'}\n\n{message}\n\n"
+                    f"Rückfragen an: {email or '(keine Angabe)'}\n"
+                    f"{settings.SITE_URL}/verwaltung/barrierefreiheit/\n"
+                ),
+                purpose="core:accessibility_feedback",
+            )
+        audit_log(actor=user, system="public", action="accessibility_feedback.received", subject=feedback)
+    return feedback

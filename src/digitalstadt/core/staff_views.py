@@ -1,0 +1,35 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from digitalstadt.accounts.selectors import is_platform_admin, staff_roles
+
+from .models import AccessibilityFeedback, AuditEntry
+from .permissions import platform_admin_required, staff_required
+
+
+@staff_required
+def home(request):
+    return render(request, "core/staff/home.html", {
+        "roles": staff_roles(user=request.user),
+        "is_platform_admin": is_platform_admin(user=request.user),
+    })
+
+
+@platform_admin_required
+def audit_log(request):
+    entries = AuditEntry.objects.select_related("actor").all()
+    action = request.GET.get("aktion", "").strip()
+    subject = request.GET.get("objekt", "").strip()
+    if action:
+        entries = entries.filter(action__startswith=action)
+    if subject:
+        entries = entries.filter(subject_type=subject)
+    page = Paginator(entries, 50).get_page(request.GET.get("seite"))
+    return render(request, "core/staff/audit_log.html", {"page": page, "action": action, "subject": subject})
+
+
+@platform_admin_required
+def accessibility_feedback(request):
+    return render(request, "core/staff/accessibility_feedback.html", {
+        "feedback": AccessibilityFeedback.objects.all()[:200],
+    })

@@ -1,0 +1,193 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.contrib import messages
+from django.db import connection
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import translate_url
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from .forms import AccessibilityFeedbackForm
+from .models import Document, WorkerHeartbeat
+from .ratelimit import client_ip, hit
+from .services import accessibility_feedback_submit, document_open
+
+PILLARS = {
+    "buergeramt": "core/pillar_buergeramt.html",
+    "wirtschaft": "core/pillar_wirtschaft.html",
+    "einkaufen-parken": "core/pillar_einkaufen.html",
+    "zahlen-daten": "core/pillar_zahlen.html",
+}
+
+
+def home(request):
+    return render(request, "core/home.html")
+
+
+def pillar(request, slug: str):
+    template = PILLARS.get(slug)
+    if template is None:
+        raise Http404
+    return render(request, template)
+
+
+def imprint(request):
+    return render(request, "core/imprint.html")
+
+
+def privacy(request):
+    return render(request, "core/privacy.html")
+
+
+def easy_language(request):
+    return render(request, "core/easy_language.html")
+
+
+def accessibility(request):
+    form = AccessibilityFeedbackForm(request.POST or None, initial={"page_url": request.GET.get("seite", "")})
+    if request.method == "POST":
+        if not hit(scope="a11y-feedback", key=client_ip(request), limit=5, period=3600):
+            messages.error(request, _("Zu viele Rückmeldungen in kurzer Zeit. Bitte versuchen Sie es später erneut."))
+            return render(request, "core/accessibility.html", {"form": form}, status=429)
+        if form.is_valid():
+            accessibility_feedback_submit(
+                message=form.cleaned_data["message"], page_url=form.cleaned_data["page_url"],
+                email=form.cleaned_data["email"], user=request.user,
+            )
+            messages.success(request, _("Vielen Dank! Ihre Rückmeldung ist bei uns eingegangen."))
+            return redirect("core:accessibility")
+    return render(request, "core/accessibility.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def set_language(request):
+    """Switch language: store the choice (cookie, and the account for signed-in people)
+    and go to the same page in the other language."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    language = request.POST.get("language")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = "/"
+    target = translate_url(next_url, language)
+    response = redirect(target)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600,
+                        samesite="Lax", secure=request.is_secure())
+    if request.user.is_authenticated and request.user.language != language:
+        type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+    return response
+
+
+@never_cache
+def healthz(request):
+    """503 when the database is down, no worker sent a heartbeat recently, or a ready
+    task has waited too long."""
+    checks: dict[str, str] = {}
+    healthy = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001
+        return JsonResponse({"status": "unhealthy", "checks": {"database": "unreachable"}}, status=503)
+    now = timezone.now()
+    if WorkerHeartbeat.objects.filter(last_seen__gte=now - timedelta(seconds=settings.WORKER_HEARTBEAT_MAX_AGE)).exists():
+        checks["worker"] = "ok"
+    else:
+        checks["worker"] = "no recent heartbeat"
+        healthy = False
+    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.models import get_date_max
+
+    limit = now - timedelta(seconds=settings.TASK_QUEUE_MAX_WAIT)
+    stale = DBTaskResult.objects.ready().filter(
+        Q(run_after=get_date_max(), enqueued_at__lt=limit) | Q(run_after__lt=limit)
+    ).exists()
+    if stale:
+        checks["queue"] = "tasks waiting too long"
+        healthy = False
+    else:
+        checks["queue"] = "ok"
+    return JsonResponse({"status": "ok" if healthy else "unhealthy", "checks": checks}, status=200 if healthy else 503)
+
+
+def manifest(request):
+    data = {
+        "name": settings.PLATFORM_NAME,
+        "short_name": "Digitalstadt",
+        "lang": translation.get_language(),
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#004b76",
+        "icons": [
+            {"src": static("img/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("img/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any maskable"},
+        ],
+    }
+    return JsonResponse(data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
+
+
+OFFLINE_URL = "/offline/"
+
+SERVICE_WORKER = """// Digitalstadt service worker: offline page only, no caching of personal pages.
+const CACHE = "ds-offline-v1";
+const OFFLINE_URL = "%(offline)s";
+const ASSETS = [OFFLINE_URL, %(assets)s];
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(ASSETS)));
+  self.skipWaiting();
+});
+self.addEventListener("activate", (event) => {
+  event.waitUntil(caches.keys().then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k)))));
+  self.clients.claim();
+});
+self.addEventListener("fetch", (event) => {
+  if (event.request.mode === "navigate") {
+    event.respondWith(fetch(event.request).catch(() => caches.match(OFFLINE_URL)));
+  }
+});
+"""
+
+
+def service_worker(request):
+    assets = ", ".join(
+        f'"{static(p)}"' for p in ("vendor/kern/kern.min.css", "vendor/kern/fonts/fira-sans.css", "css/site.css", "img/logo.svg")
+    )
+    response = HttpResponse(SERVICE_WORKER % {"offline": OFFLINE_URL, "assets": assets},
+                            content_type="application/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def offline(request):
+    return render(request, "core/offline.html")
+
+
+def document_download(request, uuid):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    document = Document.objects.filter(uuid=uuid).first()
+    if document is None:
+        raise Http404
+    from django.core.exceptions import PermissionDenied
+
+    try:
+        document_open(user=request.user, document=document, ip_address=client_ip(request))
+    except PermissionDenied:
+        raise Http404 from None  # do not reveal that the document exists
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type,
+                            as_attachment=request.GET.get("download") == "1", filename=document.filename)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,301 @@
+"""Base settings shared by every environment.
+
+Everything deployment-specific comes from the environment (12-factor); everything
+city-specific (name, offices, fees) lives in data, not here.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+SRC_DIR = BASE_DIR / "src"
+VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+DEBUG = False
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# The public base URL, used for links in e-mails, QR codes and PDFs (no request there).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+CITY_NAME = os.environ.get("CITY_NAME", "Wissenschaftsstadt Darmstadt")
+PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Digitalstadt Darmstadt")
+
+INSTALLED_APPS = [
+    "digitalstadt.core",
+    "digitalstadt.accounts",
+    "digitalstadt.mailbox",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "django_htmx",
+    "django_tasks_db",
+    "ninja",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "digitalstadt.accounts.middleware.UserLanguageMiddleware",
+    "digitalstadt.accounts.middleware.StaffMFARequiredMiddleware",
+]
+
+ROOT_URLCONF = "digitalstadt.urls"
+WSGI_APPLICATION = "digitalstadt.wsgi.application"
+ASGI_APPLICATION = "digitalstadt.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SRC_DIR / "digitalstadt" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "digitalstadt.core.context_processors.platform",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------
+# SQLite (a file, WAL, IMMEDIATE transactions) is the embedded default; set
+# DATABASE_URL=postgres://... for PostgreSQL in production.
+SQLITE_PATH = VAR_DIR / "db.sqlite3"
+
+
+def database_config() -> dict:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))
+        config.setdefault("TEST", {})
+        if config["ENGINE"] == "django.db.backends.postgresql":
+            config["CONN_HEALTH_CHECKS"] = True
+        return config
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": SQLITE_PATH,
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+        # Tests with a live server and a worker need a file, not an in-memory database.
+        "TEST": {"NAME": VAR_DIR / "test.sqlite3"},
+    }
+
+
+DATABASES = {"default": database_config()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache: shared by all processes (rate limits), the database cache by default ---
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "digitalstadt_cache",
+    }
+}
+if os.environ.get("REDIS_URL"):
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+    }
+
+# --- Background tasks -------------------------------------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# /healthz answers 503 when the worker heartbeat is older than this, or when a ready
+# task has waited longer than the second value.
+WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", "60"))
+WORKER_HEARTBEAT_INTERVAL = float(os.environ.get("WORKER_HEARTBEAT_INTERVAL", "10"))
+TASK_QUEUE_MAX_WAIT = int(os.environ.get("TASK_QUEUE_MAX_WAIT", "300"))
+
+# --- Auth -------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:overview"
+
+ACCOUNT_ADAPTER = "digitalstadt.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a mail scanner's GET must not confirm anything
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/h/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", PLATFORM_NAME)
+MFA_ADAPTER = "digitalstadt.accounts.adapter.MFAAdapter"
+
+# eID plugins (identity assurance). The simulator is for development and tests only;
+# production settings refuse it.
+EID_PLUGINS = env_list("EID_PLUGINS", "simulator")
+EID_OIDC = {
+    "ISSUER": os.environ.get("EID_OIDC_ISSUER", ""),
+    "CLIENT_ID": os.environ.get("EID_OIDC_CLIENT_ID", ""),
+    "CLIENT_SECRET": os.environ.get("EID_OIDC_CLIENT_SECRET", ""),
+    # Map of the broker's "acr" claim values to our assurance levels.
+    "ACR_LEVELS": {
+        "urn:eid:trustlevel:substantial": "eid_substantial",
+        "urn:eid:trustlevel:high": "eid_high",
+        "substantiell": "eid_substantial",
+        "hoch": "eid_high",
+    },
+}
+
+# --- Internationalisation ---------------------------------------------------------
+# URL scheme (decided once, see docs/decisions/0002-language-urls.md): German pages
+# live without a prefix, English ones under /en/. Links in e-mails and QR codes are
+# built for the recipient's language with that scheme.
+LANGUAGE_CODE = "de"
+LANGUAGES = [("de", _("Deutsch")), ("en", _("English"))]
+LOCALE_PATHS = [SRC_DIR / "digitalstadt" / "locale"]
+TIME_ZONE = "Europe/Berlin"
+USE_I18N = True
+USE_TZ = True
+LANGUAGE_COOKIE_NAME = "ds_language"
+
+# --- Static and private files -------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [SRC_DIR / "digitalstadt" / "static"]
+STORAGES = {
+    "default": {
+        # Private documents: outside the web root, served only by permission-checked views.
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "private"), "base_url": None},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "private"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- E-mail: Django 6.1 mailers ------------------------------------------------------
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Digitalstadt Darmstadt <noreply@digitalstadt.localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+
+def mailers_from_env() -> dict:
+    host = os.environ.get("SMTP_HOST")
+    if host:
+        return {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {
+                    "host": host,
+                    "port": int(os.environ.get("SMTP_PORT", "587")),
+                    "username": os.environ.get("SMTP_USER", ""),
+                    "password": os.environ.get("SMTP_PASSWORD", ""),
+                    "use_tls": env_bool("SMTP_STARTTLS", True),
+                    "timeout": 20,
+                },
+            }
+        }
+    return {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+        }
+    }
+
+
+MAILERS = mailers_from_env()
+# Outbox retry schedule in seconds (attempt n waits OUTBOX_BACKOFF[n-1]); then it is
+# marked failed and shown to platform admins. The sweep command retries due rows.
+OUTBOX_BACKOFF = [30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600]
+
+# --- Security -------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    # KERN icons are CSS masks with data: SVGs.
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "worker-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+
+NINJA_PAGINATION_PER_PAGE = 50
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}

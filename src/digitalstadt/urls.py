@@ -1,0 +1,25 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from digitalstadt.api import api
+from digitalstadt.core import views as core_views
+
+# Language-neutral endpoints: machines, health, PWA files, admin.
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("manifest.webmanifest", core_views.manifest, name="manifest"),
+    path("sw.js", core_views.service_worker, name="service-worker"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+# Pages: German without prefix, English under /en/ (docs/decisions/0002-language-urls.md).
+urlpatterns += i18n_patterns(
+    path("", include("digitalstadt.core.urls")),
+    path("konto/", include("allauth.urls")),
+    path("mein-konto/", include("digitalstadt.accounts.urls")),
+    path("postfach/", include("digitalstadt.mailbox.urls")),
+    path("verwaltung/", include("digitalstadt.core.staff_urls")),
+    prefix_default_language=False,
+)
