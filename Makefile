@@ -50,6 +50,7 @@ migrate: $(VENV)/.installed
 setup: $(VENV)/.installed assets migrate
 
 setup-dev: $(VENV)/.installed-dev assets
+	@mkdir -p var
 
 run: setup
 	$(PY) manage.py seed_demo
