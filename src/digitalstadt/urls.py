@@ -21,5 +21,6 @@ urlpatterns += i18n_patterns(
     path("mein-konto/", include("digitalstadt.accounts.urls")),
     path("postfach/", include("digitalstadt.mailbox.urls")),
     path("verwaltung/", include("digitalstadt.core.staff_urls")),
+    path("termine/", include("digitalstadt.appointments.urls")),
     prefix_default_language=False,
 )

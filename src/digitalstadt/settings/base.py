@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "digitalstadt.core",
     "digitalstadt.accounts",
     "digitalstadt.mailbox",
+    "digitalstadt.catalog",
+    "digitalstadt.appointments",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

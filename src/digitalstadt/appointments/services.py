@@ -1,0 +1,232 @@
+"""Booking services. Every scarce write goes through `_take_places`: lock the slot rows
+in a fixed order (core.locking.lock_rows), release expired holds on them, re-check,
+then increment; the check constraint `booked <= capacity` is the last guard."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from digitalstadt.core.audit import audit_log
+from digitalstadt.core.locking import lock_rows
+
+from .models import (
+    ACTIVE_FOR_PERSON,
+    Booking,
+    BookingService,
+    BookingSlot,
+    BookingStatus,
+    Location,
+    Slot,
+    SlotHoldback,
+)
+from .selectors import Need, need_at
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class SlotUnavailable(ValidationError):
+    pass
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_code() -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        if not Booking.objects.filter(code=code).exists():
+            return code
+
+
+def _target_slot_ids(need: Need, starts_at: datetime) -> list[int]:
+    step = timedelta(minutes=need.location.slot_minutes)
+    wanted = [starts_at + i * step for i in range(need.units)]
+    rows = dict(Slot.objects.filter(location=need.location, starts_at__in=wanted).values_list("starts_at", "id"))
+    if len(rows) != len(wanted):
+        raise SlotUnavailable(_("Dieser Termin ist nicht (mehr) buchbar. Bitte wählen Sie einen anderen."))
+    return [rows[t] for t in wanted]
+
+
+def _release(booking: Booking, *, status: str, now: datetime, holdback: bool = False) -> None:
+    """Give a booking's places back (caller holds the slot locks)."""
+    slot_ids = list(booking.booking_slots.values_list("slot_id", flat=True))
+    Slot.objects.filter(id__in=slot_ids).update(booked=F("booked") - 1)
+    if holdback and booking.location.holdback_minutes:
+        public_from = now + timedelta(minutes=booking.location.holdback_minutes)
+        SlotHoldback.objects.bulk_create([SlotHoldback(slot_id=i, public_from=public_from) for i in slot_ids])
+    booking.booking_slots.all().delete()
+    booking.status = status
+    booking.expires_at = None
+    if status == BookingStatus.CANCELLED:
+        booking.cancelled_at = now
+    booking.save(update_fields=["status", "expires_at", "cancelled_at"])
+
+
+def _take_places(need: Need, starts_at: datetime, now: datetime) -> list[Slot]:
+    target_ids = _target_slot_ids(need, starts_at)
+    expired_ids = set(BookingSlot.objects.filter(
+        slot_id__in=target_ids, booking__status__in=[BookingStatus.HELD, BookingStatus.PENDING],
+        booking__expires_at__lte=now).values_list("booking_id", flat=True))
+    lock_ids = set(target_ids) | set(
+        BookingSlot.objects.filter(booking_id__in=expired_ids).values_list("slot_id", flat=True))
+    locked = {s.id: s for s in lock_rows(Slot.objects.filter(id__in=lock_ids), "location_id", "starts_at")}
+    for expired in lock_rows(Booking.objects.filter(id__in=expired_ids, status__in=[
+            BookingStatus.HELD, BookingStatus.PENDING], expires_at__lte=now)):
+        if set(expired.booking_slots.values_list("slot_id", flat=True)) <= set(locked):
+            _release(expired, status=BookingStatus.EXPIRED, now=now)
+    fresh = {s.id: s for s in Slot.objects.filter(id__in=target_ids)}
+    held_back = dict.fromkeys(target_ids, 0)
+    for slot_id in SlotHoldback.objects.filter(slot_id__in=target_ids, public_from__gt=now).values_list("slot_id", flat=True):
+        held_back[slot_id] += 1
+    for slot_id in target_ids:
+        slot = fresh[slot_id]
+        if slot.capacity - slot.booked - held_back[slot_id] < 1:
+            raise SlotUnavailable(_("Dieser Termin wurde gerade vergeben. Bitte wählen Sie einen anderen."))
+    pause = getattr(settings, "BOOKING_RACE_PAUSE_FOR_TESTS", 0)
+    if pause:
+        time.sleep(pause)  # widens the race window in the negative-control test only
+    Slot.objects.filter(id__in=target_ids).update(booked=F("booked") + 1)
+    return [fresh[i] for i in target_ids]
+
+
+def booking_hold(*, location: Location, services: list[tuple[int, int]], starts_at: datetime,
+                 user: Any = None) -> Booking:
+    """Hold the places for `location.hold_minutes` while the citizen enters details."""
+    need = need_at(location, services)
+    if need is None:
+        raise ValidationError(_("Diese Leistungen werden an diesem Standort nicht angeboten."))
+    now = timezone.now()
+    earliest = now + timedelta(minutes=location.min_notice_minutes)
+    latest = now + timedelta(days=location.booking_window_days)
+    if not (earliest <= starts_at <= latest):
+        raise SlotUnavailable(_("Dieser Termin liegt außerhalb des Buchungszeitraums."))
+    with transaction.atomic():
+        slots = _take_places(need, starts_at, now)
+        booking = Booking.objects.create(
+            code=_new_code(), location=location, starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=need.minutes), status=BookingStatus.HELD,
+            expires_at=now + timedelta(minutes=location.hold_minutes),
+            user=user if user is not None and user.is_authenticated else None,
+            language=translation.get_language() or "de",
+        )
+        BookingSlot.objects.bulk_create([BookingSlot(booking=booking, slot=s) for s in slots])
+        offers = {o.service_id: o for o in location.offered_services.all()}
+        BookingService.objects.bulk_create([
+            BookingService(booking=booking, service_id=sid, persons=persons,
+                           duration_minutes=offers[sid].duration_minutes * persons)
+            for sid, persons in services])
+        audit_log(actor=user, system="appointments", action="booking.held", subject=booking)
+    return booking
+
+
+def active_bookings_for(*, email: str, user: Any = None, now: datetime | None = None):
+    now = now or timezone.now()
+    qs = Booking.objects.filter(status__in=ACTIVE_FOR_PERSON, starts_at__gt=now)
+    if user is not None and getattr(user, "is_authenticated", False):
+        return qs.filter(user=user) | qs.filter(email__iexact=email)
+    return qs.filter(email__iexact=email)
+
+
+def booking_submit_details(*, booking: Booking, name: str, email: str, phone: str = "",
+                           user: Any = None) -> tuple[Booking, str]:
+    """Held -> waiting for e-mail confirmation. Returns the booking and the secret
+    manage token for the confirmation link (stored only as a hash)."""
+    now = timezone.now()
+    email = email.strip().lower()
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status != BookingStatus.HELD or booking.expires_at is None or booking.expires_at <= now:
+            raise SlotUnavailable(_("Ihre Reservierung ist abgelaufen. Bitte wählen Sie den Termin erneut."))
+        limit = booking.location.max_active_per_email
+        if active_bookings_for(email=email, user=user, now=now).exclude(pk=booking.pk).count() >= limit:
+            raise ValidationError(
+                _("Sie haben bereits %(n)s offene Termine. Bitte sagen Sie zuerst einen ab.") % {"n": limit})
+        token = secrets.token_urlsafe(24)
+        booking.name, booking.email, booking.phone = name.strip(), email, phone.strip()
+        booking.status = BookingStatus.PENDING
+        booking.expires_at = now + timedelta(minutes=booking.location.confirm_within_minutes)
+        booking.manage_token_hash = _hash(token)
+        if user is not None and user.is_authenticated:
+            booking.user = user
+        booking.save()
+        from .notifications import send_confirmation_request
+
+        send_confirmation_request(booking=booking, token=token)
+        audit_log(actor=user, system="appointments", action="booking.details_submitted", subject=booking)
+    return booking, token
+
+
+def booking_by_token(*, code: str, token: str) -> Booking | None:
+    booking = Booking.objects.select_related("location").filter(code=code.upper()).first()
+    if booking is None or not token or not secrets.compare_digest(booking.manage_token_hash, _hash(token)):
+        return None
+    return booking
+
+
+def booking_confirm(*, booking: Booking, actor: Any = None) -> Booking:
+    now = timezone.now()
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status == BookingStatus.CONFIRMED:
+            return booking
+        if booking.status != BookingStatus.PENDING or booking.expires_at is None or booking.expires_at <= now:
+            raise SlotUnavailable(_("Die Frist zur Bestätigung ist abgelaufen. Bitte buchen Sie den Termin neu."))
+        booking.status = BookingStatus.CONFIRMED
+        booking.expires_at = None
+        booking.confirmed_at = now
+        booking.save(update_fields=["status", "expires_at", "confirmed_at"])
+        from .notifications import send_confirmed
+
+        send_confirmed(booking=booking)
+        audit_log(actor=actor, system="appointments", action="booking.confirmed", subject=booking)
+    return booking
+
+
+def booking_cancel(*, booking: Booking, actor: Any = None) -> Booking:
+    now = timezone.now()
+    with transaction.atomic():
+        slot_ids = list(booking.booking_slots.values_list("slot_id", flat=True))
+        lock_rows(Slot.objects.filter(id__in=slot_ids), "location_id", "starts_at")
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status not in (BookingStatus.HELD, BookingStatus.PENDING, BookingStatus.CONFIRMED):
+            raise ValidationError(_("Dieser Termin kann nicht mehr abgesagt werden."))
+        if actor is not None and getattr(actor, "is_authenticated", False) and booking.user_id not in (None, actor.pk):
+            raise PermissionDenied
+        was_confirmed = booking.status == BookingStatus.CONFIRMED
+        _release(booking, status=BookingStatus.CANCELLED, now=now, holdback=was_confirmed)
+        if was_confirmed:
+            from .notifications import send_cancelled
+
+            send_cancelled(booking=booking)
+        audit_log(actor=actor, system="appointments", action="booking.cancelled", subject=booking)
+    return booking
+
+
+def release_expired_bookings(*, now: datetime | None = None) -> int:
+    """Clean-up job: mark expired holds and unconfirmed bookings as expired. Search and
+    booking already ignore them, so this only tidies up."""
+    now = now or timezone.now()
+    released = 0
+    for booking_id in Booking.objects.filter(status__in=[BookingStatus.HELD, BookingStatus.PENDING],
+                                             expires_at__lte=now).values_list("id", flat=True)[:1000]:
+        with transaction.atomic():
+            slot_ids = list(BookingSlot.objects.filter(booking_id=booking_id).values_list("slot_id", flat=True))
+            lock_rows(Slot.objects.filter(id__in=slot_ids), "location_id", "starts_at")
+            booking = Booking.objects.select_for_update().filter(
+                id=booking_id, status__in=[BookingStatus.HELD, BookingStatus.PENDING], expires_at__lte=now).first()
+            if booking is not None:
+                _release(booking, status=BookingStatus.EXPIRED, now=now)
+                released += 1
+    return released
