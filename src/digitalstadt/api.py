@@ -26,6 +26,15 @@ api = NinjaAPI(
 )
 
 
+def _register_routers() -> None:
+    from digitalstadt.appointments.api import router as appointments_router
+
+    api.add_router("/appointments", appointments_router)
+
+
+_register_routers()
+
+
 class HealthOut(Schema):
     status: str
     database: str

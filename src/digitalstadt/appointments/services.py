@@ -102,8 +102,10 @@ def _take_places(need: Need, starts_at: datetime, now: datetime) -> list[Slot]:
 
 
 def booking_hold(*, location: Location, services: list[tuple[int, int]], starts_at: datetime,
-                 user: Any = None) -> Booking:
-    """Hold the places for `location.hold_minutes` while the citizen enters details."""
+                 user: Any = None) -> tuple[Booking, str]:
+    """Hold the places for `location.hold_minutes` while the citizen enters details.
+    Returns the booking and a hold token that allows submitting the details (the
+    browser keeps it in the session, an API client in memory)."""
     need = need_at(location, services)
     if need is None:
         raise ValidationError(_("Diese Leistungen werden an diesem Standort nicht angeboten."))
@@ -112,9 +114,11 @@ def booking_hold(*, location: Location, services: list[tuple[int, int]], starts_
     latest = now + timedelta(days=location.booking_window_days)
     if not (earliest <= starts_at <= latest):
         raise SlotUnavailable(_("Dieser Termin liegt außerhalb des Buchungszeitraums."))
+    hold_token = secrets.token_urlsafe(24)
     with transaction.atomic():
         slots = _take_places(need, starts_at, now)
         booking = Booking.objects.create(
+            manage_token_hash=_hash(hold_token),
             code=_new_code(), location=location, starts_at=starts_at,
             ends_at=starts_at + timedelta(minutes=need.minutes), status=BookingStatus.HELD,
             expires_at=now + timedelta(minutes=location.hold_minutes),
@@ -128,7 +132,7 @@ def booking_hold(*, location: Location, services: list[tuple[int, int]], starts_
                            duration_minutes=offers[sid].duration_minutes * persons)
             for sid, persons in services])
         audit_log(actor=user, system="appointments", action="booking.held", subject=booking)
-    return booking
+    return booking, hold_token
 
 
 def active_bookings_for(*, email: str, user: Any = None, now: datetime | None = None):
@@ -139,14 +143,16 @@ def active_bookings_for(*, email: str, user: Any = None, now: datetime | None = 
     return qs.filter(email__iexact=email)
 
 
-def booking_submit_details(*, booking: Booking, name: str, email: str, phone: str = "",
+def booking_submit_details(*, booking: Booking, hold_token: str, name: str, email: str, phone: str = "",
                            user: Any = None) -> tuple[Booking, str]:
-    """Held -> waiting for e-mail confirmation. Returns the booking and the secret
-    manage token for the confirmation link (stored only as a hash)."""
+    """Held -> waiting for e-mail confirmation. Returns the booking and the new secret
+    manage token, which only the e-mail carries (proof that the address is real)."""
     now = timezone.now()
     email = email.strip().lower()
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if not secrets.compare_digest(booking.manage_token_hash, _hash(hold_token or "")):
+            raise PermissionDenied
         if booking.status != BookingStatus.HELD or booking.expires_at is None or booking.expires_at <= now:
             raise SlotUnavailable(_("Ihre Reservierung ist abgelaufen. Bitte wählen Sie den Termin erneut."))
         limit = booking.location.max_active_per_email
@@ -202,6 +208,8 @@ def booking_cancel(*, booking: Booking, actor: Any = None) -> Booking:
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.status not in (BookingStatus.HELD, BookingStatus.PENDING, BookingStatus.CONFIRMED):
             raise ValidationError(_("Dieser Termin kann nicht mehr abgesagt werden."))
+        if booking.starts_at <= now:
+            raise ValidationError(_("Dieser Termin hat bereits begonnen und kann nicht mehr abgesagt werden."))
         if actor is not None and getattr(actor, "is_authenticated", False) and booking.user_id not in (None, actor.pk):
             raise PermissionDenied
         was_confirmed = booking.status == BookingStatus.CONFIRMED

@@ -111,3 +111,18 @@ class AccessibilityFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d} {self.page_url}"
+
+
+class IdempotencyRecord(models.Model):
+    """The stored answer to a POST that created money, stock or bookings, keyed by the
+    client's Idempotency-Key: a retry gets the same answer instead of a second booking."""
+
+    scope = models.CharField(max_length=100)
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="unique_idempotency_key")]

@@ -197,6 +197,9 @@ EID_OIDC = {
     "ISSUER": os.environ.get("EID_OIDC_ISSUER", ""),
     "CLIENT_ID": os.environ.get("EID_OIDC_CLIENT_ID", ""),
     "CLIENT_SECRET": os.environ.get("EID_OIDC_CLIENT_SECRET", ""),
+    # Optional, see docs/eid.md: client_secret_basic (default) or client_secret_post; space-separated acr values.
+    "TOKEN_AUTH_METHOD": os.environ.get("EID_OIDC_TOKEN_AUTH_METHOD", ""),
+    "ACR_VALUES": os.environ.get("EID_OIDC_ACR_VALUES", ""),
     # Map of the broker's "acr" claim values to our assurance levels.
     "ACR_LEVELS": {
         "urn:eid:trustlevel:substantial": "eid_substantial",
@@ -293,6 +296,10 @@ SECURE_CSP = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Reserving appointment slots: proof-of-work cost and a per-IP limit (hits, seconds).
+ALTCHA_MAX_NUMBER = int(os.environ.get("ALTCHA_MAX_NUMBER", "50000"))
+RESERVE_RATE_LIMIT = (int(os.environ.get("RESERVE_RATE_LIMIT", "20")), 600)
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,7 @@
 from datetime import time, timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from digitalstadt.appointments.models import Booking, BookingStatus, Slot, SlotHoldback
@@ -38,8 +38,8 @@ def first_start(location, service, persons=1):
 
 def book(location, service, email="b@example.org", persons=1, start=None):
     start = start or first_start(location, service, persons)
-    booking = booking_hold(location=location, services=[(service.pk, persons)], starts_at=start)
-    booking, token = booking_submit_details(booking=booking, name="Berta", email=email)
+    booking, hold_token = booking_hold(location=location, services=[(service.pk, persons)], starts_at=start)
+    booking, token = booking_submit_details(booking=booking, hold_token=hold_token, name="Berta", email=email)
     return booking, token
 
 
@@ -55,7 +55,7 @@ def test_services_and_persons_add_up_to_the_duration(setup):
 def test_held_places_are_taken_and_the_same_start_cannot_be_held_twice(setup):
     location, service = setup
     start = first_start(location, service)
-    booking = booking_hold(location=location, services=[(service.pk, 1)], starts_at=start)
+    booking, _token = booking_hold(location=location, services=[(service.pk, 1)], starts_at=start)
     assert booking.status == BookingStatus.HELD
     assert list(Slot.objects.filter(booking_slots__booking=booking).values_list("booked", flat=True)) == [1, 1]
     with pytest.raises(SlotUnavailable):
@@ -69,10 +69,10 @@ def test_held_places_are_taken_and_the_same_start_cannot_be_held_twice(setup):
 def test_expired_holds_never_count_even_before_the_cleanup_job(setup):
     location, service = setup
     start = first_start(location, service)
-    held = booking_hold(location=location, services=[(service.pk, 1)], starts_at=start)
+    held, _token = booking_hold(location=location, services=[(service.pk, 1)], starts_at=start)
     Booking.objects.filter(pk=held.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert first_start(location, service) == start  # search ignores the expired hold
-    again = booking_hold(location=location, services=[(service.pk, 1)], starts_at=start)
+    again, _token = booking_hold(location=location, services=[(service.pk, 1)], starts_at=start)
     held.refresh_from_db()
     assert held.status == BookingStatus.EXPIRED and again.status == BookingStatus.HELD
     assert set(Slot.objects.filter(booking_slots__booking=again).values_list("booked", flat=True)) == {1}
@@ -117,9 +117,12 @@ def test_limit_of_active_appointments_per_email(setup):
     location, service = setup
     book(location, service, email="viel@example.org")
     book(location, service, email="VIEL@example.org")
-    third = booking_hold(location=location, services=[(service.pk, 1)], starts_at=first_start(location, service))
+    third, hold_token = booking_hold(location=location, services=[(service.pk, 1)],
+                                     starts_at=first_start(location, service))
+    with pytest.raises(PermissionDenied):
+        booking_submit_details(booking=third, hold_token="wrong", name="Viel", email="other@example.org")
     with pytest.raises(ValidationError, match="bereits 2 offene Termine"):
-        booking_submit_details(booking=third, name="Viel", email="viel@example.org")
+        booking_submit_details(booking=third, hold_token=hold_token, name="Viel", email="viel@example.org")
     third.refresh_from_db()
     assert third.status == BookingStatus.HELD and third.email == ""
 

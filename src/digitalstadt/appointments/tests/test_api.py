@@ -1,0 +1,109 @@
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from digitalstadt.appointments.models import Booking, BookingStatus, Slot
+from digitalstadt.appointments.schedule import generate_slots
+from digitalstadt.appointments.selectors import free_starts, need_at
+from digitalstadt.core.pow import solve_for_tests
+from digitalstadt.mailbox.models import OutboundEmail
+from digitalstadt.testing.fixtures import find_link
+
+from .factories import make_location, make_service, offer
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/appointments"
+
+
+@pytest.fixture
+def setup(settings):
+    settings.ALTCHA_MAX_NUMBER = 2000
+    cache.clear()
+    location = make_location(counters=1)
+    service = make_service()
+    offer(location, service, minutes=20)
+    today = timezone.localdate()
+    generate_slots(location=location, start=today, end=today + timedelta(days=14))
+    start = free_starts(need_at(location, [(service.pk, 1)]), limit=1)[0]
+    return location, service, start
+
+
+def solved(client):
+    return solve_for_tests(client.get(f"{API}/challenge").json())
+
+
+def reserve(client, location, service, start, altcha, key=None):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.post(f"{API}/reservations", json.dumps({
+        "location": location.slug, "services": [{"service": service.slug, "persons": 1}],
+        "starts_at": start.isoformat(), "altcha": altcha}), content_type="application/json", **headers)
+
+
+def test_catalogue_endpoints_list_services_locations_and_free_slots(client, setup):
+    location, service, start = setup
+    assert client.get(f"{API}/services").json()[0]["locations"] == [location.slug]
+    assert client.get(f"{API}/locations").json()[0]["slug"] == location.slug
+    slots = client.get(f"{API}/slots", {"service": service.slug, "limit": 3}).json()
+    assert slots[0]["location"] == location.slug and len(slots[0]["starts"]) == 3
+    assert client.get(f"{API}/slots", {"service": "gibt-es-nicht"}).status_code == 422
+    spec = client.get("/api/v1/openapi.json").json()
+    tagged = {path for path, ops in spec["paths"].items() for op in ops.values() if "appointments" in op.get("tags", [])}
+    assert f"{API}/reservations" in tagged and f"{API}/slots" in tagged
+
+
+def test_full_booking_by_api_with_email_confirmation(client, setup):
+    location, service, start = setup
+    response = reserve(client, location, service, start, solved(client))
+    assert response.status_code == 201, response.content
+    held = response.json()
+    details = client.post(f"{API}/reservations/{held['code']}/details", json.dumps({
+        "hold_token": held["hold_token"], "name": "Berta Bürger", "email": "berta@example.org"}),
+        content_type="application/json")
+    assert details.status_code == 200 and details.json()["status"] == BookingStatus.PENDING
+    mail = OutboundEmail.objects.get(purpose="appointments:confirm_request")
+    link = find_link(mail.body_text, "/termine/buchung/")
+    token = link.split("?t=")[1]
+    assert held["hold_token"] != token  # only the e-mail carries the confirmation token
+    confirm = client.post(f"{API}/bookings/{held['code']}/confirm", json.dumps({"token": token}),
+                          content_type="application/json")
+    assert confirm.status_code == 200 and confirm.json()["status"] == BookingStatus.CONFIRMED
+    assert client.get(f"{API}/bookings/{held['code']}", {"token": token}).json()["status"] == "confirmed"
+    assert client.get(f"{API}/bookings/{held['code']}", {"token": "falsch"}).status_code == 404
+    cancel = client.post(f"{API}/bookings/{held['code']}/cancel", json.dumps({"token": token}),
+                         content_type="application/json")
+    assert cancel.json()["status"] == BookingStatus.CANCELLED
+
+
+def test_reserving_needs_a_fresh_proof_of_work(client, setup):
+    location, service, start = setup
+    assert reserve(client, location, service, start, "").status_code == 422
+    assert reserve(client, location, service, start, "bm9uc2Vuc2U=").status_code == 422
+    altcha = solved(client)
+    assert reserve(client, location, service, start, altcha).status_code == 201
+    later = start + timedelta(minutes=30)
+    assert reserve(client, location, service, later, altcha).status_code == 422  # replayed
+    assert Booking.objects.count() == 1
+
+
+def test_idempotency_key_returns_the_same_reservation(client, setup):
+    location, service, start = setup
+    first = reserve(client, location, service, start, solved(client), key="abc-123")
+    again = reserve(client, location, service, start, solved(client), key="abc-123")
+    assert first.status_code == again.status_code == 201
+    assert first.json()["code"] == again.json()["code"]
+    assert Booking.objects.count() == 1
+    assert Slot.objects.get(location=location, starts_at=start).booked == 1
+    other = reserve(client, location, service, start + timedelta(minutes=30), solved(client), key="abc-123")
+    assert other.status_code == 422
+
+
+def test_reservations_are_rate_limited_per_ip(client, setup, settings):
+    settings.RESERVE_RATE_LIMIT = (2, 600)
+    location, service, start = setup
+    codes = [reserve(client, location, service, start + timedelta(minutes=30 * i), solved(client)).status_code
+             for i in range(3)]
+    assert codes == [201, 201, 429]
+    assert Booking.objects.count() == 2

@@ -1,0 +1,52 @@
+"""Idempotency-Key for POSTs that create money, stock or bookings.
+
+The first request with a key runs and its answer is stored (in the same transaction as
+the change); a retry with the same key and body gets the stored answer; the same key
+with another body is refused (422). Concurrent requests with one key are serialised by
+the unique constraint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Callable
+
+from django.db import IntegrityError, transaction
+
+from .models import IdempotencyRecord
+
+MAX_KEY_LENGTH = 200
+
+
+class IdempotencyConflict(Exception):
+    pass
+
+
+def run_idempotent(*, scope: str, key: str | None, body: dict, call: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
+    """`call` performs the write and returns (status, json body); it runs inside the
+    transaction that stores the record."""
+    if not key:
+        return call()
+    key = key[:MAX_KEY_LENGTH]
+    request_hash = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+    existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
+    if existing is not None:
+        if existing.request_hash != request_hash:
+            raise IdempotencyConflict
+        return existing.status_code, existing.response
+    try:
+        with transaction.atomic():
+            status, response = call()
+            if status < 500:
+                IdempotencyRecord.objects.create(scope=scope, key=key, request_hash=request_hash,
+                                                 status_code=status, response=response)
+            return status, response
+    except IntegrityError:
+        # A concurrent request with the same key won; its answer is the answer.
+        existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
+        if existing is None:
+            raise
+        if existing.request_hash != request_hash:
+            raise IdempotencyConflict from None
+        return existing.status_code, existing.response
