@@ -174,14 +174,18 @@ OFFICE_SCOPED_ROLES = {StaffRoleKind.CASE_WORKER, StaffRoleKind.COUNTER_STAFF, S
 
 
 class StaffRole(models.Model):
-    """A city staff role. Office-scoped roles name the office; the appointments app adds
-    location scoping (`location_ref`) once locations exist."""
+    """A city staff role. Office-scoped roles name the office; counter staff may be
+    narrowed further to one location of that office."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_roles")
     role = models.CharField(_("Rolle"), max_length=32, choices=StaffRoleKind.choices)
     office = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="staff_roles",
         limit_choices_to={"kind": OrganisationKind.OFFICE}, verbose_name=_("Amt"),
+    )
+    location = models.ForeignKey(
+        "appointments.Location", null=True, blank=True, on_delete=models.PROTECT, related_name="staff_roles",
+        verbose_name=_("Standort"), help_text=_("Leer lassen: gilt für alle Standorte des Amts."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -191,13 +195,15 @@ class StaffRole(models.Model):
         verbose_name_plural = _("Rollen (Stadtverwaltung)")
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "office"], name="unique_staff_role_per_office",
-                                    condition=models.Q(office__isnull=False)),
+                                    condition=models.Q(office__isnull=False, location__isnull=True)),
+            models.UniqueConstraint(fields=["user", "role", "location"], name="unique_staff_role_per_location",
+                                    condition=models.Q(location__isnull=False)),
             models.UniqueConstraint(fields=["user", "role"], name="unique_unscoped_staff_role",
-                                    condition=models.Q(office__isnull=True)),
+                                    condition=models.Q(office__isnull=True, location__isnull=True)),
         ]
 
     def __str__(self) -> str:
-        scope = f" ({self.office})" if self.office_id else ""
+        scope = f" ({self.location})" if self.location_id else (f" ({self.office})" if self.office_id else "")
         return f"{self.get_role_display()}{scope}"
 
 

@@ -221,3 +221,45 @@ class SlotHoldback(models.Model):
     slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="holdbacks")
     public_from = models.DateTimeField(db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class TicketStatus(models.TextChoices):
+    WAITING = "waiting", _("wartet")
+    CALLED = "called", _("aufgerufen")
+    SERVED = "served", _("erledigt")
+    MISSED = "missed", _("nicht erschienen")
+    CANCELLED = "cancelled", _("zurückgezogen")
+
+
+class Ticket(models.Model):
+    """A Wartenummer at the counter: a checked-in appointment or a walk-in."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="tickets")
+    day = models.DateField(db_index=True)
+    number = models.CharField(_("Nummer"), max_length=12)
+    booking = models.OneToOneField(Booking, null=True, blank=True, on_delete=models.SET_NULL, related_name="ticket")
+    service = models.ForeignKey("catalog.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("Status"), max_length=12, choices=TicketStatus.choices, default=TicketStatus.WAITING)
+    created_at = models.DateTimeField(_("angekommen"), auto_now_add=True)
+    # Appointments are due from their start; walk-ins from their arrival.
+    due_at = models.DateTimeField(db_index=True)
+    called_at = models.DateTimeField(null=True, blank=True)
+    call_count = models.PositiveSmallIntegerField(default=0)
+    counter = models.ForeignKey(Counter, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
+    called_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Wartenummer")
+        verbose_name_plural = _("Wartenummern")
+        ordering = ["due_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["location", "day", "number"], name="ticket_number_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.get_status_display()})"
+
+    @property
+    def is_appointment(self) -> bool:
+        return self.booking_id is not None
