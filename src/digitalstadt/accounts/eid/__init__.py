@@ -26,7 +26,7 @@ def _simulator_start(request):
 
 
 def _oidc_start(request):
-    from .oidc import start
+    from .views import start
 
     return start(request)
 
