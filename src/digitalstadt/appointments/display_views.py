@@ -1,0 +1,31 @@
+"""Public queue pages: the waiting-room call display and the ticket on the phone.
+They show ticket numbers and counters only, never names."""
+
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from .models import Location, Ticket, TicketStatus
+from .queue import estimated_wait_minutes, queue_position
+
+
+def _recent_calls(location):
+    return (Ticket.objects.filter(location=location, day=timezone.localdate(), status=TicketStatus.CALLED)
+            .select_related("counter").order_by("-called_at")[:8])
+
+
+def call_display(request, slug):
+    location = get_object_or_404(Location, slug=slug, is_active=True)
+    context = {"location": location, "calls": _recent_calls(location),
+               "waiting": Ticket.objects.filter(location=location, day=timezone.localdate(),
+                                                status=TicketStatus.WAITING).count()}
+    template = "appointments/display/calls.html" if request.htmx else "appointments/display/board.html"
+    return render(request, template, context)
+
+
+def ticket(request, uuid):
+    ticket = get_object_or_404(Ticket.objects.select_related("location", "counter"), uuid=uuid)
+    context = {"ticket": ticket, "position": queue_position(ticket),
+               "estimate": estimated_wait_minutes(ticket) if ticket.status == TicketStatus.WAITING else None,
+               "print": request.GET.get("druck") == "1"}
+    template = "appointments/display/ticket_status.html" if request.htmx else "appointments/display/ticket.html"
+    return render(request, template, context)

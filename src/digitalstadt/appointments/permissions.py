@@ -1,0 +1,31 @@
+"""Which locations a staff member may work on: roles scoped to the location, to the
+location's office, or platform admins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from digitalstadt.accounts.models import StaffRole, StaffRoleKind
+
+from .models import Location
+
+COUNTER_ROLES = [StaffRoleKind.COUNTER_STAFF, StaffRoleKind.OFFICE_ADMIN]
+ADMIN_ROLES = [StaffRoleKind.OFFICE_ADMIN]
+
+
+def locations_for_staff(*, user: Any, roles: list[str]) -> QuerySet[Location]:
+    if not user.is_authenticated:
+        return Location.objects.none()
+    if user.is_superuser or StaffRole.objects.filter(user=user, role=StaffRoleKind.PLATFORM_ADMIN).exists():
+        return Location.objects.all()
+    scoped = StaffRole.objects.filter(user=user, role__in=roles)
+    return Location.objects.filter(
+        Q(pk__in=scoped.filter(location__isnull=False).values("location_id"))
+        | Q(office_id__in=scoped.filter(location__isnull=True, office__isnull=False).values("office_id"))
+    ).distinct()
+
+
+def can_work_at(*, user: Any, location: Location, roles: list[str] = COUNTER_ROLES) -> bool:
+    return locations_for_staff(user=user, roles=roles).filter(pk=location.pk).exists()
