@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 from django.conf import settings
+from django.utils import timezone
 from django.utils import translation
 
 from digitalstadt.core.urls_helpers import absolute_url
@@ -44,3 +47,57 @@ def send_cancelled(*, booking) -> None:
 
     outbox_enqueue_template(to=booking.email, template_prefix="appointments/email/cancelled",
                             context=_context(booking), language=booking.language, purpose="appointments:cancelled")
+
+
+def send_rescheduled(*, booking, previous, token: str) -> None:
+    """The moved appointment with its new manage link; a Postfach copy when logged in."""
+    from django.template.loader import render_to_string
+
+    from digitalstadt.mailbox.services import message_send, outbox_enqueue_template
+
+    with translation.override(booking.language):
+        link = absolute_url("appointments:manage", kwargs={"code": booking.code}) + f"?t={token}"
+    context = _context(booking, previous=previous, link=link)
+    outbox_enqueue_template(to=booking.email, template_prefix="appointments/email/rescheduled", context=context,
+                            language=booking.language, purpose="appointments:rescheduled")
+    if booking.user_id:
+        with translation.override(booking.language):
+            subject = render_to_string("appointments/email/rescheduled_subject.txt", context).strip()
+            body = render_to_string("appointments/email/rescheduled_message.txt", context)
+        message_send(subject=subject, body=body, sender_name=booking.location.name_de,
+                     recipient_user=booking.user, regarding=f"appointments.booking:{booking.pk}")
+
+
+def reminder_time(booking):
+    """18:00 local time the day before the appointment."""
+    from .schedule import local_tz
+
+    day_before = timezone.localdate(booking.starts_at) - timedelta(days=1)
+    return datetime.combine(day_before, time(18)).replace(tzinfo=local_tz())
+
+
+def schedule_reminder(*, booking) -> None:
+    """Enqueued in the confirming transaction; the task re-checks the booking."""
+    from .tasks import send_booking_reminder
+
+    when = reminder_time(booking)
+    if booking.starts_at - timezone.now() < timedelta(hours=6):
+        return  # booked at short notice: the confirmation is reminder enough
+    send_booking_reminder.using(run_after=max(when, timezone.now())).enqueue(booking.pk)
+
+
+def send_reminder_if_due(*, booking_id: int) -> str:
+    from digitalstadt.mailbox.services import outbox_enqueue_template
+
+    from .models import Booking, BookingStatus
+
+    now = timezone.now()
+    claimed = Booking.objects.filter(pk=booking_id, status=BookingStatus.CONFIRMED, reminder_sent_at__isnull=True,
+                                     starts_at__gt=now).update(reminder_sent_at=now)
+    if not claimed:
+        return "skipped"
+    booking = Booking.objects.select_related("location").get(pk=booking_id)
+    outbox_enqueue_template(to=booking.email, template_prefix="appointments/email/reminder",
+                            context=_context(booking), language=booking.language,
+                            purpose="appointments:reminder")
+    return "sent"

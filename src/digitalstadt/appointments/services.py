@@ -8,7 +8,7 @@ import hashlib
 import secrets
 import time
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable, Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -136,3 +136,32 @@ def test_earliest_across_locations_sorts_by_first_free_start(setup):
     result = earliest_by_location(locations=[later, location], services=[(service.pk, 1)])
     assert [loc.slug for loc, _starts in result] == ["buergerbuero", "arheilgen"]
     assert result[0][1][0] <= result[1][1][0]
+
+
+def test_confirming_schedules_the_day_before_reminder_which_is_sent_once(setup):
+    from django_tasks_db.models import DBTaskResult
+
+    from digitalstadt.appointments.notifications import reminder_time, send_reminder_if_due
+
+    location, service = setup
+    start = free_starts(need_at(location, [(service.pk, 1)]), limit=1,
+                        after=timezone.now() + timedelta(days=2))[0]
+    booking, _token = book(location, service, start=start)
+    booking_confirm(booking=booking)
+    task = DBTaskResult.objects.get(task_path__endswith="send_booking_reminder")
+    assert task.run_after == reminder_time(booking)
+    assert timezone.localtime(task.run_after).hour == 18
+    assert (timezone.localdate(booking.starts_at) - timezone.localdate(task.run_after)).days == 1
+    assert send_reminder_if_due(booking_id=booking.pk) == "sent"
+    assert send_reminder_if_due(booking_id=booking.pk) == "skipped"
+    assert OutboundEmail.objects.filter(purpose="appointments:reminder").count() == 1
+
+
+def test_no_reminder_for_a_cancelled_booking(setup):
+    from digitalstadt.appointments.notifications import send_reminder_if_due
+
+    location, service = setup
+    booking, _token = book(location, service)
+    booking_confirm(booking=booking)
+    booking_cancel(booking=booking)
+    assert send_reminder_if_due(booking_id=booking.pk) == "skipped"
