@@ -193,9 +193,10 @@ def booking_confirm(*, booking: Booking, actor: Any = None) -> Booking:
         booking.expires_at = None
         booking.confirmed_at = now
         booking.save(update_fields=["status", "expires_at", "confirmed_at"])
-        from .notifications import send_confirmed
+        from .notifications import schedule_reminder, send_confirmed
 
         send_confirmed(booking=booking)
+        schedule_reminder(booking=booking)
         audit_log(actor=actor, system="appointments", action="booking.confirmed", subject=booking)
     return booking
 
