@@ -263,3 +263,33 @@ class Ticket(models.Model):
     @property
     def is_appointment(self) -> bool:
         return self.booking_id is not None
+
+
+class WaitlistStatus(models.TextChoices):
+    WAITING = "waiting", _("wartet")
+    OFFERED = "offered", _("Termin angeboten")
+    BOOKED = "booked", _("gebucht")
+    EXPIRED = "expired", _("abgelaufen")
+    CANCELLED = "cancelled", _("zurückgezogen")
+
+
+class WaitlistEntry(models.Model):
+    """Wants an earlier appointment at a location. A freed place is offered exclusively
+    to the oldest matching entry for `waitlist_offer_minutes`, then to the next one,
+    and only after the hold-back period to everyone."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="waitlist")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="waitlist_entries")
+    services = models.JSONField(help_text="[[service_id, persons], ...]")
+    latest_date = models.DateField(_("Termin gewünscht bis einschließlich"))
+    status = models.CharField(max_length=12, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING)
+    offer_booking = models.OneToOneField(Booking, null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="waitlist_entry")
+    offered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("Wartelisteneintrag")
+        verbose_name_plural = _("Warteliste")
+        ordering = ["created_at", "id"]

@@ -74,22 +74,30 @@ def _release(booking: Booking, *, status: str, now: datetime, holdback: bool = F
     booking.save(update_fields=["status", "expires_at", "cancelled_at"])
 
 
-def _take_places(need: Need, starts_at: datetime, now: datetime) -> list[Slot]:
+def _take_places(need: Need, starts_at: datetime, now: datetime, *, also_lock: Iterable[int] = (),
+                 release_first: Callable[[], None] | None = None, use_holdback: bool = False) -> list[Slot]:
+    """`also_lock`/`release_first`: slot rows of another booking to lock in the same
+    ordered lock call, and a callback that gives that booking's places back after the
+    locks are taken and before the re-check (rescheduling)."""
     target_ids = _target_slot_ids(need, starts_at)
     expired_ids = set(BookingSlot.objects.filter(
         slot_id__in=target_ids, booking__status__in=[BookingStatus.HELD, BookingStatus.PENDING],
         booking__expires_at__lte=now).values_list("booking_id", flat=True))
-    lock_ids = set(target_ids) | set(
+    lock_ids = set(target_ids) | set(also_lock) | set(
         BookingSlot.objects.filter(booking_id__in=expired_ids).values_list("slot_id", flat=True))
     locked = {s.id: s for s in lock_rows(Slot.objects.filter(id__in=lock_ids), "location_id", "starts_at")}
     for expired in lock_rows(Booking.objects.filter(id__in=expired_ids, status__in=[
             BookingStatus.HELD, BookingStatus.PENDING], expires_at__lte=now)):
         if set(expired.booking_slots.values_list("slot_id", flat=True)) <= set(locked):
             _release(expired, status=BookingStatus.EXPIRED, now=now)
+    if release_first is not None:
+        release_first()
     fresh = {s.id: s for s in Slot.objects.filter(id__in=target_ids)}
     held_back = dict.fromkeys(target_ids, 0)
     for slot_id in SlotHoldback.objects.filter(slot_id__in=target_ids, public_from__gt=now).values_list("slot_id", flat=True):
         held_back[slot_id] += 1
+    if use_holdback:  # a waiting-list offer may take places that are held back from the public
+        held_back = dict.fromkeys(target_ids, 0)
     for slot_id in target_ids:
         slot = fresh[slot_id]
         if slot.capacity - slot.booked - held_back[slot_id] < 1:
@@ -98,6 +106,11 @@ def _take_places(need: Need, starts_at: datetime, now: datetime) -> list[Slot]:
     if pause:
         time.sleep(pause)  # widens the race window in the negative-control test only
     Slot.objects.filter(id__in=target_ids).update(booked=F("booked") + 1)
+    if use_holdback:
+        for slot_id in target_ids:  # the place is no longer held back: it is taken
+            holdback = SlotHoldback.objects.filter(slot_id=slot_id, public_from__gt=now).order_by("public_from").first()
+            if holdback is not None:
+                holdback.delete()
     return [fresh[i] for i in target_ids]
 
 
@@ -217,8 +230,11 @@ def booking_cancel(*, booking: Booking, actor: Any = None) -> Booking:
         _release(booking, status=BookingStatus.CANCELLED, now=now, holdback=was_confirmed)
         if was_confirmed:
             from .notifications import send_cancelled
+            from .tasks import offer_freed_places
 
             send_cancelled(booking=booking)
+            # The freed place goes to the waiting list first (same transaction: not lost).
+            offer_freed_places.enqueue(booking.location_id)
         audit_log(actor=actor, system="appointments", action="booking.cancelled", subject=booking)
     return booking
 
@@ -239,3 +255,58 @@ def release_expired_bookings(*, now: datetime | None = None) -> int:
                 _release(booking, status=BookingStatus.EXPIRED, now=now)
                 released += 1
     return released
+
+
+def booking_reschedule(*, booking: Booking, starts_at: datetime, actor: Any = None) -> tuple[Booking, str]:
+    """Move a confirmed booking to another start at the same location. The old places are
+    given back and the new ones taken in one transaction under one ordered lock: if the
+    new start is not free, the old booking stays as it was. Returns the new booking and
+    its secret manage token (sent by e-mail)."""
+    now = timezone.now()
+    location = booking.location
+    wanted = [(bs.service_id, bs.persons) for bs in booking.booked_services.all()]
+    need = need_at(location, wanted)
+    if need is None:
+        raise ValidationError(_("Diese Leistungen werden an diesem Standort nicht mehr angeboten."))
+    earliest = now + timedelta(minutes=location.min_notice_minutes)
+    latest = now + timedelta(days=location.booking_window_days)
+    if not (earliest <= starts_at <= latest):
+        raise SlotUnavailable(_("Dieser Termin liegt außerhalb des Buchungszeitraums."))
+    if starts_at == booking.starts_at:
+        raise ValidationError(_("Bitte wählen Sie einen anderen Zeitpunkt als den bisherigen."))
+    token = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        old_slot_ids = list(booking.booking_slots.values_list("slot_id", flat=True))
+        old_holder: dict[str, Booking] = {}
+
+        def release_old() -> None:
+            old = Booking.objects.select_for_update().get(pk=booking.pk)
+            if old.status != BookingStatus.CONFIRMED:
+                raise ValidationError(_("Nur bestätigte Termine können verschoben werden."))
+            if old.starts_at <= now:
+                raise ValidationError(_("Dieser Termin hat bereits begonnen und kann nicht mehr verschoben werden."))
+            if actor is not None and getattr(actor, "is_authenticated", False) and old.user_id not in (None, actor.pk):
+                raise PermissionDenied
+            _release(old, status=BookingStatus.CANCELLED, now=now)
+            old_holder["old"] = old
+
+        slots = _take_places(need, starts_at, now, also_lock=old_slot_ids, release_first=release_old)
+        old = old_holder["old"]
+        freed = set(old_slot_ids) - {s.id for s in slots}
+        if freed and location.holdback_minutes:
+            public_from = now + timedelta(minutes=location.holdback_minutes)
+            SlotHoldback.objects.bulk_create([SlotHoldback(slot_id=i, public_from=public_from) for i in sorted(freed)])
+        new = Booking.objects.create(
+            manage_token_hash=_hash(token), code=_new_code(), location=location, starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=need.minutes), status=BookingStatus.CONFIRMED,
+            confirmed_at=now, user=old.user, name=old.name, email=old.email, phone=old.phone, language=old.language)
+        BookingSlot.objects.bulk_create([BookingSlot(booking=new, slot=s) for s in slots])
+        BookingService.objects.bulk_create([
+            BookingService(booking=new, service_id=bs.service_id, persons=bs.persons, duration_minutes=bs.duration_minutes)
+            for bs in old.booked_services.all()])
+        from .notifications import send_rescheduled
+
+        send_rescheduled(booking=new, previous=old, token=token)
+        audit_log(actor=actor, system="appointments", action="booking.rescheduled", subject=new,
+                  data={"previous": old.code})
+    return new, token

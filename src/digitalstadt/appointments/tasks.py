@@ -7,3 +7,11 @@ def send_booking_reminder(booking_id: int) -> str:
     from .notifications import send_reminder_if_due
 
     return send_reminder_if_due(booking_id=booking_id)
+
+
+@task()
+def offer_freed_places(location_id: int) -> int:
+    """Offer held-back places to the waiting list; re-run when an offer expires."""
+    from .waitlist import waitlist_offer_places
+
+    return waitlist_offer_places(location_id=location_id)
