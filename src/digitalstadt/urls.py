@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("konto/", include("allauth.urls")),
     path("mein-konto/", include("digitalstadt.accounts.urls")),
     path("postfach/", include("digitalstadt.mailbox.urls")),
+    path("verwaltung/termine/", include("digitalstadt.appointments.admin_urls")),
     path("verwaltung/termine/", include("digitalstadt.appointments.staff_urls")),
     path("verwaltung/", include("digitalstadt.core.staff_urls")),
     path("termine/", include("digitalstadt.appointments.display_urls")),

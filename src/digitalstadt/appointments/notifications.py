@@ -101,3 +101,13 @@ def send_reminder_if_due(*, booking_id: int) -> str:
                             context=_context(booking), language=booking.language,
                             purpose="appointments:reminder")
     return "sent"
+
+
+def send_cancelled_by_office(*, booking, reason: str) -> None:
+    from digitalstadt.mailbox.services import outbox_enqueue_template
+
+    with translation.override(booking.language):
+        link = absolute_url("appointments:start")
+    outbox_enqueue_template(to=booking.email, template_prefix="appointments/email/cancelled_by_office",
+                            context=_context(booking, reason=reason, link=link), language=booking.language,
+                            purpose="appointments:cancelled_by_office")

@@ -214,7 +214,7 @@ def booking_confirm(*, booking: Booking, actor: Any = None) -> Booking:
     return booking
 
 
-def booking_cancel(*, booking: Booking, actor: Any = None) -> Booking:
+def booking_cancel(*, booking: Booking, actor: Any = None, notify: bool = True) -> Booking:
     now = timezone.now()
     with transaction.atomic():
         slot_ids = list(booking.booking_slots.values_list("slot_id", flat=True))
@@ -232,7 +232,8 @@ def booking_cancel(*, booking: Booking, actor: Any = None) -> Booking:
             from .notifications import send_cancelled
             from .tasks import offer_freed_places
 
-            send_cancelled(booking=booking)
+            if notify:
+                send_cancelled(booking=booking)
             # The freed place goes to the waiting list first (same transaction: not lost).
             offer_freed_places.enqueue(booking.location_id)
         audit_log(actor=actor, system="appointments", action="booking.cancelled", subject=booking)

@@ -45,8 +45,11 @@ def _parse_day(value: str | None) -> date:
 
 @staff_required
 def index(request):
+    from .permissions import ADMIN_ROLES
+
     locations = locations_for_staff(user=request.user, roles=COUNTER_ROLES)
-    return render(request, "appointments/staff/index.html", {"locations": locations})
+    admin_ids = set(locations_for_staff(user=request.user, roles=ADMIN_ROLES).values_list("pk", flat=True))
+    return render(request, "appointments/staff/index.html", {"locations": locations, "admin_ids": admin_ids})
 
 
 @staff_required
