@@ -297,6 +297,9 @@ SECURE_CSP = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# Demo data loaders run by `manage.py seed_demo` after the accounts.
+DEMO_SEEDERS = ["digitalstadt.appointments.demo.seed"]
+
 # Reserving appointment slots: proof-of-work cost and a per-IP limit (hits, seconds).
 ALTCHA_MAX_NUMBER = int(os.environ.get("ALTCHA_MAX_NUMBER", "50000"))
 RESERVE_RATE_LIMIT = (int(os.environ.get("RESERVE_RATE_LIMIT", "20")), 600)

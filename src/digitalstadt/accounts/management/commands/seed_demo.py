@@ -12,6 +12,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import import_string
@@ -73,7 +74,8 @@ class Command(BaseCommand):
     help = "Load idempotent Darmstadt demo data (never in production)."
 
     def handle(self, *args, **options):
-        if settings.SETTINGS_MODULE.endswith(".production") or not getattr(settings, "DEMO_DATA_ALLOWED", True):
+        settings_module = settings.SETTINGS_MODULE or os.environ.get("DJANGO_SETTINGS_MODULE", "")
+        if settings_module.endswith(".production") or not getattr(settings, "DEMO_DATA_ALLOWED", True):
             raise CommandError("seed_demo refuses to run with production settings.")
         with transaction.atomic():
             self.seed_accounts()
@@ -87,7 +89,10 @@ class Command(BaseCommand):
                                    "assurance_level": assurance, "assurance_source": "demo-data"},
         )
         if created:
-            user.set_password(demo_password())
+            # One hash for all demo accounts: hashing is deliberately slow (about 1 s here).
+            if not hasattr(self, "_password_hash"):
+                self._password_hash = make_password(demo_password())
+            user.password = self._password_hash
             user.save()
         EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         return user
