@@ -37,20 +37,21 @@ def need_at(location: Location, services: list[tuple[int, int]]) -> Need | None:
     return Need(location, minutes) if minutes else None
 
 
-def capacity_adjustments(location: Location, now: datetime) -> dict[int, int]:
+def capacity_adjustments(location: Location | list, now: datetime) -> dict[int, int]:
     """Per slot id: + expired holds/unconfirmed bookings still counted in `booked`,
-    - places held back after a cancellation."""
+    - places held back after a cancellation. One or many locations, two queries."""
+    location_ids = [location.pk] if isinstance(location, Location) else [loc.pk for loc in location]
     adjust: dict[int, int] = {}
-    expired = (BookingSlot.objects.filter(slot__location=location,
+    expired = (BookingSlot.objects.filter(slot__location_id__in=location_ids,
                                           booking__status__in=[BookingStatus.HELD, BookingStatus.PENDING],
                                           booking__expires_at__lte=now)
-               .values("slot_id").annotate(n=Count("id")))
-    for row in expired:
-        adjust[row["slot_id"]] = adjust.get(row["slot_id"], 0) + row["n"]
-    held_back = (SlotHoldback.objects.filter(slot__location=location, public_from__gt=now)
-                 .values("slot_id").annotate(n=Count("id")))
-    for row in held_back:
-        adjust[row["slot_id"]] = adjust.get(row["slot_id"], 0) - row["n"]
+               .values("slot_id").annotate(n=Count("id")).values_list("slot_id", "n"))
+    for slot_id, n in expired:
+        adjust[slot_id] = adjust.get(slot_id, 0) + n
+    held_back = (SlotHoldback.objects.filter(slot__location_id__in=location_ids, public_from__gt=now)
+                 .values("slot_id").annotate(n=Count("id")).values_list("slot_id", "n"))
+    for slot_id, n in held_back:
+        adjust[slot_id] = adjust.get(slot_id, 0) - n
     return adjust
 
 
@@ -60,39 +61,73 @@ def bookable_window(location: Location, now: datetime) -> tuple[datetime, dateti
     return earliest, latest
 
 
+# The first scan looks this far ahead for every location in one query; locations that
+# still lack starts are scanned again over their whole booking window.
+FIRST_SCAN = timedelta(days=4)
+
+
+def _scan(needs: list[Need], *, now: datetime, limit: int, after: datetime | None, before: datetime | None,
+          adjust: dict[int, int]) -> dict[int, list[datetime]]:
+    """Earliest `limit` starts per location where `need.units` consecutive slot rows
+    each have a free place. Few queries for many locations (search across offices)."""
+    windows = {}
+    for need in needs:
+        earliest, latest = bookable_window(need.location, now)
+        if after is not None:
+            earliest = max(earliest, after)
+        if before is not None:
+            latest = min(latest, before)
+        windows[need.location.pk] = (earliest, latest)
+    found: dict[int, list[datetime]] = {need.location.pk: [] for need in needs}
+    boosted = [slot_id for slot_id, v in adjust.items() if v > 0]
+    pending = list(needs)
+    for horizon in (FIRST_SCAN, None):
+        if not pending:
+            break
+        condition = Q()
+        for need in pending:
+            earliest, latest = windows[need.location.pk]
+            stop = latest + timedelta(minutes=need.minutes)
+            if horizon is not None:
+                stop = min(stop, earliest + horizon)
+            condition |= Q(location_id=need.location.pk, starts_at__gte=earliest, starts_at__lt=stop)
+        rows = (Slot.objects.filter(condition).filter(Q(booked__lt=F("capacity")) | Q(id__in=boosted))
+                .order_by("location_id", "starts_at").values_list("id", "location_id", "starts_at", "capacity", "booked"))
+        by_location: dict[int, list] = {}
+        for row in rows:
+            by_location.setdefault(row[1], []).append(row)
+        still = []
+        for need in pending:
+            loc_id = need.location.pk
+            step = timedelta(minutes=need.location.slot_minutes)
+            latest = windows[loc_id][1]
+            starts: list[datetime] = []
+            run: list[datetime] = []
+            for slot_id, _loc, starts_at, capacity, booked in by_location.get(loc_id, []):
+                if capacity - booked + adjust.get(slot_id, 0) <= 0:
+                    run = []
+                    continue
+                if run and starts_at != run[-1] + step:
+                    run = []
+                run.append(starts_at)
+                if len(run) >= need.units and run[-need.units] < latest:
+                    starts.append(run[-need.units])
+                    if len(starts) >= limit:
+                        break
+            found[loc_id] = starts
+            if len(starts) < limit and horizon is not None:
+                still.append(need)
+        pending = still
+    return found
+
+
 def free_starts(need: Need, *, now: datetime | None = None, limit: int = 20,
                 after: datetime | None = None, before: datetime | None = None) -> list[datetime]:
-    """The earliest `limit` starts where `need.units` consecutive slot rows each have a
-    free place. Streams slot rows in time order and stops as soon as enough are found."""
+    """The earliest `limit` starts at one location where `need.units` consecutive slot
+    rows each have a free place (expired holds count as free, held-back places not)."""
     now = now or timezone.now()
-    location = need.location
-    earliest, latest = bookable_window(location, now)
-    if after is not None:
-        earliest = max(earliest, after)
-    if before is not None:
-        latest = min(latest, before)
-    adjust = capacity_adjustments(location, now)
-    step = timedelta(minutes=location.slot_minutes)
-    rows = (Slot.objects.filter(location=location, starts_at__gte=earliest, starts_at__lt=latest + timedelta(minutes=need.minutes))
-            .filter(Q(booked__lt=F("capacity")) | Q(id__in=[i for i, v in adjust.items() if v > 0]))
-            .order_by("starts_at").values_list("id", "starts_at", "capacity", "booked"))
-    found: list[datetime] = []
-    run: list[datetime] = []
-    for slot_id, starts_at, capacity, booked in rows.iterator(chunk_size=500):
-        free = capacity - booked + adjust.get(slot_id, 0)
-        if free <= 0:
-            run = []
-            continue
-        if run and starts_at != run[-1] + step:
-            run = []
-        run.append(starts_at)
-        if len(run) >= need.units:
-            start = run[-need.units]
-            if start < latest:
-                found.append(start)
-                if len(found) >= limit:
-                    break
-    return found
+    adjust = capacity_adjustments(need.location, now)
+    return _scan([need], now=now, limit=limit, after=after, before=before, adjust=adjust)[need.location.pk]
 
 
 def earliest_by_location(*, locations, services: list[tuple[int, int]], now: datetime | None = None,
@@ -100,12 +135,50 @@ def earliest_by_location(*, locations, services: list[tuple[int, int]], now: dat
     """For each location that offers all services: its earliest free starts, sorted by
     the earliest start across all locations (locations without a free start last)."""
     now = now or timezone.now()
-    result = []
+    locations = list(locations)
+    offers: dict[int, dict[int, LocationService]] = {}
+    for offer in LocationService.objects.filter(location__in=locations, service_id__in=[s for s, _ in services]):
+        offers.setdefault(offer.location_id, {})[offer.service_id] = offer
+    needs = []
     for location in locations:
-        need = need_at(location, services)
-        if need is None:
-            continue
-        result.append((location, free_starts(need, now=now, limit=per_location)))
+        minutes = 0
+        for service_id, persons in services:
+            offer = offers.get(location.pk, {}).get(service_id)
+            if offer is None or persons < 1 or persons > offer.max_persons:
+                minutes = 0
+                break
+            minutes += offer.duration_minutes * persons
+        if minutes:
+            needs.append(Need(location, minutes))
+    if not needs:
+        return []
+    adjust = capacity_adjustments([n.location for n in needs], now)
+    found = _scan(needs, now=now, limit=per_location, after=None, before=None, adjust=adjust)
+    result = [(need.location, found[need.location.pk]) for need in needs]
     far_future = now + timedelta(days=3650)
     result.sort(key=lambda item: (item[1][0] if item[1] else far_future, item[0].name_de))
     return result
+
+
+def bookable_services():
+    """Active catalogue services offered at at least one active location."""
+    from digitalstadt.catalog.models import Service
+
+    return (Service.objects.filter(is_active=True, location_offers__location__is_active=True)
+            .distinct().order_by("name_de"))
+
+
+def max_persons_by_service() -> dict[int, int]:
+    """Per service id: the most persons any active location accepts in one appointment."""
+    from django.db.models import Max
+
+    return dict(LocationService.objects.filter(location__is_active=True).values("service_id")
+                .annotate(m=Max("max_persons")).values_list("service_id", "m"))
+
+
+def upcoming_bookings_for_user(*, user, now: datetime | None = None):
+    from .models import ACTIVE_FOR_PERSON, Booking
+
+    now = now or timezone.now()
+    return (Booking.objects.filter(user=user, status__in=ACTIVE_FOR_PERSON, starts_at__gt=now)
+            .select_related("location").prefetch_related("booked_services__service").order_by("starts_at"))
