@@ -3,23 +3,75 @@ recipient's language."""
 
 from __future__ import annotations
 
+import re
+from functools import cache
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import CommonPasswordValidator
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from digitalstadt.core.audit import audit_log
 
 
+# Django's list of common passwords is English; these are the German (and local) words
+# people build their passwords from. Checked with digits and punctuation stripped off
+# both ends, so "passwort123" and "!Darmstadt2026" are refused too.
+GERMAN_COMMON_PASSWORD_WORDS = frozenset({
+    "passwort", "kennwort", "geheim", "geheimnis", "hallo", "hallohallo", "schatz", "schatzi",
+    "liebe", "ichliebedich", "fussball", "fußball", "sommer", "winter", "frühling", "herbst",
+    "sonnenschein", "blume", "hase", "maus", "mausi", "engel", "prinzessin", "schalke",
+    "borussia", "bayern", "eintracht", "lilien", "darmstadt", "hessen", "frankfurt",
+    "deutschland", "berlin", "qwertz", "qwertzu", "qwertzuiop", "asdfgh", "asdfghjkl",
+    "abcdefg", "abc", "test", "willkommen", "anmelden", "zugang", "benutzer", "computer",
+    "digitalstadt", "buergeramt", "bürgeramt", "passwort123", "master", "admin",
+})
+_EDGE_NOISE = re.compile(r"^[\W\d_]+|[\W\d_]+$")
+_NOT_A_LETTER = re.compile(r"[\W\d_]+")
+
+
+@cache
+def _django_common_passwords() -> frozenset[str]:
+    return frozenset(CommonPasswordValidator().passwords)
+
+
+def password_is_guessable(password: str) -> bool:
+    lowered = password.strip().lower()
+    word = _EDGE_NOISE.sub("", lowered)
+    if not word:
+        return True  # digits and punctuation only
+    letters = _NOT_A_LETTER.sub("", lowered)  # "Hallo-Hallo-1" -> "hallohallo"
+    common = _django_common_passwords()
+    return any(w in GERMAN_COMMON_PASSWORD_WORDS or w in common for w in (word, letters))
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_password(self, password: str, user=None) -> str:
+        # Django's validators first (length, similarity, its common list), then ours.
+        password = super().clean_password(password, user=user)
+        if password_is_guessable(password):
+            raise ValidationError(
+                _("Dieses Passwort ist zu leicht zu erraten: Es besteht aus einem häufigen Wort mit "
+                  "Ziffern oder Zeichen davor oder dahinter. Bitte wählen Sie ein anderes Passwort."),
+                code="password_too_common",
+            )
+        return password
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         from digitalstadt.mailbox.services import outbox_enqueue
 
         user = get_user_model().objects.filter(email__iexact=email).first()
         language = user.language if user is not None else translation.get_language() or "de"
-        context = {**context, "platform_name": settings.PLATFORM_NAME, "email": email}
+        # allauth's own send_mail adds `current_site`; its templates greet with its name.
+        site = SimpleNamespace(name=settings.PLATFORM_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+        context = {"current_site": site, **context, "platform_name": settings.PLATFORM_NAME, "email": email}
         with translation.override(language):
             subject = render_to_string(f"{template_prefix}_subject.txt", context).strip()
             subject = self.format_email_subject(subject)

@@ -67,6 +67,20 @@ def user_raise_assurance(*, user: User, level: str, source: str, eid_subject: st
     return user
 
 
+def user_update_profile(*, user: User, first_name: str, last_name: str, language: str) -> User:
+    """A person edits their own name and the language of e-mails and notifications."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Unbekannte Sprache."))
+    with transaction.atomic():
+        changed = [field for field, value in (("first_name", first_name), ("last_name", last_name),
+                                              ("language", language)) if getattr(user, field) != value]
+        user.first_name, user.last_name, user.language = first_name, last_name, language
+        user.save(update_fields=["first_name", "last_name", "language"])
+        audit_log(actor=user, action="account.profile_changed", subject=user, data_subject=user,
+                  data={"fields": changed})
+    return user
+
+
 # --- organisations --------------------------------------------------------------------
 
 
@@ -197,7 +211,8 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
     organisation = membership.organisation
     if membership.user_id != actor.pk:
         _require_manager(actor, organisation)
-        if membership.role == OrgRole.OWNER and membership_for(user=actor, organisation=organisation).role != OrgRole.OWNER:
+        actor_role = membership_for(user=actor, organisation=organisation).role
+        if membership.role == OrgRole.OWNER and actor_role != OrgRole.OWNER:
             raise PermissionDenied(_("Nur Inhaber/innen können Inhaber/innen entfernen."))
     with transaction.atomic():
         Membership.objects.select_for_update().filter(organisation=organisation).count()

@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from digitalstadt.core.audit import audit_log
 from digitalstadt.mailbox.selectors import messages_for_user
 
 from . import services
@@ -34,11 +33,7 @@ def overview(request):
     if request.method == "POST":
         form = ProfileForm(request.POST)
         if form.is_valid():
-            user.first_name = form.cleaned_data["first_name"]
-            user.last_name = form.cleaned_data["last_name"]
-            user.language = form.cleaned_data["language"]
-            user.save(update_fields=["first_name", "last_name", "language"])
-            audit_log(actor=user, action="account.profile_changed", subject=user, data_subject=user)
+            services.user_update_profile(user=user, **form.cleaned_data)
             messages.success(request, _("Ihre Angaben wurden gespeichert."))
             return redirect("accounts:overview")
     else:
@@ -84,19 +79,26 @@ def organisation_detail(request, slug):
     org, membership = _organisation_for_member(request, slug)
     can_manage = can_manage_organisation(user=request.user, organisation=org)
     invite_form = InvitationForm(request.POST or None) if can_manage else None
-    token_form = ApiTokenForm()
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
         if invite_form.is_valid():
             try:
                 services.invitation_create(actor=request.user, organisation=org, **invite_form.cleaned_data)
-            except (ValidationError, PermissionDenied) as exc:
-                _errors_to_messages(request, exc)
+            except ValidationError as exc:
+                # Shown next to the form, and the page answers 400 (nothing was sent).
+                invite_form.add_error(None, exc)
             else:
                 messages.success(request, _("Die Einladung an %(email)s wurde verschickt.")
                                  % {"email": invite_form.cleaned_data["email"]})
                 return redirect("accounts:organisation", slug=org.slug)
+    return _render_organisation(request, org, membership, can_manage=can_manage, invite_form=invite_form)
+
+
+def _render_organisation(request, org, membership, *, can_manage, invite_form=None, token_form=None,
+                         new_token=None, status=None):
+    if can_manage and invite_form is None:
+        invite_form = InvitationForm()
     context = {
         "organisation": org,
         "membership": membership,
@@ -104,13 +106,18 @@ def organisation_detail(request, slug):
         "memberships": memberships_of(organisation=org),
         "invitations": [i for i in org.invitations.all()[:50] if i.is_open] if can_manage else [],
         "invite_form": invite_form,
-        "token_form": token_form,
+        "token_form": token_form or ApiTokenForm(),
         "tokens": api_tokens_of(organisation=org) if can_manage else [],
         "roles": OrgRole.choices,
-        "new_token": request.session.pop("new_api_token", None),
+        "new_token": new_token,
     }
-    return render(request, "accounts/organisation_detail.html", context,
-                  status=400 if invite_form is not None and invite_form.errors else 200)
+    if status is None:
+        status = 400 if (invite_form is not None and invite_form.errors) or (token_form and token_form.errors) else 200
+    response = render(request, "accounts/organisation_detail.html", context, status=status)
+    if new_token:
+        # The secret exists only in this response: not in the session, not in any cache.
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -124,7 +131,7 @@ def membership_role(request, slug, pk):
     else:
         try:
             services.membership_change_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
-        except (ValidationError, PermissionDenied) as exc:
+        except ValidationError as exc:
             _errors_to_messages(request, exc)
         else:
             messages.success(request, _("Die Rolle wurde geändert."))
@@ -139,7 +146,7 @@ def membership_remove(request, slug, pk):
     leaving = membership.user_id == request.user.pk
     try:
         services.membership_remove(actor=request.user, membership=membership)
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         _errors_to_messages(request, exc)
         return redirect("accounts:organisation", slug=org.slug)
     if leaving:
@@ -156,7 +163,7 @@ def invitation_revoke(request, slug, pk):
     invitation = get_object_or_404(Invitation, pk=pk, organisation=org)
     try:
         services.invitation_revoke(actor=request.user, invitation=invitation)
-    except PermissionDenied as exc:
+    except ValidationError as exc:
         _errors_to_messages(request, exc)
     else:
         messages.success(request, _("Die Einladung wurde zurückgezogen."))
@@ -169,34 +176,38 @@ def invitation_accept(request, token):
     if request.method == "POST":
         try:
             membership = services.invitation_accept(actor=request.user, token=token)
-        except (ValidationError, PermissionDenied) as exc:
-            _errors_to_messages(request, exc)
+        except (ValidationError, PermissionDenied):
+            pass  # The page below says why (used, expired, or meant for another address).
         else:
             messages.success(request, _("Willkommen bei %(org)s!") % {"org": membership.organisation.name})
             return redirect("accounts:organisation", slug=membership.organisation.slug)
     valid = invitation is not None and invitation.is_open
+    email_matches = valid and invitation.email.lower() == request.user.email.lower()
     return render(request, "accounts/invitation_accept.html", {
         "invitation": invitation if valid else None,
-        "email_matches": valid and invitation.email.lower() == request.user.email.lower(),
-    }, status=200 if valid else 410)
+        "email_matches": email_matches,
+    }, status=410 if not valid else 200 if email_matches else 403)
 
 
 @login_required
-@require_POST
 def api_token_create(request, slug):
-    org, _m = _organisation_for_member(request, slug)
-    form = ApiTokenForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Bitte geben Sie eine Bezeichnung an."))
+    org, membership = _organisation_for_member(request, slug)
+    if request.method != "POST":
+        # E.g. the language switch after a token was shown: back to the organisation page.
         return redirect("accounts:organisation", slug=org.slug)
-    try:
-        _token, secret = services.api_token_create(actor=request.user, organisation=org, name=form.cleaned_data["name"])
-    except (ValidationError, PermissionDenied) as exc:
-        _errors_to_messages(request, exc)
-    else:
-        # Shown once on the next page, then gone.
-        request.session["new_api_token"] = secret
-    return redirect("accounts:organisation", slug=org.slug)
+    if not can_manage_organisation(user=request.user, organisation=org):
+        raise PermissionDenied
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            _token, secret = services.api_token_create(actor=request.user, organisation=org,
+                                                       name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            # Shown once, in this response; only its SHA-256 is stored.
+            return _render_organisation(request, org, membership, can_manage=True, new_token=secret, status=201)
+    return _render_organisation(request, org, membership, can_manage=True, token_form=form)
 
 
 @login_required
@@ -206,7 +217,7 @@ def api_token_revoke(request, slug, token_uuid):
     token = get_object_or_404(ApiToken, uuid=token_uuid, organisation=org)
     try:
         services.api_token_revoke(actor=request.user, token=token)
-    except PermissionDenied as exc:
+    except ValidationError as exc:
         _errors_to_messages(request, exc)
     else:
         messages.success(request, _("Der API-Schlüssel wurde widerrufen."))
