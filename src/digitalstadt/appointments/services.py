@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from digitalstadt.core.audit import audit_log
 from digitalstadt.core.locking import lock_rows
@@ -33,6 +34,9 @@ from .models import (
 from .selectors import Need, need_at
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# People who missed this many appointments within the period may book one at a time.
+NO_SHOW_LIMIT = 2
+NO_SHOW_PERIOD = timedelta(days=180)
 
 
 class SlotUnavailable(ValidationError):
@@ -169,9 +173,14 @@ def booking_submit_details(*, booking: Booking, hold_token: str, name: str, emai
         if booking.status != BookingStatus.HELD or booking.expires_at is None or booking.expires_at <= now:
             raise SlotUnavailable(_("Ihre Reservierung ist abgelaufen. Bitte wählen Sie den Termin erneut."))
         limit = booking.location.max_active_per_email
+        no_shows = Booking.objects.filter(email__iexact=email, status=BookingStatus.NO_SHOW,
+                                          starts_at__gte=now - NO_SHOW_PERIOD).count()
+        if no_shows >= NO_SHOW_LIMIT:
+            limit = 1  # repeat no-shows may hold only one appointment at a time
         if active_bookings_for(email=email, user=user, now=now).exclude(pk=booking.pk).count() >= limit:
-            raise ValidationError(
-                _("Sie haben bereits %(n)s offene Termine. Bitte sagen Sie zuerst einen ab.") % {"n": limit})
+            raise ValidationError(ngettext(
+                "Sie haben bereits %(n)s offenen Termin. Bitte sagen Sie ihn zuerst ab.",
+                "Sie haben bereits %(n)s offene Termine. Bitte sagen Sie zuerst einen ab.", limit) % {"n": limit})
         token = secrets.token_urlsafe(24)
         booking.name, booking.email, booking.phone = name.strip(), email, phone.strip()
         booking.status = BookingStatus.PENDING
@@ -305,9 +314,13 @@ def booking_reschedule(*, booking: Booking, starts_at: datetime, actor: Any = No
         BookingService.objects.bulk_create([
             BookingService(booking=new, service_id=bs.service_id, persons=bs.persons, duration_minutes=bs.duration_minutes)
             for bs in old.booked_services.all()])
-        from .notifications import send_rescheduled
+        from .notifications import schedule_reminder, send_rescheduled
+        from .tasks import offer_freed_places
 
         send_rescheduled(booking=new, previous=old, token=token)
+        schedule_reminder(booking=new)
+        if freed:
+            offer_freed_places.enqueue(location.pk)  # the old places go to the waiting list first
         audit_log(actor=actor, system="appointments", action="booking.rescheduled", subject=new,
                   data={"previous": old.code})
     return new, token

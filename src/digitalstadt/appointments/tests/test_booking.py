@@ -165,3 +165,16 @@ def test_no_reminder_for_a_cancelled_booking(setup):
     booking_confirm(booking=booking)
     booking_cancel(booking=booking)
     assert send_reminder_if_due(booking_id=booking.pk) == "skipped"
+
+
+def test_repeat_no_shows_may_hold_only_one_appointment(setup):
+    location, service = setup
+    for i in range(2):
+        past = timezone.now() - timedelta(days=10 + i)
+        Booking.objects.create(code=f"NOSHOW{i}A", location=location, starts_at=past, ends_at=past + timedelta(minutes=20),
+                               status=BookingStatus.NO_SHOW, email="oft-weg@example.org")
+    book(location, service, email="oft-weg@example.org")
+    second, hold_token = booking_hold(location=location, services=[(service.pk, 1)],
+                                      starts_at=first_start(location, service))
+    with pytest.raises(ValidationError, match="bereits 1 offenen Termin"):
+        booking_submit_details(booking=second, hold_token=hold_token, name="X", email="oft-weg@example.org")
