@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -50,3 +51,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Invitation)
+
+
+# The Django admin has its own password-only login form, which would skip the second
+# factor: send everyone through the allauth login (password, then TOTP) instead.
+# Staff MFA for /admin/ itself is enforced by StaffMFARequiredMiddleware.
+admin.site.login = secure_admin_login(admin.site.login)

@@ -83,7 +83,7 @@ def set_language(request):
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600,
                         samesite="Lax", secure=request.is_secure())
     if request.user.is_authenticated and request.user.language != language:
-        type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+        request.user._meta.model.objects.filter(pk=request.user.pk).update(language=language)
     return response
 
 

@@ -11,6 +11,8 @@ from .base import *  # noqa: F403
 from .base import EID_PLUGINS, MAILERS, SECRET_KEY, env_bool
 
 DEBUG = False
+# seed_demo refuses to run (demo accounts have a published password and TOTP secret).
+DEMO_DATA_ALLOWED = False
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters.")
 if not os.environ.get("DATABASE_URL"):
@@ -22,6 +24,14 @@ if not os.environ.get("SMTP_HOST"):
 assert MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# Number of reverse proxies in front of the app that append to X-Forwarded-For: rate
+# limits (allauth's and ours) then count the real client address, not the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Benchmark-only switch (settings/bench.py) that lets a request header choose its
+# rate-limit key: never in production.
+RATE_LIMIT_CLIENT_HEADER = None
+# Load balancers probe /healthz over plain HTTP inside the network: answer, do not redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

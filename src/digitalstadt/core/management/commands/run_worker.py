@@ -7,6 +7,7 @@ seconds; when the process stops, so does the heartbeat.
 import os
 import socket
 import threading
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import close_old_connections, connection
@@ -26,6 +27,11 @@ def beat(worker_id: str, started_at) -> None:
 
 def heartbeat_loop(worker_id: str, stop: threading.Event) -> None:
     started_at = timezone.now()
+    try:
+        # Every worker start has a new id: forget workers that stopped long ago.
+        WorkerHeartbeat.objects.filter(last_seen__lt=started_at - timedelta(days=1)).delete()
+    except Exception:  # noqa: BLE001 - housekeeping only
+        pass
     while not stop.is_set():
         try:
             close_old_connections()
