@@ -73,7 +73,7 @@ def test_citizen_registers_confirms_resets_password_and_reads_the_postfach(
     page.get_by_label("Passwort", exact=True).fill(PASSWORD)
     page.get_by_label("Passwort (Wiederholung)").fill(PASSWORD + "!")
     main(page).get_by_role("button", name="Registrieren").click()
-    expect(page.get_by_text("Du musst zweimal das selbe Passwort eingeben.")).to_be_visible()
+    expect(page.get_by_text("Sie müssen zweimal dasselbe Passwort eingeben.")).to_be_visible()
     expect(page.get_by_label("Passwort (Wiederholung)")).to_have_attribute("aria-invalid", "true")
     journey.check_page(snapshot=True)
     assert not User.objects.exists()

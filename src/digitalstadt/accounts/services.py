@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -56,12 +56,20 @@ def user_raise_assurance(*, user: User, level: str, source: str, eid_subject: st
             user.assurance_verified_at = timezone.now()
             changed = True
         if eid_subject and user.eid_subject != eid_subject:
+            if user.eid_subject:
+                # One person, one eID: another person's eID must not take over this account.
+                raise ValidationError(_("Ihr Konto ist bereits mit einer anderen eID verknüpft."))
             if User.objects.filter(eid_subject=eid_subject).exclude(pk=user.pk).exists():
                 raise ValidationError(_("Diese eID ist bereits mit einem anderen Konto verknüpft."))
             user.eid_subject = eid_subject
             changed = True
         if changed:
-            user.save(update_fields=["assurance_level", "assurance_source", "assurance_verified_at", "eid_subject"])
+            try:
+                with transaction.atomic():
+                    user.save(update_fields=["assurance_level", "assurance_source", "assurance_verified_at",
+                                             "eid_subject"])
+            except IntegrityError:  # the same eID linked to another account at the same moment
+                raise ValidationError(_("Diese eID ist bereits mit einem anderen Konto verknüpft.")) from None
             audit_log(actor=user, action="account.assurance_raised", subject=user, data_subject=user,
                       data={"level": user.assurance_level, "source": source})
     return user

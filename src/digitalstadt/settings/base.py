@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "digitalstadt.core.middleware.FormErrorStatusMiddleware",
     "digitalstadt.accounts.middleware.UserLanguageMiddleware",
     "digitalstadt.accounts.middleware.StaffMFARequiredMiddleware",
 ]

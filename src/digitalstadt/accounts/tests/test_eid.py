@@ -484,3 +484,18 @@ def test_callback_needs_the_plugin(provider, browser, settings):
     settings.EID_PLUGINS = ["simulator"]
     assert browser.get(CALLBACK_PATH, {"code": "x", "state": "y"}).status_code == 404
 
+
+
+@pytest.mark.django_db
+def test_an_account_linked_to_one_eid_cannot_be_taken_over_by_another():
+    from django.core.exceptions import ValidationError
+
+    from digitalstadt.accounts.models import User
+    from digitalstadt.accounts.services import user_raise_assurance
+
+    user = User.objects.create_user("linked@example.org", "Sicher-genug-2026")
+    user_raise_assurance(user=user, level="eid_substantial", source="eid:oidc", eid_subject="person-a")
+    with pytest.raises(ValidationError, match="anderen eID"):
+        user_raise_assurance(user=user, level="eid_high", source="eid:oidc", eid_subject="person-b")
+    user.refresh_from_db()
+    assert user.eid_subject == "person-a" and user.assurance_level == "eid_substantial"
