@@ -14,6 +14,12 @@ FILES = {
     "@kern-ux/native/dist/kern.min.css": "kern/kern.min.css",
     "@kern-ux/native/dist/fonts/fira-sans.css": "kern/fonts/fira-sans.css",
     "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
+    # ALTCHA widget, CSP-friendly build: no injected <style>, no blob: workers; the SHA
+    # worker is registered from static by static/js/altcha-setup.js.
+    "altcha/dist/external/altcha.min.js": "altcha/altcha.min.js",
+    "altcha/dist/external/altcha.css": "altcha/altcha.css",
+    "altcha/dist/workers/sha.js": "altcha/workers/sha.js",
+    "altcha/dist/i18n/de.js": "altcha/i18n/de.js",
 }
 FONT_WEIGHTS = ["Light", "LightItalic", "Regular", "Italic", "Medium", "MediumItalic", "SemiBold",
                 "SemiBoldItalic", "Bold", "BoldItalic"]

@@ -31,7 +31,7 @@ def test_staff_with_totp_must_enter_the_code_before_they_are_signed_in(client):
     assert SESSION_KEY not in client.session
     assert client.get("/verwaltung/")["Location"].startswith("/konto/login/")
     wrong = client.post("/konto/2fa/authenticate/", {"code": "000000"})
-    assert wrong.status_code == 200 and SESSION_KEY not in client.session
+    assert wrong.status_code == 400 and SESSION_KEY not in client.session
 
 
 def test_the_django_admin_login_cannot_skip_the_second_factor(client):
