@@ -218,7 +218,7 @@ def test_sign_up_page_in_english(journey):
     page = journey.page
     journey.visit("/en/konto/signup/")
     assert page.locator("html").get_attribute("lang") == "en"
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign Up")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Register")
     for label in ["Email", "Password", "Password (again)"]:
         expect(page.get_by_label(label, exact=True)).to_be_visible()
     page.get_by_label("Email", exact=True).fill("not-an-address")

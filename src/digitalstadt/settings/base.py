@@ -221,6 +221,7 @@ TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "ds_language"
+FORMAT_MODULE_PATH = ["digitalstadt.formats"]
 
 # --- Static and private files -------------------------------------------------------
 STATIC_URL = "/static/"

@@ -130,7 +130,7 @@ def test_sign_up_page_in_english(client):
     assert response.status_code == 200
     assert '<html lang="en">' in html
     for label in ['for="id_email">Email<', 'for="id_password1">Password<', 'for="id_password2">Password (again)<',
-                  "Sign Up"]:
+                  "Register"]:
         assert label in html, label
     response = signup(client, email="not-an-address", prefix="/en")
     assert "Enter a valid email address." in response.content.decode()
