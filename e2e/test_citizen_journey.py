@@ -224,7 +224,7 @@ def test_sign_up_page_in_english(journey):
     page.get_by_label("Email", exact=True).fill("not-an-address")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)", exact=True).fill(PASSWORD)
-    main(page).get_by_role("button", name="Sign Up").click()
+    main(page).get_by_role("button", name="Register").click()
     expect(page.get_by_text("Enter a valid email address.")).to_be_visible()
     journey.check_page(snapshot=True)
     assert not User.objects.exists()
