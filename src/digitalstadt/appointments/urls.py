@@ -15,4 +15,5 @@ urlpatterns = [
     path("buchung/<str:code>/kalender.ics", views.ics, name="ics"),
     path("buchung/<str:code>/verschieben/", views.reschedule, name="reschedule"),
     path("meine-termine/", views.mine, name="mine"),
+    path("warteliste/", views.waitlist, name="waitlist"),
 ]

@@ -9,7 +9,7 @@ the API (`api.reserve`): per-IP rate limit, ALTCHA proof-of-work, `booking_hold`
 from __future__ import annotations
 
 from collections import OrderedDict
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -391,3 +391,53 @@ def mine(request):
     return render(request, "appointments/mine.html", {
         "bookings": upcoming_bookings_for_user(user=request.user), "statuses": BookingStatus,
     })
+
+
+# --- waiting list -----------------------------------------------------------------------
+
+
+@login_required
+def waitlist(request):
+    """Join the waiting list for an earlier appointment (from the slot page) and see or
+    leave one's entries. Freed places are offered by e-mail, first come first served."""
+    from .models import WaitlistEntry, WaitlistStatus
+    from .waitlist import waitlist_join, waitlist_leave
+
+    if request.method == "POST" and request.POST.get("action") == "verlassen":
+        entry = get_object_or_404(WaitlistEntry, uuid=request.POST.get("entry"), user=request.user)
+        try:
+            waitlist_leave(user=request.user, entry=entry)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Sie stehen nicht mehr auf dieser Warteliste."))
+        return redirect("appointments:waitlist")
+    status = 200
+    if request.method == "POST":
+        location = get_object_or_404(Location, slug=request.POST.get("standort", ""), is_active=True)
+        form = _selection_form(request.POST)
+        selection = form.cleaned_data["selection"] if form.is_valid() else None
+        latest = request.POST.get("bis", "")
+        try:
+            latest_date = date.fromisoformat(latest)
+        except ValueError:
+            latest_date = None
+        if selection is None or latest_date is None:
+            messages.error(request, _("Bitte geben Sie an, bis wann Sie einen Termin brauchen."))
+            status = 400
+        else:
+            try:
+                waitlist_join(user=request.user, location=location, services=_ids(selection), latest_date=latest_date)
+            except ValidationError as exc:
+                _errors(request, exc)
+                status = 400
+            else:
+                messages.success(request, _("Sie stehen auf der Warteliste. Wird ein passender Termin frei, "
+                                            "reservieren wir ihn für Sie und schreiben Ihnen eine E-Mail."))
+                return redirect("appointments:waitlist")
+    entries = (WaitlistEntry.objects.filter(user=request.user)
+               .exclude(status__in=[WaitlistStatus.CANCELLED]).select_related("location", "offer_booking")
+               .order_by("-created_at")[:20])
+    services = {s.pk: s for s in bookable_services()}
+    rows = [(e, [(services.get(sid), persons) for sid, persons in e.services]) for e in entries]
+    return render(request, "appointments/waitlist.html", {"rows": rows, "statuses": WaitlistStatus}, status=status)
