@@ -86,6 +86,18 @@ class Journey:
         assert not problems, f"axe-core violations on {self.page.url}:\n" + "\n".join(problems)
         self.checked.append(self.page.url)
 
+    def login_as(self, user) -> None:
+        """Sign the browser in as `user` without the login form (journeys that test the
+        login itself use the form)."""
+        from django.conf import settings
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user)
+        self.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                                   "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                                   "url": self.base_url}])
+
     def screenshot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"

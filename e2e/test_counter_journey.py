@@ -5,8 +5,6 @@ from datetime import timedelta
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from digitalstadt.accounts.models import StaffRole, StaffRoleKind, User
@@ -14,13 +12,6 @@ from digitalstadt.appointments.models import Booking, BookingStatus, Ticket, Tic
 from digitalstadt.appointments.tests.factories import make_location
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def login_as(journey, user):
-    client = Client()
-    client.force_login(user)
-    journey.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                                  "url": journey.base_url}])
 
 
 def test_counter_staff_works_the_queue_and_the_display_follows(journey, phone_journey, browser):
@@ -31,7 +22,7 @@ def test_counter_staff_works_the_queue_and_the_display_follows(journey, phone_jo
     user = User.objects.create_user("schalter@example.org", "Sicher-genug-2026")
     StaffRole.objects.create(user=user, role=StaffRoleKind.COUNTER_STAFF, office=location.office)
     TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-    login_as(journey, user)
+    journey.login_as(user)
 
     # The waiting-room screen is open in another (phone-sized) browser context.
     phone_journey.visit(f"/termine/anzeige/{location.slug}/")

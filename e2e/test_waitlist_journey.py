@@ -4,8 +4,6 @@ place is offered to her by e-mail (real worker, real SMTP) and she confirms it."
 from datetime import time, timedelta
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from digitalstadt.accounts.models import User
@@ -20,14 +18,6 @@ from digitalstadt.testing.fixtures import find_link
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def login_as(journey, user):
-    client = Client()
-    client.force_login(user)
-    journey.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                                  "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                                  "url": journey.base_url}])
-
-
 def test_waiting_list_offer_by_email_and_confirmation(journey, smtp_server, deliver_mail):
     location = make_location(counters=1, hours=((time(8), time(9)),), waitlist_offer_minutes=60)
     service = make_service()
@@ -39,7 +29,7 @@ def test_waiting_list_offer_by_email_and_confirmation(journey, smtp_server, deli
     anna, _token = book(location, service, email="anna@example.org", start=first)
     booking_confirm(booking=anna)
     mira = User.objects.create_user("mira@example.org", "Sicher-genug-2026", first_name="Mira", last_name="Schneider")
-    login_as(journey, mira)
+    journey.login_as(mira)
 
     journey.visit(f"/termine/standorte/{location.slug}/?leistung={service.slug}")
     page = journey.page
