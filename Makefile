@@ -64,6 +64,7 @@ chromium:
 	  else echo "Chromium is missing for the browser tests: sudo apt-get update && sudo apt-get install -y chromium"; exit 1; fi; fi
 
 test: setup-dev chromium
+	$(VENV)/bin/ruff check --select F,E9 src e2e bench
 	DJANGO_SETTINGS_MODULE=digitalstadt.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 messages: $(VENV)/.installed

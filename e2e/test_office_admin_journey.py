@@ -1,33 +1,22 @@
 """An office admin closes a booked day: the booking is listed, not dropped; cancelling
 it notifies the citizen. Then adds Saturday hours. axe-core on every page."""
 
-from datetime import timedelta
-
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
 from digitalstadt.accounts.models import StaffRole, StaffRoleKind, User
 from digitalstadt.appointments.models import BookingStatus, OpeningHours
-from digitalstadt.appointments.schedule import generate_slots
-from digitalstadt.appointments.selectors import free_starts, need_at
-from digitalstadt.appointments.services import booking_confirm
-from digitalstadt.appointments.tests.factories import make_location, make_service, offer
-from digitalstadt.appointments.tests.test_booking import book
+from digitalstadt.appointments.tests.factories import confirmed_booking_ahead
 from digitalstadt.mailbox.models import OutboundEmail
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_office_admin_closes_a_booked_day_and_notifies(journey):
-    location = make_location(counters=2)
-    service = make_service()
-    offer(location, service, minutes=20)
+    location, _service, booking = confirmed_booking_ahead(days_ahead=3, email="betroffen@example.org", counters=2)
+    start = booking.starts_at
     today = timezone.localdate()
-    generate_slots(location=location, start=today, end=today + timedelta(days=20))
-    start = free_starts(need_at(location, [(service.pk, 1)]), limit=1, after=timezone.now() + timedelta(days=3))[0]
-    booking, _token = book(location, service, email="betroffen@example.org", start=start)
-    booking_confirm(booking=booking)
     admin = User.objects.create_user("amt@example.org", "Sicher-genug-2026")
     StaffRole.objects.create(user=admin, role=StaffRoleKind.OFFICE_ADMIN, office=location.office)
     TOTP.activate(admin, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")

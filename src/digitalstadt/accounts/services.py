@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +21,6 @@ from digitalstadt.core.audit import audit_log
 from digitalstadt.core.urls_helpers import absolute_url
 
 from .models import (
-    ORG_MANAGER_ROLES,
     ApiToken,
     AssuranceLevel,
     Invitation,

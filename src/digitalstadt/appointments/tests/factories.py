@@ -27,3 +27,27 @@ def make_service(slug="personalausweis", name="Personalausweis beantragen", syno
 def offer(location, service, minutes=20, max_persons=4):
     return LocationService.objects.create(location=location, service=service, duration_minutes=minutes,
                                           max_persons=max_persons)
+
+
+def confirmed_booking_ahead(*, days_ahead: int, email: str, counters: int = 1, minutes: int = 20,
+                            **location_kwargs):
+    """A location with slots for three weeks and one confirmed booking `days_ahead` days
+    or more ahead. Returns (location, service, booking)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from digitalstadt.appointments.schedule import generate_slots
+    from digitalstadt.appointments.selectors import free_starts, need_at
+    from digitalstadt.appointments.services import booking_confirm, booking_hold, booking_submit_details
+
+    location = make_location(counters=counters, **location_kwargs)
+    service = make_service()
+    offer(location, service, minutes=minutes)
+    today = timezone.localdate()
+    generate_slots(location=location, start=today, end=today + timedelta(days=21))
+    start = free_starts(need_at(location, [(service.pk, 1)]), limit=1,
+                        after=timezone.now() + timedelta(days=days_ahead))[0]
+    booking, hold_token = booking_hold(location=location, services=[(service.pk, 1)], starts_at=start)
+    booking, _token = booking_submit_details(booking=booking, hold_token=hold_token, name="Berta", email=email)
+    return location, service, booking_confirm(booking=booking)

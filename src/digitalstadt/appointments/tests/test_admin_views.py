@@ -1,4 +1,4 @@
-from datetime import time, timedelta
+from datetime import time
 
 import pytest
 from django.urls import reverse
@@ -6,13 +6,10 @@ from django.utils import timezone
 
 from digitalstadt.accounts.models import StaffRoleKind
 from digitalstadt.appointments.models import Booking, BookingStatus, Closure, OpeningHours, Slot
-from digitalstadt.appointments.schedule import generate_slots
 from digitalstadt.appointments.selectors import free_starts, need_at
-from digitalstadt.appointments.services import booking_confirm
 from digitalstadt.mailbox.models import OutboundEmail
 
-from .factories import make_location, make_service, offer
-from .test_booking import book
+from .factories import confirmed_booking_ahead, make_service
 from .test_staff_views import staff
 
 pytestmark = pytest.mark.django_db
@@ -20,15 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def booked():
-    location = make_location(counters=1)
-    service = make_service()
-    offer(location, service, minutes=20)
-    today = timezone.localdate()
-    generate_slots(location=location, start=today, end=today + timedelta(days=20))
-    start = free_starts(need_at(location, [(service.pk, 1)]), limit=1, after=timezone.now() + timedelta(days=3))[0]
-    booking, _token = book(location, service, email="betroffen@example.org", start=start)
-    booking_confirm(booking=booking)
-    return location, service, booking
+    return confirmed_booking_ahead(days_ahead=3, email="betroffen@example.org")
 
 
 def settings_url(location):

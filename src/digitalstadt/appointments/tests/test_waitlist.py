@@ -4,15 +4,13 @@ import pytest
 from django.utils import timezone
 
 from digitalstadt.accounts.models import User
-from digitalstadt.appointments.models import Booking, BookingStatus, WaitlistEntry, WaitlistStatus
-from digitalstadt.appointments.schedule import generate_slots
+from digitalstadt.appointments.models import Booking, BookingStatus, WaitlistStatus
 from digitalstadt.appointments.selectors import free_starts, need_at
 from digitalstadt.appointments.services import SlotUnavailable, booking_cancel, booking_confirm, booking_hold
 from digitalstadt.appointments.waitlist import waitlist_join, waitlist_offer_places
 from digitalstadt.mailbox.models import OutboundEmail
 
-from .factories import make_location, make_service, offer
-from .test_booking import book
+from .factories import confirmed_booking_ahead
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,15 +18,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def full_day():
     """One counter; Anna holds a confirmed appointment two days or more ahead."""
-    location = make_location(counters=1, waitlist_offer_minutes=30)
-    service = make_service()
-    offer(location, service, minutes=10)
-    today = timezone.localdate()
-    generate_slots(location=location, start=today, end=today + timedelta(days=14))
-    start = free_starts(need_at(location, [(service.pk, 1)]), limit=1, after=timezone.now() + timedelta(days=2))[0]
-    anna, _token = book(location, service, email="anna@example.org", start=start)
-    booking_confirm(booking=anna)
-    return location, service, start, anna
+    location, service, anna = confirmed_booking_ahead(days_ahead=2, email="anna@example.org", minutes=10,
+                                                      waitlist_offer_minutes=30)
+    return location, service, anna.starts_at, anna
 
 
 def person(email):

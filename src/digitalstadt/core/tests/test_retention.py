@@ -33,7 +33,7 @@ def test_old_sent_mail_is_deleted_but_pending_and_recent_mail_is_kept():
 
 def test_only_never_confirmed_old_accounts_are_deleted():
     long_ago = timezone.now() - timedelta(days=20)
-    abandoned = User.objects.create_user("abandoned@example.org", "x" * 12, date_joined=long_ago)
+    User.objects.create_user("abandoned@example.org", "x" * 12, date_joined=long_ago)
     confirmed = User.objects.create_user("confirmed@example.org", "x" * 12, date_joined=long_ago)
     EmailAddress.objects.create(user=confirmed, email=confirmed.email, verified=True, primary=True)
     fresh = User.objects.create_user("fresh@example.org", "x" * 12)
