@@ -25,6 +25,7 @@ def call_display(request, slug):
 def ticket(request, uuid):
     ticket = get_object_or_404(Ticket.objects.select_related("location", "counter"), uuid=uuid)
     context = {"ticket": ticket, "position": queue_position(ticket),
+               "ticket_url": request.build_absolute_uri(request.path),
                "estimate": estimated_wait_minutes(ticket) if ticket.status == TicketStatus.WAITING else None,
                "print": request.GET.get("druck") == "1"}
     template = "appointments/display/ticket_status.html" if request.htmx else "appointments/display/ticket.html"

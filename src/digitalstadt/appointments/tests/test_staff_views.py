@@ -91,3 +91,14 @@ def test_ticket_page_shows_position_and_estimate_without_personal_data(client, l
     page = client.get(reverse("appointments-public:ticket", kwargs={"uuid": second.uuid})).content.decode()
     assert second.number in page and "Vor Ihnen wartet 1 Person" in page and "Minute" in page
     assert first.number not in page
+
+
+def test_printed_ticket_carries_a_qr_code_to_the_phone(client, location):
+    from digitalstadt.appointments.queue import ticket_walk_in
+
+    ticket = ticket_walk_in(location=location)
+    url = reverse("appointments-public:ticket", kwargs={"uuid": ticket.uuid})
+    page = client.get(url + "?druck=1").content.decode()
+    assert '<svg role="img" aria-label="Wartenummer auf dem Handy verfolgen"' in page
+    assert "data:image" not in page
+    assert "<svg role" not in client.get(url).content.decode()  # on the phone itself no code
