@@ -10,7 +10,7 @@ class StaffRoleInline(admin.TabularInline):
     model = StaffRole
     fk_name = "user"
     extra = 0
-    fields = ("role", "office")
+    fields = ("role", "office", "location")
 
 
 class MembershipInline(admin.TabularInline):

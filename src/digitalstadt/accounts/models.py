@@ -202,6 +202,14 @@ class StaffRole(models.Model):
                                     condition=models.Q(office__isnull=True, location__isnull=True)),
         ]
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.location_id and self.office_id and self.location.office_id != self.office_id:
+            raise ValidationError({"location": _("Dieser Standort gehört nicht zum gewählten Amt.")})
+        if self.location_id and not self.office_id:
+            self.office_id = self.location.office_id
+
     def __str__(self) -> str:
         scope = f" ({self.location})" if self.location_id else (f" ({self.office})" if self.office_id else "")
         return f"{self.get_role_display()}{scope}"

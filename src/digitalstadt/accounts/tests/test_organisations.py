@@ -349,3 +349,41 @@ def test_invitation_link_opened_with_another_account(client, org, owner, colleag
     client.force_login(colleague)
     response = client.get(f"/mein-konto/einladung/{token}/")
     assert response.status_code == 200 and "Bäckerei Hessen" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_platform_admin_creates_a_staff_account_with_a_location_scoped_role_in_the_admin(client):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from digitalstadt.accounts.models import StaffRole, StaffRoleKind
+    from digitalstadt.appointments.tests.factories import make_location
+
+    location = make_location()
+    admin = User.objects.create_superuser("root@example.org", "Sicher-genug-2026")
+    TOTP.activate(admin, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    client.force_login(admin)
+    response = client.post("/admin/accounts/user/add/", {
+        "email": "neu.schalter@example.org", "password1": "Sicher-genug-2026", "password2": "Sicher-genug-2026",
+        "usable_password": "true", "is_staff": "on",
+        "staff_roles-TOTAL_FORMS": "1", "staff_roles-INITIAL_FORMS": "0",
+        "staff_roles-0-role": StaffRoleKind.COUNTER_STAFF, "staff_roles-0-office": location.office.pk,
+        "staff_roles-0-location": location.pk,
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    role = StaffRole.objects.get(user__email="neu.schalter@example.org")
+    assert role.location == location and role.role == StaffRoleKind.COUNTER_STAFF
+
+
+@pytest.mark.django_db
+def test_a_location_of_another_office_is_refused_for_a_staff_role():
+    from django.core.exceptions import ValidationError
+
+    from digitalstadt.accounts.models import StaffRole, StaffRoleKind
+    from digitalstadt.appointments.tests.factories import make_location
+
+    location = make_location()
+    other = Organisation.objects.create(name="Anderes Amt", slug="anderes-amt", kind="office")
+    user = User.objects.create_user("x@example.org", "Sicher-genug-2026")
+    role = StaffRole(user=user, role=StaffRoleKind.COUNTER_STAFF, office=other, location=location)
+    with pytest.raises(ValidationError):
+        role.full_clean()
