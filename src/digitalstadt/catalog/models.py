@@ -34,3 +34,39 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name_de
+
+
+class LifeSituation(models.Model):
+    """Lebenslage: how citizens think about their matter ("Umzug", "Hund", "Auto & Parken")."""
+
+    slug = models.SlugField(_("Kurzname"), max_length=80, unique=True)
+    name_de = models.CharField(_("Name (Deutsch)"), max_length=120)
+    name_en = models.CharField(_("Name (Englisch)"), max_length=120, blank=True)
+    name = Translated("name")
+    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    services = models.ManyToManyField(Service, blank=True, related_name="life_situations",
+                                      verbose_name=_("Leistungen"))
+
+    class Meta:
+        verbose_name = _("Lebenslage")
+        verbose_name_plural = _("Lebenslagen")
+        ordering = ["order", "name_de"]
+
+    def __str__(self) -> str:
+        return self.name_de
+
+
+class SearchSynonym(models.Model):
+    """A search word and the words it also stands for ("Umzug" -> "Anmeldung Ummeldung
+    Wohnsitz"). Applies to every service; staff maintain it in the admin."""
+
+    term = models.CharField(_("Suchwort"), max_length=80, unique=True)
+    expansion = models.CharField(_("steht auch für"), max_length=300)
+
+    class Meta:
+        verbose_name = _("Suchbegriff-Synonym")
+        verbose_name_plural = _("Suchbegriff-Synonyme")
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.expansion}"

@@ -1,16 +1,8 @@
 from __future__ import annotations
 
-import unicodedata
-
 from django.db.models import QuerySet
 
 from .models import Service
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return text.replace("ß", "ss")
 
 
 def active_services() -> QuerySet[Service]:
@@ -18,16 +10,9 @@ def active_services() -> QuerySet[Service]:
 
 
 def search_services(*, query: str, services=None) -> list[Service]:
-    """Match every word of the query against name, English name and synonyms, ignoring
-    case and umlauts ("fuhrungszeugnis" finds "Führungszeugnis"). The online-services
-    issue replaces this with stemming and compound splitting on the same interface."""
-    words = [_fold(w) for w in query.split() if w.strip()]
+    """Active services matching every word of the query, best first: German stemming,
+    the synonym table and compound parts (see catalog.search)."""
+    from .search import search
+
     candidates = list(services if services is not None else active_services())
-    if not words:
-        return candidates
-    result = []
-    for service in candidates:
-        haystack = _fold(" ".join([service.name_de, service.name_en, service.synonyms]))
-        if all(word in haystack for word in words):
-            result.append(service)
-    return result
+    return [hit.service for hit in search(query, candidates)]
