@@ -11,6 +11,7 @@ urlpatterns = [
     path("manifest.webmanifest", core_views.manifest, name="manifest"),
     path("sw.js", core_views.service_worker, name="service-worker"),
     path("api/v1/", api.urls),
+    path("zahlungen/webhook/", include("digitalstadt.payments.webhook_urls")),
     path("admin/", admin.site.urls),
 ]
 
@@ -22,7 +23,10 @@ urlpatterns += i18n_patterns(
     path("postfach/", include("digitalstadt.mailbox.urls")),
     path("verwaltung/termine/", include("digitalstadt.appointments.admin_urls")),
     path("verwaltung/termine/", include("digitalstadt.appointments.staff_urls")),
+    path("verwaltung/zahlungen/", include("digitalstadt.payments.staff_urls")),
     path("verwaltung/", include("digitalstadt.core.staff_urls")),
+    path("zahlungen/", include("digitalstadt.payments.urls")),
+    path("leistungen/", include("digitalstadt.catalog.urls")),
     path("termine/", include("digitalstadt.appointments.display_urls")),
     path("termine/", include("digitalstadt.appointments.urls")),
     prefix_default_language=False,

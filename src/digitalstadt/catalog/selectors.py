@@ -16,3 +16,16 @@ def search_services(*, query: str, services=None) -> list[Service]:
 
     candidates = list(services if services is not None else active_services())
     return [hit.service for hit in search(query, candidates)]
+
+
+def fees_on(*, service: Service, day) -> list:
+    """The fees that apply on `day` (the amount is frozen on a case when submitted)."""
+    from django.db.models import Q
+
+    return list(service.fees.filter(valid_from__lte=day).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day)))
+
+
+def life_situations():
+    from .models import LifeSituation
+
+    return LifeSituation.objects.prefetch_related("services").order_by("order", "name_de")

@@ -9,3 +9,26 @@ class AccessibilityFeedbackForm(forms.Form):
         error_messages={"required": _("Bitte beschreiben Sie die Barriere.")},
     )
     email = forms.EmailField(label=_("E-Mail-Adresse für Rückfragen (optional)"), required=False)
+
+
+class VerificationUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Datei (PDF)"),
+        help_text=_("Die Datei wird nur geprüft und nicht gespeichert."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        error_messages={"required": _("Bitte wählen Sie die PDF-Datei aus, die Sie prüfen möchten.")},
+    )
+
+    def __init__(self, *args, max_bytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean_file(self):
+        from django.template.defaultfilters import filesizeformat
+
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(
+                _("Die Datei ist zu groß (höchstens %(size)s).") % {"size": filesizeformat(self.max_bytes)}
+            )
+        return upload

@@ -78,6 +78,14 @@ class Document(models.Model):
     title = models.CharField(_("Titel"), max_length=255)
     made_available_at = models.DateTimeField(_("bereitgestellt"), null=True, blank=True)
     first_opened_at = models.DateTimeField(_("erstmals geöffnet"), null=True, blank=True)
+    # Sealed documents (core/signing.py): the random ID behind the QR code leads to the
+    # public verification page, which shows only the fields below, never the title or
+    # the owner (the title may name a person).
+    verification_id = models.CharField(_("Prüfnummer"), max_length=32, unique=True, null=True, blank=True)
+    document_type = models.CharField(_("Dokumentart"), max_length=100, blank=True)
+    issuing_office = models.CharField(_("ausstellende Stelle"), max_length=200, blank=True)
+    signed_at = models.DateTimeField(_("gesiegelt"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("widerrufen"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Dokument")

@@ -1,15 +1,19 @@
-"""Core services: private documents and accessibility feedback."""
+"""Core services: private documents, sealed documents and accessibility feedback."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from .audit import audit_log
 from .models import AccessibilityFeedback, Document
@@ -41,6 +45,82 @@ def document_store(
         document.save()
         audit_log(actor=actor, system="documents", action="document.stored", subject=document,
                   data_subject=owner_user)
+    return document
+
+
+def new_verification_id() -> str:
+    """24 characters of base32 (120 random bits): unguessable, and easy to type from
+    paper (no 0/1/8/9 to confuse with letters)."""
+    return base64.b32encode(secrets.token_bytes(15)).decode()
+
+
+def verification_id_display(verification_id: str) -> str:
+    return "-".join(verification_id[i:i + 4] for i in range(0, len(verification_id), 4))
+
+
+def verification_url(verification_id: str) -> str:
+    """The public verification page in German (the language of the document)."""
+    with translation.override("de"):
+        path = reverse("core:verify", kwargs={"verification_id": verification_id})
+    return settings.SITE_URL + path
+
+
+def signed_document_issue(
+    *,
+    template_name: str,
+    context: dict,
+    filename: str,
+    title: str,
+    document_type: str,
+    issuing_office: str,
+    owner_user: Any = None,
+    owner_organisation: Any = None,
+    actor: Any = None,
+    reason: str = "",
+) -> Document:
+    """Render a template to PDF with a verification QR code, seal it (PAdES), store it.
+
+    `document_type` and `issuing_office` are shown on the public verification page, so
+    they must not contain personal data ("Bescheid", "Bürger- und Ordnungsamt").
+    """
+    from .pdf import render_pdf
+    from .signing import sign_pdf
+
+    verification_id = new_verification_id()
+    url = verification_url(verification_id)
+    pdf = render_pdf(template_name, {
+        **context,
+        "city_name": settings.CITY_NAME,
+        "platform_name": settings.PLATFORM_NAME,
+        "verification_id": verification_id,
+        "verification_id_display": verification_id_display(verification_id),
+        "verification_url": url,
+        "verification_host": urlsplit(url).netloc,
+    })
+    signed = sign_pdf(pdf, reason=reason or document_type, location=settings.CITY_NAME)
+    with transaction.atomic():
+        document = document_store(
+            content=signed, filename=filename, content_type="application/pdf", title=title,
+            owner_user=owner_user, owner_organisation=owner_organisation, actor=actor,
+        )
+        document.verification_id = verification_id
+        document.document_type = document_type[:100]
+        document.issuing_office = issuing_office[:200]
+        document.signed_at = timezone.now()
+        document.save(update_fields=["verification_id", "document_type", "issuing_office", "signed_at"])
+        audit_log(actor=actor, system="documents", action="document.sealed", subject=document,
+                  data_subject=owner_user, data={"document_type": document.document_type})
+    return document
+
+
+def signed_document_revoke(*, document: Document, actor: Any, reason: str = "") -> Document:
+    """Mark a sealed document as revoked: the verification page then says so."""
+    with transaction.atomic():
+        updated = Document.objects.filter(pk=document.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        document.refresh_from_db(fields=["revoked_at"])
+        if updated:
+            audit_log(actor=actor, action="document.revoked", subject=document,
+                      data_subject=document.owner_user, data={"reason": reason[:500]})
     return document
 
 

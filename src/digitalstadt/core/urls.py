@@ -14,4 +14,5 @@ urlpatterns = [
     path("sprache/", views.set_language, name="set-language"),
     path("offline/", views.offline, name="offline"),
     path("dokumente/<uuid:uuid>/", views.document_download, name="document-download"),
+    path("pruefen/<str:verification_id>/", views.verify_document, name="verify"),
 ]

@@ -191,3 +191,37 @@ def document_download(request, uuid):
                             as_attachment=request.GET.get("download") == "1", filename=document.filename)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@never_cache
+def verify_document(request, verification_id: str):
+    """Public: the status of a sealed document (no personal data) and a check of an
+    uploaded copy against the stored hash and the seal."""
+    from .forms import VerificationUploadForm
+    from .selectors import normalise_verification_id, sealed_document_for_verification, sealed_document_check
+    from .services import verification_id_display
+
+    document = sealed_document_for_verification(verification_id=verification_id)
+    if document is None:
+        return render(request, "core/verify_unknown.html", {"verification_id": verification_id[:40]}, status=404)
+    if normalise_verification_id(verification_id) != verification_id:
+        return redirect("core:verify", verification_id=document.verification_id)
+    max_bytes = settings.VERIFICATION_UPLOAD_MAX_BYTES
+    form = VerificationUploadForm(max_bytes=max_bytes)
+    result, status = None, 200
+    if request.method == "POST":
+        limit, period = settings.VERIFICATION_RATE_LIMIT
+        if not hit(scope="verify-upload", key=client_ip(request), limit=limit, period=period):
+            messages.error(request, _("Zu viele Prüfungen in kurzer Zeit. Bitte versuchen Sie es später erneut."))
+            status = 429
+        else:
+            form = VerificationUploadForm(request.POST, request.FILES, max_bytes=max_bytes)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                result = sealed_document_check(document=document, content=upload.read(max_bytes + 1))
+            else:
+                status = 400
+    return render(request, "core/verify.html", {
+        "document": document, "form": form, "result": result,
+        "verification_id_display": verification_id_display(document.verification_id),
+    }, status=status)

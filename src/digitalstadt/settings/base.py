@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "digitalstadt.mailbox",
     "digitalstadt.catalog",
     "digitalstadt.appointments",
+    "digitalstadt.payments",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -300,7 +301,7 @@ SECURE_CSP = {
 NINJA_PAGINATION_PER_PAGE = 50
 
 # Demo data loaders run by `manage.py seed_demo` after the accounts.
-DEMO_SEEDERS = ["digitalstadt.appointments.demo.seed"]
+DEMO_SEEDERS = ["digitalstadt.appointments.demo.seed", "digitalstadt.catalog.demo.seed"]
 
 # Reserving appointment slots: proof-of-work cost and a per-IP limit (hits, seconds).
 ALTCHA_MAX_NUMBER = int(os.environ.get("ALTCHA_MAX_NUMBER", "50000"))
@@ -311,5 +312,24 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # PDF rendering logs every step and font at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
+
+# --- Signed documents (core/signing.py) -----------------------------------------------
+# The city's seal: a PKCS#12 file in production; without one, development and tests use
+# the self-signed chain that `manage.py ensure_dev_seal` writes to VAR_DIR/signing/.
+SIGNING_PKCS12_PATH = os.environ.get("SIGNING_PKCS12_PATH", "")
+SIGNING_PKCS12_PASSWORD = os.environ.get("SIGNING_PKCS12_PASSWORD", "")
+# Root certificate files (PEM or DER) that the public verification page trusts.
+SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS")
+# A timestamp authority (RFC 3161) makes signatures PAdES B-T; off by default (B-B).
+SIGNING_TSA_URL = os.environ.get("SIGNING_TSA_URL", "")
+SIGNING_TSA_TIMEOUT = int(os.environ.get("SIGNING_TSA_TIMEOUT", "10"))
+# Public verification page: largest accepted upload and uploads per IP (hits, seconds).
+VERIFICATION_UPLOAD_MAX_BYTES = int(os.environ.get("VERIFICATION_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+VERIFICATION_RATE_LIMIT = (int(os.environ.get("VERIFICATION_RATE_LIMIT", "20")), 600)

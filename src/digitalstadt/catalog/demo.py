@@ -1,0 +1,110 @@
+"""Darmstadt demo data for the service catalogue (called by `manage.py seed_demo` after
+the appointments seeder, which creates the counter services).
+
+Fees from shared/data/darmstadt.md where known (Bewohnerparkausweis 120 EUR a year,
+Hundesteuer 120/156/192 EUR, dangerous dog 600 EUR; Sperrmüll pick-up free); the
+federal fees for identity card (37 EUR), passport (70 EUR) and certificate of good
+conduct (13 EUR) are nationwide. Figures without a Darmstadt source are marked as demo
+values (`is_demo`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from digitalstadt.accounts.models import Organisation
+
+from .models import Evidence, Fee, LifeSituation, SearchSynonym, Service
+
+EXTRA_SERVICES = [
+    # slug, name_de, name_en, synonyms, summary_de, maturity, office slug
+    ("meldebescheinigung", "Meldebescheinigung online", "Certificate of registration online",
+     "Meldebestätigung\nWohnsitzbescheinigung\nAufenthaltsbescheinigung",
+     "Bescheinigung über Ihre aktuelle Anschrift, sofort als signiertes PDF in Ihrem Postfach.", 4, "buergeramt"),
+    ("bewohnerparkausweis", "Bewohnerparkausweis", "Resident parking permit",
+     "Anwohnerparkausweis\nParkausweis\nAnwohnerparken\nParkplakette",
+     "Parken in Ihrer Bewohnerparkzone, zum Beispiel im Martinsviertel (WA1, WA2).", 3, "strassenverkehrsamt"),
+    ("gewerbeanmeldung", "Gewerbeanmeldung", "Business registration",
+     "Gewerbe anmelden\nSelbstständigkeit\nFirma gründen\nGewerbeschein",
+     "Anmeldung eines Gewerbes beim Gewerbeamt; die Kammern und Behörden werden benachrichtigt.", 3,
+     "wirtschaftsfoerderung"),
+    ("hundesteuer", "Hundesteuer-Anmeldung", "Dog tax registration", "Hund anmelden\nHundesteuer\nHundemarke",
+     "Anmeldung Ihres Hundes zur Hundesteuer; Sie erhalten einen Steuerbescheid.", 3, "buergeramt"),
+    ("sperrmuell", "Sperrmüll-Abholung", "Bulky waste collection", "Sperrmüll\nMöbel entsorgen\nSperrgut",
+     "Kostenlose Abholung von Sperrmüll zu einem Termin in Ihrem Stadtteil.", 3, "buergeramt"),
+]
+
+SITUATIONS = [
+    ("umzug-wohnen", "Umzug & Wohnen", "Moving & housing", ["nebenwohnung", "meldebescheinigung",
+                                                           "meldebescheinigung-vor-ort", "sperrmuell"]),
+    ("ausweise-dokumente", "Ausweise & Dokumente", "ID & documents", ["personalausweis", "reisepass",
+                                                                     "vorlaeufiger-ausweis", "fuehrungszeugnis"]),
+    ("auto-parken", "Auto & Parken", "Car & parking", ["bewohnerparkausweis"]),
+    ("hund-haustier", "Hund & Haustier", "Dogs & pets", ["hundesteuer"]),
+    ("arbeit-gewerbe", "Arbeit & Gewerbe", "Work & business", ["gewerbeanmeldung", "fuehrungszeugnis"]),
+    ("verloren-gefunden", "Verloren & gefunden", "Lost & found", ["fundsachen"]),
+]
+
+SYNONYMS = [
+    ("Umzug", "Anmeldung Ummeldung Wohnsitz Meldebescheinigung Nebenwohnung"),
+    ("umziehen", "Anmeldung Ummeldung Wohnsitz"),
+    ("Auto", "Parkausweis Parken"),
+    ("Firma", "Gewerbe"),
+    ("verloren", "Fundsache Ausweis"),
+    ("Möbel", "Sperrmüll"),
+]
+
+FEES = [
+    # service slug, label, cents, demo?
+    ("personalausweis", "Personalausweis (ab 24 Jahren)", 3700, False),
+    ("personalausweis", "Personalausweis (unter 24 Jahren)", 2280, False),
+    ("reisepass", "Reisepass (ab 24 Jahren)", 7000, False),
+    ("fuehrungszeugnis", "Führungszeugnis", 1300, False),
+    ("meldebescheinigung", "Meldebescheinigung", 1000, True),
+    ("meldebescheinigung-vor-ort", "Meldebescheinigung", 1000, True),
+    ("bewohnerparkausweis", "Bewohnerparkausweis, ein Jahr", 12000, False),
+    ("bewohnerparkausweis", "Bewohnerparkausweis, ein halbes Jahr", 7000, False),
+    ("gewerbeanmeldung", "Gewerbeanmeldung", 2600, True),
+    ("hundesteuer", "Erster Hund (Steuer pro Jahr)", 12000, False),
+    ("hundesteuer", "Zweiter Hund (Steuer pro Jahr)", 15600, False),
+    ("hundesteuer", "Jeder weitere Hund (Steuer pro Jahr)", 19200, False),
+    ("hundesteuer", "Gefährlicher Hund (Steuer pro Jahr)", 60000, False),
+    ("sperrmuell", "Abholung von Sperrmüll", 0, False),
+]
+
+EVIDENCE = [
+    ("bewohnerparkausweis", "Fahrzeugschein (Zulassungsbescheinigung Teil I)", True),
+    ("bewohnerparkausweis", "Nachweis der Nutzung bei Firmen- oder Leihwagen", False),
+    ("gewerbeanmeldung", "Personalausweis oder Reisepass", True),
+    ("gewerbeanmeldung", "Erlaubnis bei erlaubnispflichtigen Gewerben", False),
+    ("hundesteuer", "Nachweis der Haftpflichtversicherung für gefährliche Hunde", False),
+]
+
+
+def seed(stdout=None) -> None:
+    with transaction.atomic():
+        offices = {o.slug: o for o in Organisation.objects.filter(kind="office")}
+        for slug, name_de, name_en, synonyms, summary, maturity, office in EXTRA_SERVICES:
+            Service.objects.get_or_create(slug=slug, defaults={
+                "name_de": name_de, "name_en": name_en, "synonyms": synonyms, "summary_de": summary,
+                "ozg_maturity": maturity, "office": offices.get(office)})
+        Service.objects.filter(location_offers__isnull=False, ozg_maturity=0).update(ozg_maturity=1)
+        services = {s.slug: s for s in Service.objects.all()}
+        for order, (slug, name_de, name_en, members) in enumerate(SITUATIONS):
+            situation, _ = LifeSituation.objects.get_or_create(slug=slug, defaults={
+                "name_de": name_de, "name_en": name_en, "order": order})
+            situation.services.add(*[services[m] for m in members if m in services])
+        for term, expansion in SYNONYMS:
+            SearchSynonym.objects.get_or_create(term=term, defaults={"expansion": expansion})
+        for slug, label, cents, demo in FEES:
+            if slug in services:
+                Fee.objects.get_or_create(service=services[slug], label_de=label, defaults={
+                    "amount_cents": cents, "valid_from": date(2025, 1, 1), "is_demo": demo})
+        for order, (slug, name, required) in enumerate(EVIDENCE):
+            if slug in services:
+                Evidence.objects.get_or_create(service=services[slug], name_de=name, defaults={
+                    "required": required, "order": order})
+    if stdout:
+        stdout.write("Catalogue demo data ready.")

@@ -1,0 +1,45 @@
+from datetime import date
+
+import pytest
+
+from digitalstadt.catalog.demo import seed as seed_catalogue
+from digitalstadt.catalog.models import Fee, Service
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue():
+    from digitalstadt.appointments.demo import seed as seed_appointments
+
+    seed_appointments()
+    seed_catalogue()
+
+
+def test_search_life_situations_and_a_to_z(client, catalogue):
+    page = client.get("/leistungen/", {"q": "Umzug"}).content.decode()
+    assert "Treffer für „Umzug“" in page and "Anmeldung einer Nebenwohnung" in page
+    assert "Reisepass beantragen</a>" in page  # the A–Z list below the results
+    assert client.get("/leistungen/", {"q": "Parkausweis"}).content.decode().count("Bewohnerparkausweis</a>") == 2
+    situation = client.get("/leistungen/lebenslage/hund-haustier/").content.decode()
+    assert "Hundesteuer-Anmeldung" in situation
+
+
+def test_service_page_shows_fees_evidence_and_the_way_to_book(client, catalogue):
+    page = client.get("/leistungen/personalausweis/").content.decode()
+    assert "37,00\u00a0€" in page and "/termine/?leistung=personalausweis" in page
+    permit = client.get("/leistungen/bewohnerparkausweis/").content.decode()
+    assert "120,00\u00a0€" in permit and "Fahrzeugschein" in permit
+    english = client.get("/en/leistungen/personalausweis/").content.decode()
+    assert "€37.00" in english
+
+
+def test_only_the_fee_valid_today_is_shown_and_inactive_services_are_hidden(client, catalogue):
+    service = Service.objects.get(slug="hundesteuer")
+    Fee.objects.create(service=service, label_de="Erster Hund (ab 2099)", amount_cents=99900,
+                       valid_from=date(2099, 1, 1))
+    page = client.get("/leistungen/hundesteuer/").content.decode()
+    assert "999,00" not in page and "120,00" in page
+    Service.objects.filter(slug="hundesteuer").update(is_active=False)
+    assert client.get("/leistungen/hundesteuer/").status_code == 404
+    assert client.get("/leistungen/gibt-es-nicht/").status_code == 404

@@ -1,0 +1,41 @@
+from django.contrib import admin
+
+from .models import Payment, PaymentTransaction, StatementImport, WebhookEvent
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Money records change only through services (with audit entries)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "amount_cents", "amount_received_cents", "status", "provider", "regarding",
+                    "needs_review", "created_at"]
+    list_filter = ["status", "provider", "needs_review"]
+    search_fields = ["reference", "regarding"]
+
+
+@admin.register(PaymentTransaction)
+class PaymentTransactionAdmin(ReadOnlyAdmin):
+    list_display = ["bank_reference", "amount_cents", "booking_date", "match_status", "needs_review", "payment"]
+    list_filter = ["match_status", "needs_review", "source"]
+    search_fields = ["bank_reference", "payment__reference"]
+
+
+@admin.register(StatementImport)
+class StatementImportAdmin(ReadOnlyAdmin):
+    list_display = ["filename", "created_at", "credits_total", "matched_count", "unknown_count", "duplicate_count"]
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdmin):
+    list_display = ["provider", "event_id", "event_type", "result", "received_at"]

@@ -1,0 +1,37 @@
+"""Payment reads."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
+
+from .models import Payment, PaymentTransaction, StatementImport
+
+
+def payment_of_payer(*, user: Any, uuid: UUID) -> Payment | None:
+    """A payment as its payer sees it; another person's payment does not exist for them."""
+    if not user.is_authenticated:
+        return None
+    return Payment.objects.filter(uuid=uuid, payer=user).first()
+
+
+def payment_by_reference(*, reference: str) -> Payment | None:
+    return Payment.objects.filter(reference=reference).first()
+
+
+def flagged_transactions() -> QuerySet[PaymentTransaction]:
+    return (PaymentTransaction.objects.filter(needs_review=True).select_related("payment", "statement_import")
+            .order_by("-booking_date", "-id"))
+
+
+def recent_imports(*, limit: int = 10) -> list[StatementImport]:
+    return list(StatementImport.objects.select_related("imported_by").order_by("-created_at", "-id")[:limit])
+
+
+def bank_transfer_data(*, payment: Payment):
+    """The bank transfer data (and GiroCode content) for the outstanding amount."""
+    from .providers import get_provider
+
+    return get_provider("giro").start(payment=payment).transfer

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "payments-staff"
+
+urlpatterns = [
+    path("", views.staff_overview, name="overview"),
+    path("eingang/<int:pk>/geklaert/", views.staff_resolve, name="resolve"),
+]

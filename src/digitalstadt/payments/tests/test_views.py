@@ -1,0 +1,106 @@
+from django.core.files.uploadedfile import SimpleUploadedFile
+import pytest
+from django.urls import reverse
+
+from digitalstadt.accounts.models import StaffRoleKind
+from digitalstadt.core.models import AuditEntry
+from digitalstadt.payments.models import MatchStatus, PaymentStatus, PaymentTransaction, StatementImport
+
+from .factories import CAMT_V08, make_fixture_payments, make_payment, make_staff, make_user
+
+pytestmark = pytest.mark.django_db
+STAFF_URL = "/verwaltung/zahlungen/"
+
+
+def upload(client, path=CAMT_V08):
+    return client.post(STAFF_URL, {"file": SimpleUploadedFile(path.name, path.read_bytes(), "text/xml")})
+
+
+def test_url():
+    assert reverse("payments-staff:overview") == STAFF_URL
+
+
+def test_case_worker_uploads_statement_and_sees_flagged_transactions(client):
+    make_fixture_payments()
+    worker = make_staff("sachbearbeitung@example.org", StaffRoleKind.PLATFORM_ADMIN)
+    client.force_login(worker)
+    response = upload(client)
+    assert response.status_code == 302
+    page = client.get(STAFF_URL)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Zahlungseingänge" in html and "Max Mustermann" in html and "Teilzahlung" in html
+    assert "Uwe Unbekannt" in html and "Überzahlung" in html
+    assert "Erika Mustermann" not in html  # matched exactly: nothing to review
+    assert AuditEntry.objects.filter(action="payments.flagged_viewed", actor=worker).exists()
+    assert StatementImport.objects.get().imported_by == worker
+
+
+def test_same_upload_again_shows_the_german_refusal(client):
+    make_fixture_payments()
+    client.force_login(make_staff("amt@example.org", StaffRoleKind.PLATFORM_ADMIN))
+    upload(client)
+    response = upload(client)
+    assert response.status_code == 400
+    assert "wurde bereits am" in response.content.decode()
+    assert StatementImport.objects.count() == 1
+
+
+def test_resolving_a_flagged_transaction(client):
+    make_fixture_payments()
+    worker = make_staff("amt@example.org", StaffRoleKind.PLATFORM_ADMIN)
+    client.force_login(worker)
+    upload(client)
+    tx = PaymentTransaction.objects.get(bank_reference="2026112400002")
+    client.post(reverse("payments-staff:resolve", kwargs={"pk": tx.pk}), {"note": "Rest per Mahnung angefordert"})
+    tx.refresh_from_db()
+    assert not tx.needs_review and tx.resolved_by == worker
+    assert tx.payment.needs_review is False
+    assert AuditEntry.objects.filter(action="payments.transaction_resolved", actor=worker).exists()
+
+
+def test_citizen_gets_403_on_the_staff_page(client):
+    client.force_login(make_user("buerger@example.org"))
+    assert client.get(STAFF_URL).status_code == 403
+    assert upload(client).status_code == 403
+    assert not StatementImport.objects.exists()
+
+
+def test_staff_without_a_payment_role_gets_403(client):
+    client.force_login(make_staff("parken@example.org", StaffRoleKind.PARKING_ENFORCEMENT))
+    assert client.get(STAFF_URL).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(STAFF_URL)
+    assert response.status_code == 302 and "/konto/login/" in response["Location"]
+
+
+def test_payer_sees_girocode_and_transfer_data(client):
+    user = make_user("buerger@example.org")
+    payment = make_payment("DA-2026-000123-7", 12000, "Hundesteuer 2027", payer=user)
+    client.force_login(user)
+    html = client.get(reverse("payments:detail", kwargs={"uuid": payment.uuid})).content.decode()
+    assert "<svg " in html and "GiroCode" in html and "data:image" not in html
+    assert "DE89 3704 0044 0532 0130 00" in html and "COBADEFFXXX" in html
+    assert "DA-2026-000123-7" in html and "120,00" in html and "Demo-Bankverbindung" in html
+
+
+def test_another_citizen_cannot_see_the_payment(client):
+    owner = make_user("buerger@example.org")
+    payment = make_payment("DA-2026-000123-7", 12000, payer=owner)
+    client.force_login(make_user("nachbar@example.org"))
+    assert client.get(reverse("payments:detail", kwargs={"uuid": payment.uuid})).status_code == 404
+    assert client.post(reverse("payments:start", kwargs={"uuid": payment.uuid,
+                                                         "provider": "giro"})).status_code == 404
+
+
+def test_paid_payment_shows_no_girocode(client):
+    user = make_user("buerger@example.org")
+    payment = make_payment("DA-2026-000123-7", 12000, payer=user, status=PaymentStatus.PAID,
+                           amount_received_cents=12000)
+    client.force_login(user)
+    html = client.get(reverse("payments:detail", kwargs={"uuid": payment.uuid})).content.decode()
+    assert "<svg " not in html.split("<main")[-1] or "GiroCode" not in html
+    assert "Zahlung ist eingegangen" in html
+    assert MatchStatus.MATCHED  # imported for readability of statuses
