@@ -9,6 +9,9 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 CHROMIUM ?= /usr/bin/chromium
+# Links in e-mails and QR codes point here; set SITE_URL yourself when others reach the
+# machine under another name (e.g. HOST=0.0.0.0 SITE_URL=http://192.0.2.10:8000).
+SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),localhost,$(HOST)):$(PORT)
 export DJANGO_SETTINGS_MODULE ?= digitalstadt.settings.dev
 
 .PHONY: help setup setup-dev run test check-python chromium assets migrate messages clean-venv
@@ -46,6 +49,7 @@ migrate: $(VENV)/.installed
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py createcachetable
+	$(PY) manage.py ensure_dev_seal -v 0
 
 setup: $(VENV)/.installed assets migrate
 
@@ -54,8 +58,8 @@ setup-dev: $(VENV)/.installed-dev assets
 
 run: setup
 	$(PY) manage.py seed_demo
-	@$(PY) manage.py demo_info --url "http://$(HOST):$(PORT)/"
-	DS_HOST=$(HOST) DS_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
+	@$(PY) manage.py demo_info --url "$(SITE_URL)/"
+	SITE_URL=$(SITE_URL) DS_HOST=$(HOST) DS_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
 chromium:
 	@if [ ! -x "$(CHROMIUM)" ]; then \

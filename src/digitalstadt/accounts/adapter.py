@@ -78,6 +78,17 @@ class AccountAdapter(DefaultAccountAdapter):
             body_text = render_to_string(f"{template_prefix}_message.txt", context)
         outbox_enqueue(to=email, subject=subject, body_text=body_text, purpose=f"allauth:{template_prefix}")
 
+    def get_login_redirect_url(self, request):
+        """Staff start in the staff area; everybody else on their account page. An
+        explicit ?next= still wins (allauth checks it before asking here)."""
+        from django.urls import reverse
+
+        from .selectors import user_is_staff
+
+        if user_is_staff(user=request.user):
+            return reverse("staff:home")
+        return super().get_login_redirect_url(request)
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
         user.language = translation.get_language() or "de"

@@ -6,3 +6,11 @@ class AccountsConfig(AppConfig):
     name = "digitalstadt.accounts"
     label = "accounts"
     verbose_name = _("Konten und Organisationen")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+        from . import auth_audit
+
+        user_logged_in.connect(auth_audit.logged_in, dispatch_uid="ds_audit_login")
+        user_login_failed.connect(auth_audit.login_failed, dispatch_uid="ds_audit_login_failed")

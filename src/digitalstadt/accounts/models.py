@@ -109,7 +109,7 @@ class Organisation(models.Model):
 
 class OrgRole(models.TextChoices):
     OWNER = "owner", _("Inhaber/in")
-    ADMIN = "admin", _("Verwaltung")
+    ADMIN = "admin", _("Administration")
     MEMBER = "member", _("Mitarbeiter/in")
     # Role names used by later pillars (shops, couriers); scoped to the organisation.
     SALES = "sales", _("Verkauf")

@@ -203,7 +203,8 @@ def lookup(request, code: str, token: str):
 @router.post("/bookings/{code}/confirm", response={200: BookingOut, 409: ErrorOut}, summary="Confirm (token from the e-mail)")
 def confirm(request, code: str, payload: TokenIn):
     try:
-        return Status(200, _booking_out(services.booking_confirm(booking=_by_token(code, payload.token), actor=request.user)))
+        return Status(200, _booking_out(services.booking_confirm(booking=_by_token(code, payload.token), actor=request.user,
+                                                                   token=payload.token)))
     except ValidationError as exc:
         return Status(409, {"detail": " ".join(exc.messages)})
 

@@ -59,7 +59,8 @@ class Location(models.Model):
 
 class LocationService(models.Model):
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="offered_services")
-    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="location_offers")
+    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="location_offers",
+                                verbose_name=_("Leistung"))
     duration_minutes = models.PositiveSmallIntegerField(_("Dauer in Minuten (je Person)"))
     max_persons = models.PositiveSmallIntegerField(_("Höchstzahl Personen je Termin"), default=4)
 

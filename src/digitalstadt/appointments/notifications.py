@@ -26,10 +26,18 @@ def send_confirmation_request(*, booking, token: str) -> None:
                             purpose="appointments:confirm_request")
 
 
-def send_confirmed(*, booking) -> None:
+def _manage_link(booking, token: str | None) -> str:
+    with translation.override(booking.language):
+        link = absolute_url("appointments:manage", kwargs={"code": booking.code})
+    return f"{link}?t={token}" if token else ""
+
+
+def send_confirmed(*, booking, token: str | None = None) -> None:
+    """Confirmation with everything needed: address, what to bring, and the link to
+    cancel, reschedule or download the calendar file (the token came with the click)."""
     from digitalstadt.mailbox.services import message_send, outbox_enqueue_template
 
-    context = _context(booking)
+    context = _context(booking, link=_manage_link(booking, token))
     outbox_enqueue_template(to=booking.email, template_prefix="appointments/email/confirmed", context=context,
                             language=booking.language, purpose="appointments:confirmed")
     if booking.user_id:
@@ -45,8 +53,11 @@ def send_confirmed(*, booking) -> None:
 def send_cancelled(*, booking) -> None:
     from digitalstadt.mailbox.services import outbox_enqueue_template
 
+    with translation.override(booking.language):
+        again = absolute_url("appointments:start")
     outbox_enqueue_template(to=booking.email, template_prefix="appointments/email/cancelled",
-                            context=_context(booking), language=booking.language, purpose="appointments:cancelled")
+                            context=_context(booking, link=again), language=booking.language,
+                            purpose="appointments:cancelled")
 
 
 def send_rescheduled(*, booking, previous, token: str) -> None:

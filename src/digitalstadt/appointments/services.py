@@ -203,7 +203,7 @@ def booking_by_token(*, code: str, token: str) -> Booking | None:
     return booking
 
 
-def booking_confirm(*, booking: Booking, actor: Any = None) -> Booking:
+def booking_confirm(*, booking: Booking, actor: Any = None, token: str | None = None) -> Booking:
     now = timezone.now()
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
@@ -217,7 +217,7 @@ def booking_confirm(*, booking: Booking, actor: Any = None) -> Booking:
         booking.save(update_fields=["status", "expires_at", "confirmed_at"])
         from .notifications import schedule_reminder, send_confirmed
 
-        send_confirmed(booking=booking)
+        send_confirmed(booking=booking, token=token)
         schedule_reminder(booking=booking)
         audit_log(actor=actor, system="appointments", action="booking.confirmed", subject=booking)
     return booking

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -62,6 +63,9 @@ def day_plan(request, slug):
                                        status__in=[BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN,
                                                    BookingStatus.SERVED, BookingStatus.NO_SHOW])
                 .prefetch_related("booked_services__service").select_related("ticket").order_by("starts_at"))
+    query = request.GET.get("suche", "").strip()[:100]
+    if query:
+        bookings = bookings.filter(Q(name__icontains=query) | Q(code__iexact=query.upper()))
     # Reading the day plan shows names of citizens: a staff read of personal data.
     audit_log(actor=request.user, action="appointments.day_plan_viewed", subject=location,
               data={"day": day.isoformat(), "bookings": len(bookings)})

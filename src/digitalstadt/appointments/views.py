@@ -322,7 +322,7 @@ def manage(request, code):
         action = request.POST.get("action")
         try:
             if action == "confirm" and by_token:
-                services.booking_confirm(booking=booking, actor=request.user)
+                services.booking_confirm(booking=booking, actor=request.user, token=token or None)
                 messages.success(request, _("Ihr Termin ist bestätigt. Sie erhalten eine E-Mail mit allen Angaben."))
             elif action == "cancel":
                 services.booking_cancel(booking=booking, actor=request.user)

@@ -15,11 +15,13 @@ though the signature itself is still intact.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import enum
 import io
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -181,10 +183,27 @@ def timestamper():
 # --- signing ------------------------------------------------------------------------
 
 
+def _outside_event_loop(func, *args, **kwargs):
+    """pyHanko's synchronous API calls asyncio.run(), which fails in a thread that already
+    runs an event loop (an async caller, Playwright's sync API in the browser tests):
+    then run it in a fresh thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return func(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(func, *args, **kwargs).result()
+
+
 def sign_pdf(pdf: bytes, *, reason: str = "", location: str = "", timestamp_authority=None) -> bytes:
     """Seal a PDF as PAdES (B-B, or B-T with a timestamp authority). Returns new bytes.
 
     `timestamp_authority` overrides the configured one (a pyHanko TimeStamper)."""
+    return _outside_event_loop(_sign_pdf, pdf, reason=reason, location=location,
+                               timestamp_authority=timestamp_authority)
+
+
+def _sign_pdf(pdf: bytes, *, reason: str, location: str, timestamp_authority) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -245,6 +264,10 @@ def validation_context():
 
 def validate_pdf(data: bytes) -> ValidationResult:
     """Validate a sealed PDF against the configured trust roots (see module docstring)."""
+    return _outside_event_loop(_validate_pdf, data)
+
+
+def _validate_pdf(data: bytes) -> ValidationResult:
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature

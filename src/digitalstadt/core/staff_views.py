@@ -25,6 +25,12 @@ def audit_log(request):
     if subject:
         entries = entries.filter(subject_type=subject)
     page = Paginator(entries, 50).get_page(request.GET.get("seite"))
+    from digitalstadt.accounts.models import User
+
+    ids = {int(e.data_subject_ref.split(":")[1]) for e in page if e.data_subject_ref.startswith("user:")}
+    emails = {f"user:{pk}": email for pk, email in User.objects.filter(pk__in=ids).values_list("pk", "email")}
+    for entry in page:
+        entry.data_subject_label = emails.get(entry.data_subject_ref, entry.data_subject_ref)
     return render(request, "core/staff/audit_log.html", {"page": page, "action": action, "subject": subject})
 
 

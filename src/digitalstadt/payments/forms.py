@@ -18,3 +18,7 @@ class StatementUploadForm(forms.Form):
 class ResolveForm(forms.Form):
     note = forms.CharField(label=_("Klärungsvermerk"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
                            help_text=_("z. B. „Erstattung veranlasst“ oder „manuell Zahlung DA-… zugeordnet“."))
+
+
+class AssignForm(forms.Form):
+    reference = forms.CharField(label=_("Zahlungsreferenz"), max_length=40)

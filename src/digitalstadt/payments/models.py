@@ -162,6 +162,10 @@ class PaymentTransaction(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["bank_reference"], condition=~Q(match_status="duplicate"),
                                     name="unique_bank_reference_unless_duplicate"),
+            # The last guard against counting money twice: only one transaction can bring
+            # a payment to paid (matched) or past it (overpaid).
+            models.UniqueConstraint(fields=["payment"], condition=Q(match_status__in=["matched", "overpaid"]),
+                                    name="one_settling_transaction_per_payment"),
             models.CheckConstraint(condition=Q(amount_cents__gt=0), name="transaction_amount_positive"),
             models.CheckConstraint(
                 condition=Q(match_status="unknown") | Q(payment__isnull=False) | Q(match_status="duplicate"),

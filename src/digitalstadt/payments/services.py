@@ -12,9 +12,10 @@ reference -> unknown (flagged). Nothing is matched silently.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -38,7 +39,7 @@ from .models import (
     WebhookEvent,
 )
 from .providers import PaymentStart, UnknownProvider, WebhookRejected, get_provider
-from .references import find_references, format_reference
+from .references import find_references, format_reference, parse_reference
 
 MAX_AMOUNT_CENTS = 99_999_999_999
 
@@ -246,41 +247,47 @@ def statement_import_camt053(*, content: bytes, filename: str, actor: Any = None
     wanted = {ref for entry in entries if entry.credit
               for ref in _references_in(entry.remittance_info)}
     system = "import_camt053" if source == "command" else "payments"
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = StatementImport.objects.create(
-                    imported_by=actor if getattr(actor, "is_authenticated", False) else None, source=source,
-                    filename=filename[:255], sha256=digest,
-                    statement_ids=", ".join(s.statement_id for s in statements)[:500],
-                    account_iban=statements[0].account_iban, entries_total=len(entries))
-        except IntegrityError:
-            # The same file imported concurrently: the other import won.
-            raise _refused(StatementImport.objects.get(sha256=digest)) from None
-        # Lock every payment this file can touch once, in a fixed order, before booking.
-        payments = {p.reference: p for p in lock_rows(Payment.objects.filter(reference__in=wanted), "reference")}
-        counts = {status: 0 for status in MatchStatus.values}
-        for entry in entries:
-            if not entry.credit or not entry.booked or entry.reversal:
-                record.skipped_count += 1
-                continue
-            record.credits_total += 1
-            tx = _book(incoming=Incoming(
-                amount_cents=entry.amount_cents, currency=entry.currency or "EUR",
-                bank_reference=entry.bank_reference, remittance_info=entry.remittance_info,
-                booking_date=entry.booking_date, value_date=entry.value_date, debtor_name=entry.debtor_name,
-                debtor_iban=entry.debtor_iban, end_to_end_id=entry.end_to_end_id,
-            ), payments=payments, source="camt053", statement_import=record, actor=actor, system=system)
-            counts[tx.match_status] += 1
-        record.matched_count = counts[MatchStatus.MATCHED]
-        record.partial_count = counts[MatchStatus.PARTIAL]
-        record.overpaid_count = counts[MatchStatus.OVERPAID]
-        record.duplicate_count = counts[MatchStatus.DUPLICATE]
-        record.unknown_count = counts[MatchStatus.UNKNOWN]
-        record.save()
-        audit_log(actor=actor, system=system, action="payments.statement_imported", subject=record,
-                  data={"sha256": digest, "statements": record.statement_ids, "entries": record.entries_total,
-                        "skipped": record.skipped_count, **counts})
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    record = StatementImport.objects.create(
+                        imported_by=actor if getattr(actor, "is_authenticated", False) else None, source=source,
+                        filename=filename[:255], sha256=digest,
+                        statement_ids=", ".join(s.statement_id for s in statements)[:500],
+                        account_iban=statements[0].account_iban, entries_total=len(entries))
+            except IntegrityError:
+                # The same file imported concurrently: the other import won.
+                raise _refused(StatementImport.objects.get(sha256=digest)) from None
+            # Lock every payment this file can touch once, in a fixed order, before booking.
+            payments = {p.reference: p for p in lock_rows(Payment.objects.filter(reference__in=wanted), "reference")}
+            counts = {status: 0 for status in MatchStatus.values}
+            for entry in entries:
+                if not entry.credit or not entry.booked or entry.reversal:
+                    record.skipped_count += 1
+                    continue
+                record.credits_total += 1
+                tx = _book(incoming=Incoming(
+                    amount_cents=entry.amount_cents, currency=entry.currency or "EUR",
+                    bank_reference=entry.bank_reference, remittance_info=entry.remittance_info,
+                    booking_date=entry.booking_date, value_date=entry.value_date, debtor_name=entry.debtor_name,
+                    debtor_iban=entry.debtor_iban, end_to_end_id=entry.end_to_end_id,
+                ), payments=payments, source="camt053", statement_import=record, actor=actor, system=system)
+                counts[tx.match_status] += 1
+            record.matched_count = counts[MatchStatus.MATCHED]
+            record.partial_count = counts[MatchStatus.PARTIAL]
+            record.overpaid_count = counts[MatchStatus.OVERPAID]
+            record.duplicate_count = counts[MatchStatus.DUPLICATE]
+            record.unknown_count = counts[MatchStatus.UNKNOWN]
+            record.save()
+            audit_log(actor=actor, system=system, action="payments.statement_imported", subject=record,
+                      data={"sha256": digest, "statements": record.statement_ids, "entries": record.entries_total,
+                            "skipped": record.skipped_count, **counts})
+    except IntegrityError:
+        # A concurrent import or webhook booked one of these entries first (database
+        # guard); nothing of this file was booked, a second run sorts it out.
+        raise ValidationError(_("Der Kontoauszug konnte wegen einer gleichzeitigen Buchung nicht importiert werden. "
+                                "Bitte versuchen Sie es erneut."), code="conflict") from None
     return record
 
 
@@ -394,6 +401,49 @@ def transaction_resolve(*, transaction_id: int, actor: Any, note: str) -> Paymen
             Payment.objects.filter(pk=tx.payment_id).update(needs_review=False)
         audit_log(actor=actor, action="payments.transaction_resolved", subject=tx,
                   data={"match_status": tx.match_status})
+    return tx
+
+
+def transaction_assign(*, transaction_id: int, reference: str, actor: Any) -> PaymentTransaction:
+    """Staff match an unknown incoming amount to a payment by its reference, explicitly;
+    the amount is then reconciled by the same rule as an import (and flagged the same
+    way when it is partial, too much, or for a settled payment)."""
+    parsed = parse_reference(reference, prefix=reference_prefix())
+    if parsed is None:
+        raise ValidationError(_("Bitte geben Sie eine gültige Zahlungsreferenz an (z. B. %(example)s).") % {
+            "example": format_reference(prefix=reference_prefix(), year=timezone.localdate().year, number=123)})
+    with transaction.atomic():
+        found = lock_rows(PaymentTransaction.objects.filter(pk=transaction_id))
+        if not found:
+            raise ValidationError(_("Diesen Zahlungseingang gibt es nicht."))
+        tx = found[0]
+        if tx.match_status != MatchStatus.UNKNOWN or not tx.needs_review:
+            raise ValidationError(_("Nur offene, unbekannte Zahlungseingänge können einer Zahlung zugeordnet werden."))
+        payments = lock_rows(Payment.objects.filter(reference=parsed.canonical))
+        if not payments:
+            raise ValidationError(_("Zur Referenz %(ref)s gibt es keine Zahlung.") % {"ref": parsed.canonical})
+        payment = payments[0]
+        before = payment.status
+        status, reason = _classify(incoming=Incoming(amount_cents=tx.amount_cents, currency=tx.currency,
+                                                     bank_reference=tx.bank_reference,
+                                                     remittance_info=tx.remittance_info),
+                                   payment=payment, references=[parsed.canonical])
+        if status == MatchStatus.UNKNOWN:
+            raise ValidationError(reason)
+        tx.payment = payment
+        tx.match_status = status
+        tx.flag_reason = reason[:200]
+        tx.needs_review = status != MatchStatus.MATCHED
+        if not tx.needs_review:
+            tx.resolved_at = timezone.now()
+            tx.resolved_by = actor
+            tx.resolution_note = _("Manuell der Zahlung %(ref)s zugeordnet.") % {"ref": payment.reference}
+        tx.save()
+        payment.needs_review = tx.needs_review or PaymentTransaction.objects.filter(
+            payment=payment, needs_review=True).exists()
+        payment.save(update_fields=["status", "amount_received_cents", "paid_at", "needs_review"])
+        audit_log(actor=actor, action="payments.transaction_assigned", subject=tx, data_subject=payment.payer,
+                  data={"payment": payment.reference, "match_status": status, "from": before, "to": payment.status})
     return tx
 
 

@@ -7,4 +7,5 @@ app_name = "payments-staff"
 urlpatterns = [
     path("", views.staff_overview, name="overview"),
     path("eingang/<int:pk>/geklaert/", views.staff_resolve, name="resolve"),
+    path("eingang/<int:pk>/zuordnen/", views.staff_assign, name="assign"),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from digitalstadt.core.permissions import staff_required
 
 from . import selectors, services
 from .conf import creditor
-from .forms import ResolveForm, StatementUploadForm
+from .forms import AssignForm, ResolveForm, StatementUploadForm
 from .girocode import epc_qr_svg
 from .models import PaymentStatus
 from .permissions import can_manage_payments
@@ -117,8 +118,31 @@ def staff_resolve(request, pk):
     return redirect("payments-staff:overview")
 
 
+@_payment_staff
+@require_POST
+def staff_assign(request, pk):
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte geben Sie die Zahlungsreferenz an."))
+        return redirect("payments-staff:overview")
+    try:
+        tx = services.transaction_assign(transaction_id=pk, reference=form.cleaned_data["reference"],
+                                         actor=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Der Zahlungseingang ist der Zahlung %(ref)s zugeordnet (%(status)s).") % {
+            "ref": tx.payment.reference, "status": tx.get_match_status_display()})
+    return redirect("payments-staff:overview")
+
+
 @csrf_exempt
 @require_POST
 def webhook(request, provider):
-    result = services.webhook_event_handle(provider=provider, body=request.body, headers=request.headers)
+    try:
+        result = services.webhook_event_handle(provider=provider, body=request.body, headers=request.headers)
+    except IntegrityError:
+        # A concurrent event settled the payment first (database guard): nothing was
+        # stored, the provider retries and the retry is booked as a duplicate.
+        return HttpResponse("conflict, retry", status=503, content_type="text/plain; charset=utf-8")
     return HttpResponse(result.message, status=result.status_code, content_type="text/plain; charset=utf-8")

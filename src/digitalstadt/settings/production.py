@@ -22,6 +22,14 @@ if "simulator" in EID_PLUGINS:
 if not os.environ.get("SMTP_HOST"):
     raise ImproperlyConfigured("SMTP_HOST must be set in production: e-mail is sent by SMTP.")
 assert MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend")
+# Decisions are sealed with the city's key, never the self-signed development seal.
+if not os.environ.get("SIGNING_PKCS12_PATH") or "SIGNING_PKCS12_PASSWORD" not in os.environ:
+    raise ImproperlyConfigured(
+        "SIGNING_PKCS12_PATH and SIGNING_PKCS12_PASSWORD must be set in production: documents are sealed "
+        "with the city's PKCS#12 seal (`manage.py ensure_dev_seal` then checks that it loads)."
+    )
+if not os.environ.get("SIGNING_TRUST_ROOTS"):
+    raise ImproperlyConfigured("SIGNING_TRUST_ROOTS must name the root certificate file(s) of the city's seal.")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 # Number of reverse proxies in front of the app that append to X-Forwarded-For: rate

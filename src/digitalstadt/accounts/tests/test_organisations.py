@@ -221,8 +221,8 @@ def test_non_manager_member_changes_nothing_through_the_views(client, org, owner
     membership = invite_and_accept(org, owner, colleague)
     owner_membership = Membership.objects.get(user=owner)
     token, _secret = services.api_token_create(actor=owner, organisation=org, name="Kasse")
+    client.force_login(colleague)  # the sign-in itself is audited (account.login)
     before = AuditEntry.objects.count()
-    client.force_login(colleague)
     page = client.get(f"/mein-konto/organisationen/{org.slug}/")
     assert page.status_code == 200
     html = page.content.decode()

@@ -107,3 +107,18 @@ def test_reservations_are_rate_limited_per_ip(client, setup, settings):
              for i in range(3)]
     assert codes == [201, 201, 429]
     assert Booking.objects.count() == 2
+
+
+def test_confirmation_mail_carries_the_manage_link_and_the_cancellation_a_way_back(client, setup):
+    location, service, start = setup
+    held = reserve(client, location, service, start, solved(client)).json()
+    client.post(f"{API}/reservations/{held['code']}/details", json.dumps({
+        "hold_token": held["hold_token"], "name": "Berta", "email": "berta@example.org"}),
+        content_type="application/json")
+    token = find_link(OutboundEmail.objects.get(purpose="appointments:confirm_request").body_text,
+                      "/termine/buchung/").split("?t=")[1]
+    client.post(f"{API}/bookings/{held['code']}/confirm", json.dumps({"token": token}), content_type="application/json")
+    confirmed = OutboundEmail.objects.get(purpose="appointments:confirmed").body_text
+    assert find_link(confirmed, "/termine/buchung/").endswith(f"/termine/buchung/{held['code']}/?t={token}")
+    client.post(f"{API}/bookings/{held['code']}/cancel", json.dumps({"token": token}), content_type="application/json")
+    assert find_link(OutboundEmail.objects.get(purpose="appointments:cancelled").body_text, "/termine/")

@@ -102,3 +102,12 @@ def test_printed_ticket_carries_a_qr_code_to_the_phone(client, location):
     assert '<svg role="img" aria-label="Wartenummer auf dem Handy verfolgen"' in page
     assert "data:image" not in page
     assert "<svg role" not in client.get(url).content.decode()  # on the phone itself no code
+
+
+def test_day_plan_search_by_name_or_booking_code(client, location, booking):
+    user = staff("suche@example.org", StaffRoleKind.COUNTER_STAFF, office=location.office)
+    client.force_login(user)
+    url = reverse("appointments-staff:day-plan", kwargs={"slug": location.slug})
+    assert "Berta Bürger" in client.get(url, {"suche": "berta"}).content.decode()
+    assert "Berta Bürger" in client.get(url, {"suche": booking.code.lower()}).content.decode()
+    assert "Berta Bürger" not in client.get(url, {"suche": "Niemand"}).content.decode()

@@ -20,6 +20,9 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "digitalstadt.darmstadt.example",
     "CSRF_TRUSTED_ORIGINS": "https://digitalstadt.darmstadt.example",
     "SITE_URL": "https://digitalstadt.darmstadt.example",
+    "SIGNING_PKCS12_PATH": "/etc/digitalstadt/seal.p12",
+    "SIGNING_PKCS12_PASSWORD": "seal-password-from-the-secret-store",
+    "SIGNING_TRUST_ROOTS": "/etc/digitalstadt/seal-root.pem",
 }
 
 

@@ -83,7 +83,7 @@ def test_signed_in_staff_pages_send_strict_security_headers(client):
 def manage(*args, **env_overrides) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items()
            if key not in {"DATABASE_URL", "DS_TEST_DATABASE_NAME", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-           and not key.startswith(("SMTP_", "EID_", "SECURE_"))}
+           and not key.startswith(("SMTP_", "EID_", "SECURE_", "SIGNING_"))}
     env.update(PRODUCTION_ENV)
     env.update(env_overrides)
     env = {key: value for key, value in env.items() if value is not None}
@@ -103,6 +103,8 @@ def test_production_settings_pass_check_deploy():
     ({"SECRET_KEY": "too-short"}, "SECRET_KEY"),
     ({"DATABASE_URL": None}, "DATABASE_URL"),
     ({"SMTP_HOST": None}, "SMTP_HOST"),
+    ({"SIGNING_PKCS12_PATH": None}, "SIGNING_PKCS12_PATH"),
+    ({"SIGNING_TRUST_ROOTS": None}, "SIGNING_TRUST_ROOTS"),
 ])
 def test_production_settings_refuse_unsafe_configuration(override, message):
     result = manage("check", **override)
@@ -116,3 +118,16 @@ def test_seed_demo_refuses_production_settings():
 
     assert result.returncode != 0
     assert "seed_demo refuses to run with production settings" in result.stderr, result.stderr
+
+
+def test_demo_totp_prints_the_code_an_authenticator_app_shows():
+    import pyotp
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from digitalstadt.accounts.management.commands.seed_demo import DEMO_TOTP_SECRET
+
+    out = StringIO()
+    call_command("demo_totp", stdout=out)
+    assert pyotp.TOTP(DEMO_TOTP_SECRET).verify(out.getvalue().strip(), valid_window=1)

@@ -193,3 +193,29 @@ def test_the_management_command_reports_an_existing_seal():
     out = io.StringIO()
     call_command("ensure_dev_seal", stdout=out)
     assert "already present" in out.getvalue()
+
+
+def test_a_configured_pkcs12_seal_is_used_and_checked(tmp_path, settings):
+    """Production path: the seal comes from SIGNING_PKCS12_PATH, trusted via SIGNING_TRUST_ROOTS
+    (here a chain generated like the development one, standing in for the city's)."""
+    from django.core.management.base import CommandError
+
+    city = ensure_dev_seal(directory=tmp_path / "city")
+    settings.SIGNING_PKCS12_PATH = str(city.seal_pkcs12)
+    settings.SIGNING_PKCS12_PASSWORD = signing.DEV_SEAL_PASSWORD.decode()
+    settings.SIGNING_TRUST_ROOTS = [str(city.root_certificate)]
+    signing.load_signer.cache_clear()
+    signing.trust_roots.cache_clear()
+    out = io.StringIO()
+
+    call_command("ensure_dev_seal", stdout=out)
+    result = validate_pdf(sign_pdf(decision_pdf()))
+
+    assert "Configured seal loads" in out.getvalue()
+    # Trusted through the configured root only (the development root is not trusted here).
+    assert result.verdict is Verdict.VALID
+    # A wrong password is reported, not silently replaced by the development seal.
+    settings.SIGNING_PKCS12_PASSWORD = "falsch"
+    signing.load_signer.cache_clear()
+    with pytest.raises(CommandError, match="cannot be used"):
+        call_command("ensure_dev_seal", stdout=io.StringIO())

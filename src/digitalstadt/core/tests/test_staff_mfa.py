@@ -98,7 +98,7 @@ def test_a_session_needs_its_own_second_factor_even_if_totp_was_activated_elsewh
     from .conftest import TOTP_SECRET
 
     user = make_user("zwei.geraete@darmstadt.example", role=StaffRoleKind.CASE_WORKER)
-    assert password_login(client, user.email)["Location"] == "/mein-konto/"  # no TOTP yet: no code asked
+    assert password_login(client, user.email)["Location"] == "/verwaltung/"  # staff start there; no TOTP yet: no code
     TOTP.activate(user, TOTP_SECRET)  # on the other device
 
     response = client.get("/verwaltung/")

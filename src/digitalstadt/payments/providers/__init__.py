@@ -35,8 +35,9 @@ Which providers are offered is the setting ``PAYMENT_PROVIDERS`` (default ``["gi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Literal, Mapping
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 if TYPE_CHECKING:
     from ..girocode import TransferData

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from typing import Mapping
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from django.utils.translation import gettext_lazy as _

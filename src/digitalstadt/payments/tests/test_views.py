@@ -1,5 +1,5 @@
-from django.core.files.uploadedfile import SimpleUploadedFile
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from digitalstadt.accounts.models import StaffRoleKind
@@ -104,3 +104,43 @@ def test_paid_payment_shows_no_girocode(client):
     assert "<svg " not in html.split("<main")[-1] or "GiroCode" not in html
     assert "Zahlung ist eingegangen" in html
     assert MatchStatus.MATCHED  # imported for readability of statuses
+
+
+def test_staff_assigns_an_unknown_payment_explicitly(client):
+    make_fixture_payments()
+    worker = make_staff("amt@example.org", StaffRoleKind.CASE_WORKER)
+    client.force_login(worker)
+    upload(client)
+    extra = make_payment("DA-2026-000109-3", 1200, "Fundsache")
+    unknown = PaymentTransaction.objects.get(bank_reference="2026112500003")
+    assert unknown.match_status == MatchStatus.UNKNOWN  # the payment was created after the statement
+    url = reverse("payments-staff:assign", kwargs={"pk": unknown.pk})
+    bad = client.post(url, {"reference": "DA-2026-000109-4"}, follow=True)
+    assert "gültige Zahlungsreferenz" in bad.content.decode()
+    client.post(url, {"reference": "da 2026 000109 3"})
+    unknown.refresh_from_db()
+    extra.refresh_from_db()
+    assert (unknown.match_status, unknown.payment, unknown.needs_review) == (MatchStatus.MATCHED, extra, False)
+    assert (extra.status, extra.amount_received_cents) == (PaymentStatus.PAID, 1200)
+    assert AuditEntry.objects.filter(action="payments.transaction_assigned", actor=worker).exists()
+    # only unknown transactions can be assigned
+    partial = PaymentTransaction.objects.get(bank_reference="2026112400002")
+    again = client.post(reverse("payments-staff:assign", kwargs={"pk": partial.pk}),
+                        {"reference": "DA-2026-000109-3"}, follow=True)
+    assert "Nur offene, unbekannte" in again.content.decode()
+    extra.refresh_from_db()
+    assert extra.amount_received_cents == 1200
+
+
+def test_staff_page_query_count_does_not_grow_with_rows(client, django_assert_max_num_queries):
+    make_fixture_payments()
+    client.force_login(make_staff("amt@example.org", StaffRoleKind.OFFICE_ADMIN, office=_office()))
+    upload(client)
+    with django_assert_max_num_queries(15):
+        assert client.get(STAFF_URL).status_code == 200
+
+
+def _office():
+    from digitalstadt.accounts.models import Organisation, OrganisationKind
+
+    return Organisation.objects.create(name="Bürger- und Ordnungsamt", kind=OrganisationKind.OFFICE)

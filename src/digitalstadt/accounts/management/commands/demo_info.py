@@ -23,5 +23,5 @@ class Command(BaseCommand):
         w(f"Verwaltung (Zwei-Faktor-Anmeldung, TOTP-Geheimnis {DEMO_TOTP_SECRET}):")
         for email, _f, _l, role, _office in STAFF:
             w(f"  {email}  – {role.label}")
-        w("Code berechnen: .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('%s').now())\"" % DEMO_TOTP_SECRET)
+        w("Aktueller Code: .venv/bin/python manage.py demo_totp")
         w("")

@@ -1,13 +1,14 @@
 """Generate the development seal (root CA + "Dienstsiegel" certificate) once.
 
-Idempotent: an existing chain is kept. With a configured PKCS#12 (production) it does
-nothing, so `make setup` can always call it.
+Idempotent: an existing chain is kept. With a configured PKCS#12 (production) nothing is
+generated; the command then checks that the configured seal and trust roots load, so a
+deployment can run it to fail early instead of at the first decision.
 """
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from digitalstadt.core.signing import ensure_dev_seal
+from digitalstadt.core import signing
 
 
 class Command(BaseCommand):
@@ -18,10 +19,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, force: bool = False, verbosity: int = 1, **options):
         if settings.SIGNING_PKCS12_PATH:
+            try:
+                signer = signing.load_signer()
+                roots = signing.trust_roots()
+            except Exception as error:  # noqa: BLE001 - report any loading problem plainly
+                raise CommandError(f"The configured seal cannot be used: {error}") from error
             if verbosity:
-                self.stdout.write("SIGNING_PKCS12_PATH is set: the configured seal is used, nothing to do.")
+                self.stdout.write(
+                    f"Configured seal loads: {signer.signing_cert.subject.human_friendly}; "
+                    f"{len(roots)} trust root(s). Nothing generated."
+                )
             return
-        paths = ensure_dev_seal(force=force)
+        paths = signing.ensure_dev_seal(force=force)
         if verbosity:
             state = "created" if paths.created else "already present"
             self.stdout.write(f"Development seal {state}: {paths.seal_pkcs12} (trust root {paths.root_certificate})")
