@@ -174,6 +174,8 @@ def test_citizen_books_confirms_downloads_the_calendar_file_and_cancels(journey,
 
     # Cancel by link.
     main(page).get_by_role("button", name="Termin absagen").click()
+    journey.check_page(snapshot=True)  # "Möchten Sie diesen Termin wirklich absagen?"
+    main(page).get_by_role("button", name="Ja, Termin absagen").click()
     expect(page.locator(".site-messages")).to_contain_text("Ihr Termin ist abgesagt.")
     journey.check_page()
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CANCELLED
@@ -238,6 +240,8 @@ def test_logged_in_citizen_books_on_a_phone_and_reschedules_from_my_bookings(pho
 
     # Cancel from the list.
     main(page).get_by_role("button", name=f"Absagen – {moved.code}").click()
+    journey.check_page(snapshot=True)  # asks once more before cancelling
+    main(page).get_by_role("button", name="Ja, Termin absagen").click()
     page.wait_for_url("**/termine/meine-termine/")
     journey.check_page()
     expect(main(page)).to_contain_text("Sie haben keine anstehenden Termine.")

@@ -324,6 +324,10 @@ def manage(request, code):
             if action == "confirm" and by_token:
                 services.booking_confirm(booking=booking, actor=request.user, token=token or None)
                 messages.success(request, _("Ihr Termin ist bestätigt. Sie erhalten eine E-Mail mit allen Angaben."))
+            elif action == "cancel" and request.POST.get("bestaetigt") != "1":
+                # A destructive step asks once more (works without JavaScript).
+                return _render_manage(request, booking, token, by_token, confirm_cancel=True,
+                                      back=request.POST.get("next", ""))
             elif action == "cancel":
                 services.booking_cancel(booking=booking, actor=request.user)
                 messages.success(request, _("Ihr Termin ist abgesagt."))
@@ -332,6 +336,10 @@ def manage(request, code):
         if request.POST.get("next") == "mine" and request.user.is_authenticated:
             return redirect("appointments:mine")
         return redirect(_manage_url(booking, token))
+    return _render_manage(request, booking, token, by_token)
+
+
+def _render_manage(request, booking, token, by_token, *, confirm_cancel=False, back=""):
     booking_services = list(booking.booked_services.select_related("service"))
     with_token = f"?{urlencode({'t': token})}" if token else ""
     return render(request, "appointments/manage.html", {
@@ -340,6 +348,8 @@ def manage(request, code):
         "what_to_bring": [s for s in booking_services if s.service.what_to_bring],
         "ics_url": reverse("appointments:ics", kwargs={"code": booking.code}) + with_token,
         "reschedule_url": reverse("appointments:reschedule", kwargs={"code": booking.code}) + with_token,
+        "confirm_cancel": confirm_cancel, "back": back,
+        "keep_url": reverse("appointments:mine") if back == "mine" else _manage_url(booking, token),
     })
 
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import AccessibilityFeedback, AuditEntry, Document, WorkerHeartbeat
 
@@ -21,8 +22,22 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
-    list_display = ("title", "filename", "created_at", "made_available_at", "first_opened_at")
-    readonly_fields = ("sha256", "size", "made_available_at", "first_opened_at")
+    list_display = ("title", "filename", "created_at", "made_available_at", "first_opened_at", "signed_at", "revoked_at")
+    readonly_fields = ("sha256", "size", "made_available_at", "first_opened_at",
+                       "verification_id", "document_type", "issuing_office", "signed_at", "revoked_at")
+    list_filter = ("document_type",)
+    search_fields = ("verification_id",)
+    actions = ["revoke_sealed_documents"]
+
+    @admin.action(description=_("Gesiegelte Dokumente widerrufen"))
+    def revoke_sealed_documents(self, request, queryset):
+        from .services import signed_document_revoke
+
+        count = 0
+        for document in queryset.filter(verification_id__isnull=False, revoked_at__isnull=True):
+            signed_document_revoke(document=document, actor=request.user, reason="admin")
+            count += 1
+        self.message_user(request, _("%(count)d Dokument(e) widerrufen.") % {"count": count})
 
 
 admin.site.register(AccessibilityFeedback)

@@ -15,6 +15,16 @@ def subject_ref(obj: models.Model | None) -> tuple[str, str]:
     return obj._meta.label_lower, str(obj.pk)
 
 
+def valid_ip(value: str | None) -> str | None:
+    """Only real addresses go into the audit column (client_ip may say "unknown")."""
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_address(value)) if value else None
+    except ValueError:
+        return None
+
+
 def person_ref(user: Any) -> str:
     return f"user:{user.pk}" if user is not None and getattr(user, "pk", None) else ""
 
@@ -41,5 +51,5 @@ def audit_log(
         subject_id=subject_id,
         data_subject_ref=person_ref(data_subject),
         data=data or {},
-        ip_address=ip_address,
+        ip_address=valid_ip(ip_address),
     )

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from .forms import AccessibilityFeedbackForm
 from .models import Document, WorkerHeartbeat
@@ -193,35 +194,62 @@ def document_download(request, uuid):
     return response
 
 
+def _content_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+@csrf_exempt  # checked below by csrf_protect, once the size and rate checks have passed
 @never_cache
 def verify_document(request, verification_id: str):
     """Public: the status of a sealed document (no personal data) and a check of an
-    uploaded copy against the stored hash and the seal."""
-    from .forms import VerificationUploadForm
-    from .selectors import normalise_verification_id, sealed_document_for_verification, sealed_document_check
-    from .services import verification_id_display
+    uploaded copy against the stored hash and the seal.
+
+    The rate limit and the size limit are applied before anything reads the request
+    body (the CSRF check would parse it and spool a large upload to disk)."""
+    from django.template.defaultfilters import filesizeformat
+
+    from .selectors import normalise_verification_id, sealed_document_for_verification
 
     document = sealed_document_for_verification(verification_id=verification_id)
     if document is None:
-        return render(request, "core/verify_unknown.html", {"verification_id": verification_id[:40]}, status=404)
+        return render(request, "core/verify_unknown.html", status=404)
     if normalise_verification_id(verification_id) != verification_id:
         return redirect("core:verify", verification_id=document.verification_id)
     max_bytes = settings.VERIFICATION_UPLOAD_MAX_BYTES
-    form = VerificationUploadForm(max_bytes=max_bytes)
-    result, status = None, 200
     if request.method == "POST":
         limit, period = settings.VERIFICATION_RATE_LIMIT
         if not hit(scope="verify-upload", key=client_ip(request), limit=limit, period=period):
             messages.error(request, _("Zu viele Prüfungen in kurzer Zeit. Bitte versuchen Sie es später erneut."))
-            status = 429
-        else:
-            form = VerificationUploadForm(request.POST, request.FILES, max_bytes=max_bytes)
-            if form.is_valid():
-                upload = form.cleaned_data["file"]
-                result = sealed_document_check(document=document, content=upload.read(max_bytes + 1))
-            else:
-                status = 400
+            return _render_verification(request, document, max_bytes=max_bytes, status=429)
+        if _content_length(request) > max_bytes + 64 * 1024:
+            error = _("Die Datei ist zu groß (höchstens %(size)s).") % {"size": filesizeformat(max_bytes)}
+            return _render_verification(request, document, max_bytes=max_bytes, upload_error=error, status=413)
+    return _verify_document_checked(request, document, max_bytes=max_bytes)
+
+
+@csrf_protect
+def _verify_document_checked(request, document, *, max_bytes: int):
+    from .forms import VerificationUploadForm
+    from .selectors import sealed_document_check
+
+    if request.method != "POST":
+        return _render_verification(request, document, max_bytes=max_bytes)
+    form = VerificationUploadForm(request.POST, request.FILES, max_bytes=max_bytes)
+    if not form.is_valid():
+        return _render_verification(request, document, max_bytes=max_bytes, form=form, status=400)
+    result = sealed_document_check(document=document, content=form.cleaned_data["file"].read(max_bytes + 1))
+    return _render_verification(request, document, max_bytes=max_bytes, result=result)
+
+
+def _render_verification(request, document, *, max_bytes: int, form=None, result=None, upload_error="", status=200):
+    from .forms import VerificationUploadForm
+    from .services import verification_id_display
+
     return render(request, "core/verify.html", {
-        "document": document, "form": form, "result": result,
+        "document": document, "form": form or VerificationUploadForm(max_bytes=max_bytes),
+        "result": result, "upload_error": upload_error,
         "verification_id_display": verification_id_display(document.verification_id),
     }, status=status)

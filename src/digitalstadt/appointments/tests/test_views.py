@@ -385,7 +385,12 @@ def test_the_calendar_file_needs_the_token_and_a_confirmed_booking(client, setup
 def test_cancelling_by_link(client, setup):
     location, service, _passport = setup
     booking, token = confirmed(client, location, service)
-    response = client.post(f"/termine/buchung/{booking.code}/", {"t": token, "action": "cancel"}, follow=True)
+    first = client.post(f"/termine/buchung/{booking.code}/", {"t": token, "action": "cancel"})
+    assert first.status_code == 200 and "wirklich absagen" in first.content.decode()  # asks once more
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+    response = client.post(f"/termine/buchung/{booking.code}/", {"t": token, "action": "cancel", "bestaetigt": "1"},
+                           follow=True)
     assert "Ihr Termin ist abgesagt." in response.content.decode()
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CANCELLED
     assert OutboundEmail.objects.filter(purpose="appointments:cancelled").exists()
@@ -483,7 +488,7 @@ def test_my_bookings_list_cancel_and_reschedule_for_the_owner_only(client, setup
     assert other.post(f"/termine/buchung/{new.code}/", {"action": "cancel"}).status_code == 404
     assert other.get(f"/termine/buchung/{new.code}/verschieben/").status_code == 404
     # The owner cancels from the list; a confirmation needs the e-mail token, not the login.
-    response = client.post(f"/termine/buchung/{new.code}/", {"action": "cancel", "next": "mine"})
+    response = client.post(f"/termine/buchung/{new.code}/", {"action": "cancel", "next": "mine", "bestaetigt": "1"})
     assert response["Location"] == "/termine/meine-termine/"
     assert Booking.objects.get(pk=new.pk).status == BookingStatus.CANCELLED
     assert "Sie haben keine anstehenden Termine." in client.get("/termine/meine-termine/").content.decode()

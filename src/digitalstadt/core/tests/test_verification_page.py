@@ -152,3 +152,22 @@ def test_the_pdf_carries_a_qr_code_with_the_german_verification_url(document):
     assert address == f"http://testserver/pruefen/{document.verification_id}/"
     assert str(qr_svg(address, title="QR-Code zur Echtheitsprüfung")) in html
     assert address in html
+
+
+def test_an_oversized_request_is_refused_before_its_body_is_read(client, document, settings):
+    settings.VERIFICATION_UPLOAD_MAX_BYTES = 1000
+
+    response = upload(client, document, b"%PDF-1.7\n" + b"0" * 200_000)
+
+    assert response.status_code == 413
+    assert "Die Datei ist zu groß" in response.content.decode()
+
+
+def test_uploads_need_the_csrf_token(document):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+
+    response = upload(client, document, b"%PDF-1.7\n")
+
+    assert response.status_code == 403
