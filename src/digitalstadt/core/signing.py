@@ -268,7 +268,6 @@ def validate_pdf(data: bytes) -> ValidationResult:
 
 
 def _validate_pdf(data: bytes) -> ValidationResult:
-    from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
 
@@ -277,8 +276,8 @@ def _validate_pdf(data: bytes) -> ValidationResult:
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
-    except (PdfReadError, ValueError, KeyError, TypeError, IndexError) as error:
-        return ValidationResult(Verdict.NOT_A_PDF, detail=str(error)[:200])
+    except Exception as error:  # noqa: BLE001 - any damaged upload is "not a readable PDF"
+        return ValidationResult(Verdict.NOT_A_PDF, detail=f"{type(error).__name__}: {error}"[:200])
     if not signatures:
         return ValidationResult(Verdict.NOT_SIGNED)
     try:

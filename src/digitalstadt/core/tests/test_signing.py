@@ -219,3 +219,23 @@ def test_a_configured_pkcs12_seal_is_used_and_checked(tmp_path, settings):
     signing.load_signer.cache_clear()
     with pytest.raises(CommandError, match="cannot be used"):
         call_command("ensure_dev_seal", stdout=io.StringIO())
+
+
+def test_damaged_copies_are_never_accepted_and_never_crash(owner):
+    """Any changed byte makes the check refuse the file. (A byte inside the signature's
+    own hex string, outside the signed byte range, can leave the seal valid, e.g. when
+    only the case of a hex digit changes: the SHA-256 comparison catches that.)"""
+    from digitalstadt.core.selectors import sealed_document_check
+
+    document = issue_decision(owner=owner)
+    pdf = stored_bytes(document)
+    damaged = [pdf[: len(pdf) // 2], pdf[:-40], pdf + b"\n%%EOF\n" + b"x" * 10]
+    for step in range(1, 12):  # one flipped byte at positions spread over the whole file
+        copy = bytearray(pdf)
+        copy[len(pdf) * step // 12] ^= 0x20
+        damaged.append(bytes(copy))
+
+    results = [sealed_document_check(document=document, content=copy) for copy in damaged]
+
+    assert not any(result.accepted for result in results), [r.outcome for r in results]
+    assert sealed_document_check(document=document, content=pdf).accepted
