@@ -56,6 +56,38 @@ SYNONYMS = [
     ("Möbel", "Sperrmüll"),
 ]
 
+# English for the demo texts above (staff enter both languages; German is the fallback).
+ENGLISH = {
+    "Bescheinigung über Ihre aktuelle Anschrift, sofort als signiertes PDF in Ihrem Postfach.":
+        "Certificate of your current address, straight away as a signed PDF in your mailbox.",
+    "Parken in Ihrer Bewohnerparkzone, zum Beispiel im Martinsviertel (WA1, WA2).":
+        "Parking in your resident parking zone, for example in the Martinsviertel (WA1, WA2).",
+    "Anmeldung eines Gewerbes beim Gewerbeamt; die Kammern und Behörden werden benachrichtigt.":
+        "Registering a business with the trade office; the chambers and authorities are notified.",
+    "Anmeldung Ihres Hundes zur Hundesteuer; Sie erhalten einen Steuerbescheid.":
+        "Registering your dog for dog tax; you receive a tax assessment.",
+    "Kostenlose Abholung von Sperrmüll zu einem Termin in Ihrem Stadtteil.":
+        "Free collection of bulky waste on a date in your district.",
+    "Personalausweis (ab 24 Jahren)": "Identity card (aged 24 and over)",
+    "Personalausweis (unter 24 Jahren)": "Identity card (under 24)",
+    "Reisepass (ab 24 Jahren)": "Passport (aged 24 and over)",
+    "Führungszeugnis": "Certificate of good conduct",
+    "Meldebescheinigung": "Certificate of registration",
+    "Bewohnerparkausweis, ein Jahr": "Resident parking permit, one year",
+    "Bewohnerparkausweis, ein halbes Jahr": "Resident parking permit, six months",
+    "Gewerbeanmeldung": "Business registration",
+    "Erster Hund (Steuer pro Jahr)": "First dog (tax per year)",
+    "Zweiter Hund (Steuer pro Jahr)": "Second dog (tax per year)",
+    "Jeder weitere Hund (Steuer pro Jahr)": "Each further dog (tax per year)",
+    "Gefährlicher Hund (Steuer pro Jahr)": "Dangerous dog (tax per year)",
+    "Abholung von Sperrmüll": "Bulky waste collection",
+    "Fahrzeugschein (Zulassungsbescheinigung Teil I)": "Vehicle registration certificate (Part I)",
+    "Nachweis der Nutzung bei Firmen- oder Leihwagen": "Proof of use for a company or borrowed car",
+    "Personalausweis oder Reisepass": "Identity card or passport",
+    "Erlaubnis bei erlaubnispflichtigen Gewerben": "Permit for trades that need one",
+    "Nachweis der Haftpflichtversicherung für gefährliche Hunde": "Proof of liability insurance for dangerous dogs",
+}
+
 FEES = [
     # service slug, label, cents, demo?
     ("personalausweis", "Personalausweis (ab 24 Jahren)", 3700, False),
@@ -89,7 +121,7 @@ def seed(stdout=None) -> None:
         for slug, name_de, name_en, synonyms, summary, maturity, office in EXTRA_SERVICES:
             Service.objects.get_or_create(slug=slug, defaults={
                 "name_de": name_de, "name_en": name_en, "synonyms": synonyms, "summary_de": summary,
-                "ozg_maturity": maturity, "office": offices.get(office)})
+                "summary_en": ENGLISH.get(summary, ""), "ozg_maturity": maturity, "office": offices.get(office)})
         Service.objects.filter(location_offers__isnull=False, ozg_maturity=0).update(ozg_maturity=1)
         services = {s.slug: s for s in Service.objects.all()}
         for order, (slug, name_de, name_en, members) in enumerate(SITUATIONS):
@@ -101,10 +133,11 @@ def seed(stdout=None) -> None:
         for slug, label, cents, demo in FEES:
             if slug in services:
                 Fee.objects.get_or_create(service=services[slug], label_de=label, defaults={
-                    "amount_cents": cents, "valid_from": date(2025, 1, 1), "is_demo": demo})
+                    "label_en": ENGLISH.get(label, ""), "amount_cents": cents, "valid_from": date(2025, 1, 1),
+                    "is_demo": demo})
         for order, (slug, name, required) in enumerate(EVIDENCE):
             if slug in services:
                 Evidence.objects.get_or_create(service=services[slug], name_de=name, defaults={
-                    "required": required, "order": order})
+                    "name_en": ENGLISH.get(name, ""), "required": required, "order": order})
     if stdout:
         stdout.write("Catalogue demo data ready.")

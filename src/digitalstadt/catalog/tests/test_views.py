@@ -43,3 +43,9 @@ def test_only_the_fee_valid_today_is_shown_and_inactive_services_are_hidden(clie
     Service.objects.filter(slug="hundesteuer").update(is_active=False)
     assert client.get("/leistungen/hundesteuer/").status_code == 404
     assert client.get("/leistungen/gibt-es-nicht/").status_code == 404
+
+
+def test_english_service_page_uses_the_english_demo_texts(client, catalogue):
+    page = client.get("/en/leistungen/bewohnerparkausweis/").content.decode()
+    assert "Resident parking permit, one year: €120.00" in page
+    assert "Vehicle registration certificate (Part I)" in page
