@@ -40,6 +40,25 @@ SERVICES = [
      "Ausweis und eine Beschreibung der Fundsache", 10),
 ]
 
+ENGLISH = {
+    "Bisheriger Ausweis, ein biometrisches Passfoto, Gebühr (Karte oder bar)":
+        "Your current ID card, one biometric passport photo, the fee (card or cash)",
+    "Bisheriger Pass oder Personalausweis, ein biometrisches Passfoto":
+        "Your current passport or ID card, one biometric passport photo",
+    "Ein biometrisches Passfoto, bisheriges Ausweisdokument": "One biometric passport photo, your current ID document",
+    "Personalausweis, Wohnungsgeberbestätigung": "ID card, landlord's confirmation (Wohnungsgeberbestätigung)",
+    "Personalausweis oder Reisepass": "ID card or passport",
+    "Ausweis und eine Beschreibung der Fundsache": "ID and a description of the lost item",
+    "2.–5. Obergeschoss (Nordteil). Zugang über Glastreppe und Außenaufzug vom Luisenplatz, Treppen von der "
+    "Luisenstraße oder Rolltreppe im Center.":
+        "2nd–5th floor (north part). Access via the glass staircase and the outdoor lift from Luisenplatz, stairs "
+        "from Luisenstraße or the escalator inside the centre.",
+    "Erdgeschoss.": "Ground floor.",
+    "Vorübergehend im Haus der Vereine, solange das Rathaus renoviert wird.":
+        "Temporarily in the Haus der Vereine while the town hall is being renovated.",
+    "Im Luisencenter, Aufzug vorhanden.": "In the Luisencenter, lift available.",
+}
+
 WEEK_MAIN = [  # Bürger- und Ordnungsamt: 39 h/week per the city; Saturday is demo data
     (0, time(8), time(16)), (1, time(8), time(18)), (2, time(7), time(12, 30)),
     (3, time(8), time(18, 30)), (4, time(7), time(12, 30)), (5, time(9), time(13)),
@@ -76,11 +95,13 @@ def seed(stdout=None) -> None:
         services = {}
         for slug, name_de, name_en, synonyms, bring, minutes in SERVICES:
             services[slug], _ = Service.objects.get_or_create(slug=slug, defaults={
-                "name_de": name_de, "name_en": name_en, "synonyms": synonyms, "what_to_bring_de": bring})
+                "name_de": name_de, "name_en": name_en, "synonyms": synonyms, "what_to_bring_de": bring,
+                "what_to_bring_en": ENGLISH.get(bring, "")})
         for slug, name, street, plz, lat, lon, counters, week, offered, access in LOCATIONS:
             location, created = Location.objects.get_or_create(slug=slug, defaults={
                 "office": office, "name_de": name, "street": street, "postal_code": plz, "latitude": lat,
-                "longitude": lon, "accessibility_de": access, "phone": "115"})
+                "longitude": lon, "accessibility_de": access, "accessibility_en": ENGLISH.get(access, ""),
+                "phone": "115"})
             if created:
                 for i in range(counters):
                     Counter.objects.create(location=location, name=f"Schalter {i + 1}")
