@@ -6,10 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from digitalstadt.core.messages import add_error_messages
 from digitalstadt.mailbox.selectors import messages_for_user
 
 from . import services
-from .eid import get_plugin, enabled_plugins
+from .eid import enabled_plugins, get_plugin
 from .forms import ApiTokenForm, EidSimulatorForm, InvitationForm, OrganisationForm, ProfileForm, RoleForm
 from .models import ApiToken, Invitation, Membership, Organisation, OrgRole
 from .selectors import (
@@ -20,11 +21,6 @@ from .selectors import (
     organisations_for_user,
     staff_roles,
 )
-
-
-def _errors_to_messages(request, exc):
-    for message in getattr(exc, "messages", [str(exc)]):
-        messages.error(request, message)
 
 
 @login_required
@@ -58,7 +54,7 @@ def organisation_create(request):
         try:
             org = services.organisation_create(actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            _errors_to_messages(request, exc)
+            add_error_messages(request, exc)
         else:
             messages.success(request, _("Die Organisation „%(name)s“ wurde angelegt.") % {"name": org.name})
             return redirect("accounts:organisation", slug=org.slug)
@@ -132,7 +128,7 @@ def membership_role(request, slug, pk):
         try:
             services.membership_change_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
         except ValidationError as exc:
-            _errors_to_messages(request, exc)
+            add_error_messages(request, exc)
         else:
             messages.success(request, _("Die Rolle wurde geändert."))
     return redirect("accounts:organisation", slug=org.slug)
@@ -147,7 +143,7 @@ def membership_remove(request, slug, pk):
     try:
         services.membership_remove(actor=request.user, membership=membership)
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        add_error_messages(request, exc)
         return redirect("accounts:organisation", slug=org.slug)
     if leaving:
         messages.success(request, _("Sie haben die Organisation verlassen."))
@@ -164,7 +160,7 @@ def invitation_revoke(request, slug, pk):
     try:
         services.invitation_revoke(actor=request.user, invitation=invitation)
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        add_error_messages(request, exc)
     else:
         messages.success(request, _("Die Einladung wurde zurückgezogen."))
     return redirect("accounts:organisation", slug=org.slug)
@@ -218,7 +214,7 @@ def api_token_revoke(request, slug, token_uuid):
     try:
         services.api_token_revoke(actor=request.user, token=token)
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        add_error_messages(request, exc)
     else:
         messages.success(request, _("Der API-Schlüssel wurde widerrufen."))
     return redirect("accounts:organisation", slug=org.slug)
@@ -243,7 +239,7 @@ def eid_simulator(request):
             services.user_raise_assurance(user=request.user, level=form.cleaned_data["level"],
                                           source="eid:simulator", eid_subject=form.cleaned_data["subject"])
         except ValidationError as exc:
-            _errors_to_messages(request, exc)
+            add_error_messages(request, exc)
         else:
             messages.success(request, _("Ihre Identität wurde bestätigt (Simulation)."))
             return redirect("accounts:overview")

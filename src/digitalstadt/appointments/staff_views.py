@@ -7,15 +7,16 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digitalstadt.core.audit import audit_log
+from digitalstadt.core.messages import add_error_messages
 from digitalstadt.core.permissions import staff_required
 
 from . import queue
@@ -30,11 +31,6 @@ def _location(request, slug) -> Location:
     if location is None or not can_work_at(user=request.user, location=location):
         raise Http404
     return location
-
-
-def _errors(request, exc):
-    for message in getattr(exc, "messages", [str(exc)]):
-        messages.error(request, message)
 
 
 def _parse_day(value: str | None) -> date:
@@ -101,7 +97,7 @@ def check_in(request, slug, code):
     try:
         ticket = queue.ticket_check_in(booking=booking, actor=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        add_error_messages(request, exc)
     else:
         messages.success(request, _("Eingecheckt: Wartenummer %(n)s.") % {"n": ticket.number})
     return _back(location, request)
@@ -146,7 +142,7 @@ def ticket_action(request, slug, uuid, action):
     try:
         handler(ticket=ticket, actor=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        add_error_messages(request, exc)
     return _back(location, request)
 
 

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from digitalstadt.catalog.selectors import search_services
 from digitalstadt.core import pow
+from digitalstadt.core.messages import add_error_messages
 from digitalstadt.core.ratelimit import client_ip, hit
 
 from . import services
@@ -53,11 +54,6 @@ from .selectors import (
 SLOTS_PER_PAGE = 24
 SESSION_HOLDS = "appointments_holds"  # booking code -> hold token
 SESSION_SENT = "appointments_sent"  # codes whose confirmation e-mail this browser asked for
-
-
-def _errors(request, exc):
-    for message in getattr(exc, "messages", [str(exc)]):
-        messages.error(request, message)
 
 
 def _selection_form(data=None) -> SelectionForm:
@@ -332,7 +328,7 @@ def manage(request, code):
                 services.booking_cancel(booking=booking, actor=request.user)
                 messages.success(request, _("Ihr Termin ist abgesagt."))
         except ValidationError as exc:
-            _errors(request, exc)
+            add_error_messages(request, exc)
         if request.POST.get("next") == "mine" and request.user.is_authenticated:
             return redirect("appointments:mine")
         return redirect(_manage_url(booking, token))
@@ -418,7 +414,7 @@ def waitlist(request):
         try:
             waitlist_leave(user=request.user, entry=entry)
         except ValidationError as exc:
-            _errors(request, exc)
+            add_error_messages(request, exc)
         else:
             messages.success(request, _("Sie stehen nicht mehr auf dieser Warteliste."))
         return redirect("appointments:waitlist")
@@ -439,7 +435,7 @@ def waitlist(request):
             try:
                 waitlist_join(user=request.user, location=location, services=_ids(selection), latest_date=latest_date)
             except ValidationError as exc:
-                _errors(request, exc)
+                add_error_messages(request, exc)
                 status = 400
             else:
                 messages.success(request, _("Sie stehen auf der Warteliste. Wird ein passender Termin frei, "

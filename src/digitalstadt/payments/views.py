@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from digitalstadt.core.audit import audit_log
+from digitalstadt.core.messages import add_error_messages
 from digitalstadt.core.permissions import staff_required
 
 from . import selectors, services
@@ -24,11 +25,6 @@ from .models import PaymentStatus
 from .permissions import can_manage_payments
 from .providers import available_providers
 from .references import format_iban
-
-
-def _errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 @login_required
@@ -54,7 +50,7 @@ def payment_start(request, uuid, provider):
     try:
         start = services.payment_start(payment=payment, provider=provider, actor=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        add_error_messages(request, exc)
         return redirect("payments:detail", uuid=payment.uuid)
     if start.kind == "redirect":
         return redirect(start.redirect_url)
@@ -112,7 +108,7 @@ def staff_resolve(request, pk):
     try:
         services.transaction_resolve(transaction_id=pk, actor=request.user, note=form.cleaned_data["note"])
     except ValidationError as exc:
-        _errors(request, exc)
+        add_error_messages(request, exc)
     else:
         messages.success(request, _("Der Zahlungseingang ist als geklärt vermerkt."))
     return redirect("payments-staff:overview")
@@ -129,7 +125,7 @@ def staff_assign(request, pk):
         tx = services.transaction_assign(transaction_id=pk, reference=form.cleaned_data["reference"],
                                          actor=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        add_error_messages(request, exc)
     else:
         messages.success(request, _("Der Zahlungseingang ist der Zahlung %(ref)s zugeordnet (%(status)s).") % {
             "ref": tx.payment.reference, "status": tx.get_match_status_display()})

@@ -1,17 +1,16 @@
-from decimal import Decimal
-
 from django import template
-from django.utils.formats import number_format
+
+from digitalstadt.core.money import format_eur
 
 register = template.Library()
 
 
 @register.filter
 def euro(cents) -> str:
-    """Integer cents as a localised euro amount: 1250 -> "12,50 €" (German)."""
+    """Integer cents as a euro amount in the page's language (core.money)."""
     if cents in (None, ""):
         return ""
-    return f"{number_format(Decimal(int(cents)) / 100, 2, force_grouping=True)}\u00a0€"
+    return format_eur(int(cents))
 
 
 @register.filter
