@@ -89,22 +89,31 @@ ENGLISH = {
 }
 
 FEES = [
-    # service slug, label, cents, demo?
-    ("personalausweis", "Personalausweis (ab 24 Jahren)", 3700, False),
-    ("personalausweis", "Personalausweis (unter 24 Jahren)", 2280, False),
-    ("reisepass", "Reisepass (ab 24 Jahren)", 7000, False),
-    ("fuehrungszeugnis", "Führungszeugnis", 1300, False),
-    ("meldebescheinigung", "Meldebescheinigung", 1000, True),
-    ("meldebescheinigung-vor-ort", "Meldebescheinigung", 1000, True),
-    ("bewohnerparkausweis", "Bewohnerparkausweis, ein Jahr", 12000, False),
-    ("bewohnerparkausweis", "Bewohnerparkausweis, ein halbes Jahr", 7000, False),
-    ("gewerbeanmeldung", "Gewerbeanmeldung", 2600, True),
-    ("hundesteuer", "Erster Hund (Steuer pro Jahr)", 12000, False),
-    ("hundesteuer", "Zweiter Hund (Steuer pro Jahr)", 15600, False),
-    ("hundesteuer", "Jeder weitere Hund (Steuer pro Jahr)", 19200, False),
-    ("hundesteuer", "Gefährlicher Hund (Steuer pro Jahr)", 60000, False),
-    ("sperrmuell", "Abholung von Sperrmüll", 0, False),
+    # service slug, code, label, cents, demo?, valid from, valid until
+    ("personalausweis", "", "Personalausweis (ab 24 Jahren)", 3700, False, date(2025, 1, 1), None),
+    ("personalausweis", "", "Personalausweis (unter 24 Jahren)", 2280, False, date(2025, 1, 1), None),
+    ("reisepass", "", "Reisepass (ab 24 Jahren)", 7000, False, date(2025, 1, 1), None),
+    ("fuehrungszeugnis", "", "Führungszeugnis", 1300, False, date(2025, 1, 1), None),
+    ("meldebescheinigung", "standard", "Meldebescheinigung", 1000, True, date(2025, 1, 1), None),
+    ("meldebescheinigung-vor-ort", "standard", "Meldebescheinigung", 1000, True, date(2025, 1, 1), None),
+    ("bewohnerparkausweis", "year", "Bewohnerparkausweis, ein Jahr", 12000, False, date(2025, 1, 1),
+     date(2027, 3, 31)),
+    ("bewohnerparkausweis", "half_year", "Bewohnerparkausweis, ein halbes Jahr", 7000, False, date(2025, 1, 1),
+     date(2027, 3, 31)),
+    # The planned rise (press: "up to 50 %", Oct 2025): date and amount are demo values.
+    ("bewohnerparkausweis", "year", "Bewohnerparkausweis, ein Jahr", 18000, True, date(2027, 4, 1), None),
+    ("bewohnerparkausweis", "half_year", "Bewohnerparkausweis, ein halbes Jahr", 10500, True, date(2027, 4, 1),
+     None),
+    ("gewerbeanmeldung", "standard", "Gewerbeanmeldung", 2600, True, date(2025, 1, 1), None),
+    ("hundesteuer", "first", "Erster Hund (Steuer pro Jahr)", 12000, False, date(2018, 1, 1), None),
+    ("hundesteuer", "second", "Zweiter Hund (Steuer pro Jahr)", 15600, False, date(2018, 1, 1), None),
+    ("hundesteuer", "further", "Jeder weitere Hund (Steuer pro Jahr)", 19200, False, date(2018, 1, 1), None),
+    ("hundesteuer", "dangerous", "Gefährlicher Hund (Steuer pro Jahr)", 60000, False, date(2018, 1, 1), None),
+    ("sperrmuell", "standard", "Abholung von Sperrmüll", 0, False, date(2025, 1, 1), None),
 ]
+
+# The services citizens apply for online (applications plugins exist for them).
+ONLINE_SERVICES = ["meldebescheinigung", "bewohnerparkausweis", "gewerbeanmeldung", "hundesteuer", "sperrmuell"]
 
 EVIDENCE = [
     ("bewohnerparkausweis", "Fahrzeugschein (Zulassungsbescheinigung Teil I)", True),
@@ -130,11 +139,15 @@ def seed(stdout=None) -> None:
             situation.services.add(*[services[m] for m in members if m in services])
         for term, expansion in SYNONYMS:
             SearchSynonym.objects.get_or_create(term=term, defaults={"expansion": expansion})
-        for slug, label, cents, demo in FEES:
+        for slug, code, label, cents, demo, valid_from, valid_until in FEES:
             if slug in services:
-                Fee.objects.get_or_create(service=services[slug], label_de=label, defaults={
-                    "label_en": ENGLISH.get(label, ""), "amount_cents": cents, "valid_from": date(2025, 1, 1),
-                    "is_demo": demo})
+                fee, created = Fee.objects.get_or_create(
+                    service=services[slug], label_de=label, valid_from=valid_from, defaults={
+                        "label_en": ENGLISH.get(label, ""), "amount_cents": cents, "is_demo": demo,
+                        "code": code, "valid_until": valid_until})
+                if not created and (fee.code, fee.valid_until) != (code, valid_until):
+                    Fee.objects.filter(pk=fee.pk).update(code=code, valid_until=valid_until)
+        Service.objects.filter(slug__in=ONLINE_SERVICES).update(online_application=True)
         for order, (slug, name, required) in enumerate(EVIDENCE):
             if slug in services:
                 Evidence.objects.get_or_create(service=services[slug], name_de=name, defaults={

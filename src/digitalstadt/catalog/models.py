@@ -99,6 +99,9 @@ class Fee(models.Model):
     label_de = models.CharField(_("Bezeichnung (Deutsch)"), max_length=200)
     label_en = models.CharField(_("Bezeichnung (Englisch)"), max_length=200, blank=True)
     label = Translated("label")
+    # What the fee is for in a service's rules ("year", "first_dog"); the online
+    # application looks fees up by code and date, so amounts stay data.
+    code = models.SlugField(_("Kennung"), max_length=40, blank=True)
     amount_cents = models.PositiveIntegerField(_("Betrag in Cent"))
     valid_from = models.DateField(_("gültig ab"))
     valid_until = models.DateField(_("gültig bis"), null=True, blank=True)

@@ -29,3 +29,11 @@ def life_situations():
     from .models import LifeSituation
 
     return LifeSituation.objects.prefetch_related("services").order_by("order", "name_de")
+
+
+def fee_for(*, service: Service, code: str, day):
+    """The fee with `code` valid on `day`, or None (the newest start date wins)."""
+    from django.db.models import Q
+
+    return (service.fees.filter(code=code, valid_from__lte=day)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day)).order_by("-valid_from").first())

@@ -30,5 +30,11 @@ def detail(request, slug):
     return render(request, "catalog/detail.html", {
         "service": service, "fees": fees_on(service=service, day=timezone.localdate()),
         "evidence": service.evidence.all(), "bookable": bookable,
-        "situations": service.life_situations.all(),
+        "situations": service.life_situations.all(), "has_plugin": _has_plugin(service),
     })
+
+
+def _has_plugin(service) -> bool:
+    from digitalstadt.applications.plugins.base import get_plugin
+
+    return get_plugin(service.slug) is not None

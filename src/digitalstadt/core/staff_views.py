@@ -12,7 +12,14 @@ def home(request):
     return render(request, "core/staff/home.html", {
         "roles": staff_roles(user=request.user),
         "is_platform_admin": is_platform_admin(user=request.user),
+        "is_case_worker": _is_case_worker(request.user),
     })
+
+
+def _is_case_worker(user) -> bool:
+    from digitalstadt.applications.selectors import is_case_worker
+
+    return is_case_worker(user=user)
 
 
 @platform_admin_required

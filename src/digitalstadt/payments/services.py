@@ -109,6 +109,20 @@ def payment_cancel(*, payment: Payment, actor: Any) -> Payment:
     return locked
 
 
+def _after_status_change(payment: Payment, before: str) -> None:
+    """Tell the apps that wait for money (settings.PAYMENT_SETTLED_HANDLERS, dotted
+    paths called with `payment=`) when a payment becomes paid, inside the transaction
+    that booked it: a case moves on iff the money is booked."""
+    settled = {PaymentStatus.PAID, PaymentStatus.OVERPAID}
+    if before in settled or payment.status not in settled:
+        return
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    for path in getattr(settings, "PAYMENT_SETTLED_HANDLERS", []):
+        import_string(path)(payment=payment)
+
+
 # --- reconciliation ----------------------------------------------------------------
 
 
@@ -210,6 +224,7 @@ def _book(*, incoming: Incoming, payments: dict[str, Payment], source: str,
             audit_log(actor=actor, system=system, action="payments.payment_reconciled", subject=payment,
                       data_subject=payment.payer, data={"from": before[0], "to": payment.status,
                                                         "transaction": tx.pk, "match_status": status})
+            _after_status_change(payment, before[0])
     return tx
 
 
@@ -444,6 +459,7 @@ def transaction_assign(*, transaction_id: int, reference: str, actor: Any) -> Pa
         payment.save(update_fields=["status", "amount_received_cents", "paid_at", "needs_review"])
         audit_log(actor=actor, action="payments.transaction_assigned", subject=tx, data_subject=payment.payer,
                   data={"payment": payment.reference, "match_status": status, "from": before, "to": payment.status})
+        _after_status_change(payment, before)
     return tx
 
 

@@ -35,6 +35,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The public base URL, used for links in e-mails, QR codes and PDFs (no request there).
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 CITY_NAME = os.environ.get("CITY_NAME", "Wissenschaftsstadt Darmstadt")
+# The town as written in postal addresses ("64283 Darmstadt").
+CITY_TOWN = os.environ.get("CITY_TOWN", "Darmstadt")
 PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Digitalstadt Darmstadt")
 
 INSTALLED_APPS = [
@@ -44,6 +46,9 @@ INSTALLED_APPS = [
     "digitalstadt.catalog",
     "digitalstadt.appointments",
     "digitalstadt.payments",
+    "digitalstadt.register",
+    "digitalstadt.applications",
+    "digitalstadt.parking",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -280,6 +285,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Signed-in sessions end after this much inactivity (sliding); forms warn before it
+# ends and offer to stay signed in. Drafts are saved after every step, so nothing is lost.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "60")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_WARNING_SECONDS = 300
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CSP = {
@@ -301,7 +311,8 @@ SECURE_CSP = {
 NINJA_PAGINATION_PER_PAGE = 50
 
 # Demo data loaders run by `manage.py seed_demo` after the accounts.
-DEMO_SEEDERS = ["digitalstadt.appointments.demo.seed", "digitalstadt.catalog.demo.seed"]
+DEMO_SEEDERS = ["digitalstadt.appointments.demo.seed", "digitalstadt.catalog.demo.seed",
+                "digitalstadt.register.demo.seed"]
 
 # Reserving appointment slots: proof-of-work cost and a per-IP limit (hits, seconds).
 ALTCHA_MAX_NUMBER = int(os.environ.get("ALTCHA_MAX_NUMBER", "50000"))
@@ -333,3 +344,9 @@ SIGNING_TSA_TIMEOUT = int(os.environ.get("SIGNING_TSA_TIMEOUT", "10"))
 # Public verification page: largest accepted upload and uploads per IP (hits, seconds).
 VERIFICATION_UPLOAD_MAX_BYTES = int(os.environ.get("VERIFICATION_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 VERIFICATION_RATE_LIMIT = (int(os.environ.get("VERIFICATION_RATE_LIMIT", "20")), 600)
+
+# Online applications: apps that react when a fee is paid, and who may read documents.
+PAYMENT_SETTLED_HANDLERS = ["digitalstadt.applications.services.payment_settled"]
+DOCUMENT_ACCESS_CHECKS = ["digitalstadt.applications.selectors.document_readable_by_case_worker"]
+EVIDENCE_MAX_UPLOAD_BYTES = int(os.environ.get("EVIDENCE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+CASE_REFERENCE_PREFIX = os.environ.get("CASE_REFERENCE_PREFIX", "DA")

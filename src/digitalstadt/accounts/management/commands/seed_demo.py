@@ -106,6 +106,10 @@ class Command(BaseCommand):
         for email, first, last, role, office in STAFF:
             user = self.ensure_user(email, first, last, is_staff=role == StaffRoleKind.PLATFORM_ADMIN)
             StaffRole.objects.get_or_create(user=user, role=role, office=offices.get(office))
+            if role == StaffRoleKind.CASE_WORKER:
+                # The demo case worker handles the online services of every office.
+                for other in offices.values():
+                    StaffRole.objects.get_or_create(user=user, role=role, office=other)
             if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
                 TOTP.activate(user, DEMO_TOTP_SECRET)
                 RecoveryCodes.activate(user)

@@ -1,0 +1,146 @@
+"""Hundesteuer-Anmeldung: the annual tax from the statute's rates (catalog fees with
+codes first/second/further/dangerous and validity periods), the tax for the rest of the
+current year from the month after the dog came, a tax assessment as the decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from .base import FeeQuote, ServicePlugin, Step, register
+from .forms import AddressForm, register_prefill
+
+INSURANCE_EVIDENCE = "Nachweis der Haftpflichtversicherung für gefährliche Hunde"
+
+
+class KeeperForm(AddressForm):
+    other_dogs = forms.IntegerField(
+        label=_l("Wie viele Hunde halten Sie in Ihrem Haushalt schon (bereits angemeldet)?"), min_value=0,
+        max_value=20, initial=0,
+        error_messages={"required": _l("Bitte geben Sie die Zahl an (0, wenn dies Ihr erster Hund ist)."),
+                        "min_value": _l("Die Zahl kann nicht negativ sein.")})
+
+
+class DogForm(forms.Form):
+    name = forms.CharField(label=_l("Name des Hundes"), max_length=60,
+                           error_messages={"required": _l("Bitte geben Sie den Namen des Hundes an.")})
+    breed = forms.CharField(label=_l("Rasse oder Mischling"), max_length=80,
+                            error_messages={"required": _l("Bitte geben Sie die Rasse an (oder „Mischling“).")})
+    sex = forms.ChoiceField(label=_l("Geschlecht"), widget=forms.RadioSelect,
+                            choices=[("female", _l("Hündin")), ("male", _l("Rüde"))])
+    since = forms.DateField(label=_l("Der Hund lebt bei mir seit"), widget=forms.DateInput(attrs={"type": "date"}),
+                            error_messages={"required": _l("Bitte geben Sie an, seit wann der Hund bei Ihnen lebt."),
+                                            "invalid": _l("Bitte geben Sie ein gültiges Datum an.")})
+    chip = forms.CharField(label=_l("Chipnummer (optional)"), max_length=15, required=False,
+                           help_text=_l("15 Ziffern"))
+    dangerous = forms.BooleanField(
+        label=_l("Der Hund gilt als gefährlich nach der Hessischen Hundeverordnung"), required=False,
+        help_text=_l("Dann gilt der erhöhte Steuersatz und eine Haftpflichtversicherung ist nachzuweisen."))
+
+    def clean_since(self):
+        value = self.cleaned_data["since"]
+        today = timezone.localdate()
+        if value > today + dt.timedelta(days=31):
+            raise forms.ValidationError(_l("Bitte melden Sie den Hund erst an, wenn er bei Ihnen lebt "
+                                           "(höchstens einen Monat im Voraus)."))
+        if value < today.replace(year=today.year - 3):
+            raise forms.ValidationError(_l("Für Hunde, die seit mehr als drei Jahren bei Ihnen leben, wenden Sie "
+                                           "sich bitte direkt an die Steuerverwaltung."))
+        return value
+
+    def clean_chip(self):
+        value = self.cleaned_data["chip"].replace(" ", "")
+        if value and (not value.isdigit() or len(value) != 15):
+            raise forms.ValidationError(_l("Die Chipnummer hat 15 Ziffern."))
+        return value
+
+
+def rate_code(*, other_dogs: int, dangerous: bool) -> str:
+    """The statute's rate for this dog: dangerous dogs always at the special rate,
+    otherwise by its position in the household."""
+    if dangerous:
+        return "dangerous"
+    return {0: "first", 1: "second"}.get(other_dogs, "further")
+
+
+def months_liable(*, since: dt.date, year: int) -> int:
+    """Tax liability starts on the first of the month after the dog came."""
+    start_month = since.month + 1 if since.year == year else (1 if since.year < year else 13)
+    return max(0, 13 - start_month)
+
+
+@register
+class Hundesteuer(ServicePlugin):
+    slug = "hundesteuer"
+    waits_for_payment = False
+    automatic_decision = False
+    decision_template = "applications/pdf/hundesteuer.html"
+    decision_document_type = "Hundesteuerbescheid"
+    decision_title = "Hundesteuerbescheid"
+
+    def steps(self):
+        return [Step("halter", _l("Halterin oder Halter"), KeeperForm),
+                Step("hund", _l("Hund"), DogForm)]
+
+    def prefill(self, *, user):
+        return {"halter": {**register_prefill(user), "other_dogs": 0}}
+
+    def required_evidence_names(self, *, data):
+        return [INSURANCE_EVIDENCE] if data.get("hund", {}).get("dangerous") else []
+
+    def fee(self, *, service, data, day):
+        return FeeQuote()  # registering is free; the tax is assessed in the decision
+
+    def tax(self, *, service, data, day) -> dict:
+        code = rate_code(other_dogs=int(data["halter"]["other_dogs"]), dangerous=bool(data["hund"].get("dangerous")))
+        quote = FeeQuote()
+        line = self.fee_line(service=service, code=code, day=day, quote=quote)
+        since = dt.date.fromisoformat(data["hund"]["since"])
+        months = months_liable(since=since, year=day.year)
+        return {"rate_code": code, "rate_label": line.label, "annual_cents": line.amount_cents,
+                "year": day.year, "months": months, "current_year_cents": line.amount_cents * months // 12,
+                "is_demo": quote.is_demo}
+
+    def extra_summary(self, *, step, data):
+        if step.key == "hund" and "hund" in data and "halter" in data:
+            from digitalstadt.catalog.models import Service
+            from digitalstadt.core.money import format_eur
+
+            service = Service.objects.filter(slug=self.slug).first()
+            try:
+                tax = self.tax(service=service, data=data, day=timezone.localdate())
+            except Exception:  # noqa: BLE001 - a missing rate is reported at submission
+                return []
+            return [(_("Steuersatz"), tax["rate_label"]),
+                    (_("Jahressteuer"), format_eur(tax["annual_cents"])),
+                    (_("Steuer für %(year)s (%(months)d Monate)") % {"year": tax["year"], "months": tax["months"]},
+                     format_eur(tax["current_year_cents"]))]
+        return []
+
+    def result_on_submit(self, *, case):
+        return {"tax": self.tax(service=case.service, data=case.data, day=timezone.localdate())}
+
+    def on_approved(self, *, case, actor):
+        """The assessment asks for the tax of the current year: a payment with its own
+        reference (reconciled like every fee)."""
+        from digitalstadt.payments.services import payment_create
+
+        tax = case.result["tax"]
+        due = timezone.localdate() + dt.timedelta(days=30)
+        result = {**case.result, "due_date": due.isoformat()}
+        if tax["current_year_cents"] > 0 and not case.result.get("tax_payment"):
+            payment = payment_create(amount_cents=tax["current_year_cents"],
+                                     purpose=f"Hundesteuer {tax['year']} {case.reference}",
+                                     regarding=case.reference, payer=case.applicant, actor=actor)
+            result["tax_payment"] = {"uuid": str(payment.uuid), "reference": payment.reference}
+        case.result = result
+
+    def decision_context(self, *, case):
+        tax = case.result["tax"]
+        return {"tax": tax, "dog": case.data["hund"], "due_date": dt.date.fromisoformat(case.result["due_date"]),
+                "payment_reference": case.result.get("tax_payment", {}).get("reference", ""),
+                "since": dt.date.fromisoformat(case.data["hund"]["since"])}

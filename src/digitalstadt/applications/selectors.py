@@ -1,0 +1,102 @@
+"""Reads for applications and cases, with the object-level rules in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import Application, Case, CaseStatus, OPEN_STATUSES
+
+CASE_WORK_ROLES = ("case_worker", "office_admin")
+
+
+def offices_worked_by(*, user: Any) -> list[int]:
+    from digitalstadt.accounts.models import StaffRole
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(StaffRole.objects.filter(user=user, role__in=CASE_WORK_ROLES, office__isnull=False)
+                .values_list("office_id", flat=True).distinct())
+
+
+def can_work_on_case(*, user: Any, case: Case) -> bool:
+    """Case workers and office admins of the case's office; nobody else, not even
+    platform admins (they run the platform, they do not read citizens' files)."""
+    return case.office_id is not None and case.office_id in offices_worked_by(user=user)
+
+
+def is_case_worker(*, user: Any) -> bool:
+    return bool(offices_worked_by(user=user))
+
+
+def drafts_of(*, user: Any) -> QuerySet[Application]:
+    return Application.objects.filter(applicant=user, status=Application.Status.DRAFT).select_related("service")
+
+
+def cases_of(*, user: Any) -> QuerySet[Case]:
+    return Case.objects.filter(applicant=user).select_related("service", "payment")
+
+
+def draft_of(*, user: Any, uuid) -> Application | None:
+    """Only the applicant's own draft (None for anyone else: a 404, no hint it exists)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (Application.objects.filter(uuid=uuid, applicant=user, status=Application.Status.DRAFT)
+            .select_related("service").first())
+
+
+def case_of_applicant(*, user: Any, reference: str) -> Case | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (Case.objects.filter(reference=reference, applicant=user)
+            .select_related("service", "payment", "office", "decision", "receipt").first())
+
+
+def case_for_staff(*, user: Any, reference: str) -> Case | None:
+    return (Case.objects.filter(reference=reference, office_id__in=offices_worked_by(user=user))
+            .select_related("service", "payment", "office", "applicant", "assigned_to", "decision", "receipt")
+            .first())
+
+
+def inbox(*, user: Any, status: str = "", service: str = "", assigned: str = "", overdue: bool = False,
+          query: str = "") -> QuerySet[Case]:
+    cases = (Case.objects.filter(office_id__in=offices_worked_by(user=user))
+             .select_related("service", "assigned_to", "payment"))
+    if status == "open":
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    elif status == "decided":
+        cases = cases.filter(status__in=[CaseStatus.APPROVED, CaseStatus.REJECTED])
+    elif status in CaseStatus.values:
+        cases = cases.filter(status=status)
+    if service:
+        cases = cases.filter(service__slug=service)
+    if assigned == "me":
+        cases = cases.filter(assigned_to=user)
+    elif assigned == "none":
+        cases = cases.filter(assigned_to__isnull=True)
+    if overdue:
+        cases = cases.filter(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())
+    if query:
+        cases = cases.filter(Q(reference__icontains=query) | Q(applicant_name__icontains=query))
+    return cases.order_by("due_date", "submitted_at")
+
+
+def case_workers_for(*, case: Case):
+    from digitalstadt.accounts.models import User
+
+    return (User.objects.filter(staff_roles__role__in=CASE_WORK_ROLES, staff_roles__office_id=case.office_id,
+                                is_active=True).distinct().order_by("last_name", "first_name"))
+
+
+def document_readable_by_case_worker(*, user: Any, document: Any) -> bool:
+    """DOCUMENT_ACCESS_CHECKS hook: the office reads evidence, receipts and decisions
+    of its own cases (the read itself is audit-logged by core.document_open)."""
+    offices = offices_worked_by(user=user)
+    if not offices:
+        return False
+    from .models import EvidenceUpload
+
+    return (EvidenceUpload.objects.filter(document=document, case__office_id__in=offices).exists()
+            or Case.objects.filter(Q(receipt=document) | Q(decision=document), office_id__in=offices).exists())

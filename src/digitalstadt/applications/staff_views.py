@@ -1,0 +1,249 @@
+"""Case work (Sachbearbeitung): the office inbox and the case page with its actions.
+Every open of a case page is an audited staff read of personal data."""
+
+from __future__ import annotations
+
+import json
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
+
+from digitalstadt.catalog.models import Service
+from digitalstadt.core.audit import audit_log
+from digitalstadt.core.messages import add_error_messages
+from digitalstadt.core.permissions import staff_required
+from digitalstadt.core.ratelimit import client_ip
+
+from . import selectors, services
+from .models import CaseStatus
+from .plugins.base import get_plugin
+
+
+def case_worker_required(view):
+    @wraps(view)
+    @staff_required
+    def wrapper(request, *args, **kwargs):
+        if not selectors.is_case_worker(user=request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class InboxFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_l("Status"), required=False, choices=[
+        ("open", _l("alle offenen")), ("", _l("alle")), ("decided", _l("entschieden")),
+        *CaseStatus.choices])
+    service = forms.ChoiceField(label=_l("Leistung"), required=False)
+    assigned = forms.ChoiceField(label=_l("Zuständig"), required=False, choices=[
+        ("", _l("alle")), ("me", _l("ich")), ("none", _l("niemand"))])
+    overdue = forms.BooleanField(label=_l("nur überfällige"), required=False)
+    q = forms.CharField(label=_l("Aktenzeichen oder Name"), required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        slugs = [s for s in Service.objects.filter(online_application=True).order_by("name_de")]
+        self.fields["service"].choices = [("", _l("alle"))] + [(s.slug, s.name) for s in slugs]
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ChoiceField(label=_l("Zuständig"), required=False)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = list(selectors.case_workers_for(case=case))
+        self.fields["assignee"].choices = [("", _l("niemand"))] + [
+            (str(p.pk), p.get_full_name() or p.email) for p in self.people]
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_l("Interne Notiz"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": _l("Bitte geben Sie einen Text für die Notiz ein.")})
+
+
+class DueDateForm(forms.Form):
+    due_date = forms.DateField(label=_l("Frist"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                               error_messages={"invalid": _l("Bitte geben Sie ein gültiges Datum an.")})
+
+
+class EvidenceRequestForm(forms.Form):
+    text = forms.CharField(label=_l("Was fehlt? (geht an die antragstellende Person)"), max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": _l("Bitte beschreiben Sie, welcher Nachweis fehlt.")})
+    due_date = forms.DateField(label=_l("Antwort bis"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                               error_messages={"invalid": _l("Bitte geben Sie ein gültiges Datum an.")})
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_l("Entscheidung"), widget=forms.RadioSelect, choices=[
+        ("approve", _l("bewilligen")), ("reject", _l("ablehnen"))],
+        error_messages={"required": _l("Bitte wählen Sie bewilligen oder ablehnen.")})
+    reason = forms.CharField(label=_l("Begründung (bei Ablehnung Pflicht, erscheint im Bescheid)"), required=False,
+                             max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == "reject" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _l("Eine Ablehnung braucht eine Begründung."))
+        return cleaned
+
+
+@case_worker_required
+def inbox(request):
+    form = InboxFilterForm(request.GET or {"status": "open"})
+    filters = form.cleaned_data if form.is_valid() else {"status": "open"}
+    cases = selectors.inbox(user=request.user, status=filters.get("status", ""),
+                            service=filters.get("service", ""), assigned=filters.get("assigned", ""),
+                            overdue=bool(filters.get("overdue")), query=filters.get("q", ""))
+    page = Paginator(cases, 50).get_page(request.GET.get("seite"))
+    # The list shows applicants' names: a staff read of personal data.
+    audit_log(actor=request.user, action="applications.inbox_viewed",
+              data={"filters": {k: str(v) for k, v in filters.items() if v}, "count": page.paginator.count},
+              ip_address=client_ip(request))
+    from django.utils import timezone
+
+    return render(request, "applications/staff/inbox.html", {
+        "form": form, "page": page, "today": timezone.localdate()})
+
+
+def _case_or_404(request, reference):
+    case = selectors.case_for_staff(user=request.user, reference=reference)
+    if case is None:
+        raise Http404
+    return case
+
+
+@case_worker_required
+def case_detail(request, reference):
+    case = _case_or_404(request, reference)
+    audit_log(actor=request.user, action="applications.case_viewed_by_staff", subject=case,
+              data_subject=case.applicant, ip_address=client_ip(request))
+    return _render_case(request, case)
+
+
+def _render_case(request, case, status=200, **forms_):
+    plugin = get_plugin(case.plugin)
+    context = {
+        "case": case, "sections": plugin.summary(data=case.data, user=case.applicant),
+        "events": case.events.select_related("actor"), "uploads": case.uploads.select_related("document", "evidence"),
+        "requests": case.evidence_requests.all(),
+        "assign_form": forms_.get("assign_form") or AssignForm(case=case, initial={
+            "assignee": str(case.assigned_to_id or "")}),
+        "note_form": forms_.get("note_form") or NoteForm(),
+        "due_form": forms_.get("due_form") or DueDateForm(initial={"due_date": case.due_date}),
+        "request_form": forms_.get("request_form") or EvidenceRequestForm(),
+        "decision_form": forms_.get("decision_form") or DecisionForm(),
+        "transitions": [(s, CaseStatus(s).label) for s in sorted(services.MANUAL_TRANSITIONS.get(case.status, ()))],
+        "can_decide": case.status in (CaseStatus.RECEIVED, CaseStatus.IN_REVIEW, CaseStatus.EVIDENCE_REQUESTED),
+        "can_request": case.status in (CaseStatus.RECEIVED, CaseStatus.IN_REVIEW),
+        "has_export": "export" in case.result,
+        "result": case.result,
+    }
+    return render(request, "applications/staff/case.html", context, status=status)
+
+
+def _action(view):
+    """POST-only case action: forms re-render with 400 on bad input, service errors
+    become messages; success redirects back to the case."""
+
+    @wraps(view)
+    @case_worker_required
+    @require_POST
+    def wrapper(request, reference):
+        case = _case_or_404(request, reference)
+        try:
+            result = view(request, case)
+        except ValidationError as exc:
+            add_error_messages(request, exc)
+            return redirect("staff-applications:case", reference=case.reference)
+        if isinstance(result, dict):
+            return _render_case(request, case, status=400, **result)
+        return redirect("staff-applications:case", reference=case.reference)
+
+    return wrapper
+
+
+@_action
+def assign(request, case):
+    form = AssignForm(request.POST, case=case)
+    if not form.is_valid():
+        return {"assign_form": form}
+    chosen = form.cleaned_data["assignee"]
+    person = next((p for p in form.people if str(p.pk) == chosen), None)
+    services.case_assign(case=case, assignee=person, actor=request.user)
+    messages.success(request, _("Zuständigkeit gespeichert."))
+
+
+@_action
+def assign_me(request, case):
+    services.case_assign(case=case, assignee=request.user, actor=request.user)
+    messages.success(request, _("Der Vorgang ist Ihnen zugewiesen."))
+
+
+@_action
+def change_status(request, case):
+    status = request.POST.get("status", "")
+    if status not in CaseStatus.values:
+        raise ValidationError(_("Unbekannter Status."))
+    services.case_change_status(case=case, status=status, actor=request.user)
+    messages.success(request, _("Status geändert. Die antragstellende Person wurde benachrichtigt."))
+
+
+@_action
+def add_note(request, case):
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return {"note_form": form}
+    services.case_add_note(case=case, text=form.cleaned_data["text"], actor=request.user)
+    messages.success(request, _("Notiz gespeichert."))
+
+
+@_action
+def set_due_date(request, case):
+    form = DueDateForm(request.POST)
+    if not form.is_valid():
+        return {"due_form": form}
+    services.case_set_due_date(case=case, due_date=form.cleaned_data["due_date"], actor=request.user)
+    messages.success(request, _("Frist gespeichert."))
+
+
+@_action
+def request_evidence(request, case):
+    form = EvidenceRequestForm(request.POST)
+    if not form.is_valid():
+        return {"request_form": form}
+    services.case_request_evidence(case=case, text=form.cleaned_data["text"],
+                                   due_date=form.cleaned_data["due_date"], actor=request.user)
+    messages.success(request, _("Die Anforderung ist im Postfach der antragstellenden Person."))
+
+
+@_action
+def decide(request, case):
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return {"decision_form": form}
+    approve = form.cleaned_data["outcome"] == "approve"
+    services.case_decide(case=case, approve=approve, reason=form.cleaned_data["reason"], actor=request.user)
+    messages.success(request, _("Der Bescheid wurde erstellt, gesiegelt und zugestellt."))
+
+
+@case_worker_required
+def export(request, reference):
+    case = _case_or_404(request, reference)
+    if "export" not in case.result:
+        raise Http404
+    audit_log(actor=request.user, action="applications.case_exported", subject=case, data_subject=case.applicant,
+              ip_address=client_ip(request))
+    response = HttpResponse(json.dumps(case.result["export"], ensure_ascii=False, indent=2),
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}-gewerbeanzeige.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "applications"
+
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("neu/<slug:slug>/", views.start, name="start"),
+    path("entwurf/<uuid:uuid>/", views.resume, name="resume"),
+    path("entwurf/<uuid:uuid>/nachweise/", views.evidence, name="evidence"),
+    path("entwurf/<uuid:uuid>/nachweise/<int:upload_id>/entfernen/", views.evidence_remove, name="evidence-remove"),
+    path("entwurf/<uuid:uuid>/pruefen/", views.summary, name="summary"),
+    path("entwurf/<uuid:uuid>/loeschen/", views.discard, name="discard"),
+    path("entwurf/<uuid:uuid>/<slug:step>/", views.step, name="step"),
+    path("vorgang/<str:reference>/", views.case_detail, name="case"),
+    path("sitzung/verlaengern/", views.keepalive, name="keepalive"),
+]

@@ -1,0 +1,44 @@
+"""Parking. So far: resident permits issued through the online application, kept ready
+for enforcement (plate, zone, validity) and for the parking app to come."""
+
+import re
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+def normalise_plate(value: str) -> str:
+    """'DA-AB 123', 'da ab123' -> 'DAAB123' (for look-ups; the display form is kept)."""
+    return re.sub(r"[^A-Z0-9ÄÖÜ]", "", (value or "").upper())
+
+
+class ResidentPermit(models.Model):
+    number = models.CharField(_("Ausweisnummer"), max_length=30, unique=True)
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="resident_permits")
+    zone = models.ForeignKey("register.ParkingZone", on_delete=models.PROTECT, related_name="permits",
+                             verbose_name=_("Zone"))
+    plate = models.CharField(_("Kennzeichen"), max_length=15)
+    plate_normalised = models.CharField(max_length=15, db_index=True)
+    valid_from = models.DateField(_("gültig ab"))
+    valid_until = models.DateField(_("gültig bis"))
+    case_reference = models.CharField(_("Aktenzeichen"), max_length=20, blank=True)
+    document = models.ForeignKey("core.Document", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    revoked_at = models.DateTimeField(_("widerrufen"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Bewohnerparkausweis")
+        verbose_name_plural = _("Bewohnerparkausweise")
+        ordering = ["-valid_from"]
+        constraints = [models.CheckConstraint(condition=Q(valid_until__gte=models.F("valid_from")),
+                                              name="permit_validity_ordered")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.plate} ({self.zone.code})"
+
+    def save(self, *args, **kwargs):
+        self.plate_normalised = normalise_plate(self.plate)
+        super().save(*args, **kwargs)

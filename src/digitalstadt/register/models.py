@@ -1,0 +1,153 @@
+"""Reference data of the city and a demo population register (Melderegister).
+
+Streets map to districts (Stadtteile) and, where residents' parking applies, to a
+resident-parking zone, optionally only for a range of house numbers. All of it is data:
+another city loads its own. Residents are the registration records the Meldebescheinigung
+is issued from; a record is found through the person's eID subject, never by name.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from digitalstadt.core.translation import Translated
+
+
+class District(models.Model):
+    slug = models.SlugField(_("Kurzname"), max_length=80, unique=True)
+    name = models.CharField(_("Stadtteil"), max_length=120)
+
+    class Meta:
+        verbose_name = _("Stadtteil")
+        verbose_name_plural = _("Stadtteile")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ParkingZone(models.Model):
+    """A resident-parking zone (Bewohnerparkzone), e.g. Martinsviertel-Ost, code WA1."""
+
+    code = models.CharField(_("Zonenkürzel"), max_length=16, unique=True)
+    name_de = models.CharField(_("Name (Deutsch)"), max_length=120)
+    name_en = models.CharField(_("Name (Englisch)"), max_length=120, blank=True)
+    name = Translated("name")
+    valid_from = models.DateField(_("bewirtschaftet seit"), null=True, blank=True)
+    is_demo = models.BooleanField(_("Demo-Wert (nicht amtlich)"), default=False)
+
+    class Meta:
+        verbose_name = _("Bewohnerparkzone")
+        verbose_name_plural = _("Bewohnerparkzonen")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name_de} ({self.code})"
+
+
+class Street(models.Model):
+    name = models.CharField(_("Straße"), max_length=120)
+    postal_code = models.CharField(_("Postleitzahl"), max_length=5)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="streets",
+                                 verbose_name=_("Stadtteil"))
+
+    class Meta:
+        verbose_name = _("Straße")
+        verbose_name_plural = _("Straßen")
+        ordering = ["name", "postal_code"]
+        constraints = [models.UniqueConstraint(fields=["name", "postal_code"], name="unique_street_per_postcode")]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.postal_code}"
+
+
+class StreetZone(models.Model):
+    """Which parking zone a street (or a range of its house numbers) belongs to."""
+
+    street = models.ForeignKey(Street, on_delete=models.CASCADE, related_name="zones")
+    zone = models.ForeignKey(ParkingZone, on_delete=models.CASCADE, related_name="streets")
+    # Inclusive house-number range; empty means the whole street.
+    number_from = models.PositiveIntegerField(_("ab Hausnummer"), null=True, blank=True)
+    number_to = models.PositiveIntegerField(_("bis Hausnummer"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Zonenzuordnung")
+        verbose_name_plural = _("Zonenzuordnungen")
+        constraints = [models.CheckConstraint(
+            condition=Q(number_from__isnull=True) | Q(number_to__isnull=True) | Q(number_to__gte=models.F("number_from")),
+            name="streetzone_range_ordered")]
+
+    def covers(self, house_number: int | None) -> bool:
+        if house_number is None:
+            return self.number_from is None and self.number_to is None
+        if self.number_from is not None and house_number < self.number_from:
+            return False
+        return not (self.number_to is not None and house_number > self.number_to)
+
+
+class Resident(models.Model):
+    """A registration record (Meldedatensatz) of the demo population register."""
+
+    class Kind(models.TextChoices):
+        MAIN = "main", _("Hauptwohnung")
+        SECONDARY = "secondary", _("Nebenwohnung")
+
+    eid_subject = models.CharField(_("eID-Kennung"), max_length=255, unique=True, null=True, blank=True)
+    family_name = models.CharField(_("Familienname"), max_length=150)
+    birth_name = models.CharField(_("Geburtsname"), max_length=150, blank=True)
+    given_names = models.CharField(_("Vornamen"), max_length=150)
+    doctoral_degree = models.CharField(_("Doktorgrad"), max_length=30, blank=True)
+    birth_date = models.DateField(_("Geburtsdatum"))
+    birth_place = models.CharField(_("Geburtsort"), max_length=120)
+    nationality = models.CharField(_("Staatsangehörigkeit"), max_length=80, default="deutsch")
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="residents", verbose_name=_("Straße"))
+    house_number = models.CharField(_("Hausnummer"), max_length=10)
+    address_extra = models.CharField(_("Adresszusatz"), max_length=60, blank=True)
+    kind = models.CharField(_("Wohnungsstatus"), max_length=10, choices=Kind.choices, default=Kind.MAIN)
+    moved_in = models.DateField(_("Einzug"))
+    is_demo = models.BooleanField(_("Demo-Datensatz"), default=True)
+
+    class Meta:
+        verbose_name = _("Meldedatensatz")
+        verbose_name_plural = _("Melderegister")
+        ordering = ["family_name", "given_names"]
+
+    def __str__(self) -> str:
+        return f"{self.family_name}, {self.given_names}"
+
+    @property
+    def address_line(self) -> str:
+        extra = f" ({self.address_extra})" if self.address_extra else ""
+        return f"{self.street.name} {self.house_number}{extra}"
+
+    @property
+    def city_line(self) -> str:
+        from django.conf import settings
+
+        return f"{self.street.postal_code} {settings.CITY_TOWN}"
+
+
+class PickupDate(models.Model):
+    """A bulky-waste pick-up day in a district with a number of free places."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="pickup_dates",
+                                 verbose_name=_("Stadtteil"))
+    date = models.DateField(_("Abholtag"))
+    capacity = models.PositiveSmallIntegerField(_("Plätze"), default=20)
+    booked = models.PositiveSmallIntegerField(_("gebucht"), default=0)
+
+    class Meta:
+        verbose_name = _("Sperrmüll-Abholtag")
+        verbose_name_plural = _("Sperrmüll-Abholtage")
+        ordering = ["date", "district__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "date"], name="one_pickup_day_per_district"),
+            models.CheckConstraint(condition=Q(booked__lte=models.F("capacity")), name="pickup_not_overbooked"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.date:%d.%m.%Y}"
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.booked, 0)

@@ -1,0 +1,70 @@
+"""Reads of the register: address -> district and parking zone, a person's record."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .models import District, ParkingZone, PickupDate, Resident, Street
+
+_NUMBER = re.compile(r"^\s*(\d{1,5})\s*([a-zA-Z]?)\s*$")
+
+
+def parse_house_number(value: str) -> int | None:
+    """'12', '12a', '12 A' -> 12; anything else -> None."""
+    match = _NUMBER.match(value or "")
+    return int(match.group(1)) if match else None
+
+
+def street_find(*, name: str, postal_code: str = "") -> Street | None:
+    """A street by its name as people type it ("Heinheimer Str." = "Heinheimer Straße")."""
+    wanted = normalise_street(name)
+    if not wanted:
+        return None
+    candidates = Street.objects.select_related("district")
+    if postal_code:
+        candidates = candidates.filter(postal_code=postal_code.strip())
+    for street in candidates:
+        if normalise_street(street.name) == wanted:
+            return street
+    return None
+
+
+def normalise_street(name: str) -> str:
+    value = (name or "").strip().lower().replace("ß", "ss")
+    value = re.sub(r"str\.?$", "strasse", value)
+    value = re.sub(r"\s+", " ", value.replace("-", " "))
+    return value
+
+
+def zone_for(*, street: Street, house_number: str) -> ParkingZone | None:
+    number = parse_house_number(house_number)
+    for assignment in street.zones.select_related("zone"):
+        if assignment.number_from is None and assignment.number_to is None:
+            return assignment.zone
+        if number is not None and assignment.covers(number):
+            return assignment.zone
+    return None
+
+
+def resident_for_user(*, user: Any) -> Resident | None:
+    """The registration record of an account, linked only through its eID subject."""
+    if not getattr(user, "is_authenticated", False) or not user.eid_subject:
+        return None
+    return (Resident.objects.select_related("street__district")
+            .filter(eid_subject=user.eid_subject, kind=Resident.Kind.MAIN).first())
+
+
+def districts() -> QuerySet[District]:
+    return District.objects.order_by("name")
+
+
+def pickup_dates_open(*, district: District, today: date, limit: int = 12) -> QuerySet[PickupDate]:
+    """Future pick-up days of a district that still have room (from tomorrow on)."""
+    from django.db.models import F
+
+    return (PickupDate.objects.filter(district=district, date__gt=today, booked__lt=F("capacity"))
+            .order_by("date")[:limit])
