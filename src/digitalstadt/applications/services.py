@@ -34,6 +34,9 @@ from .models import (
 from .plugins.base import ServicePlugin, get_plugin, to_json
 from .selectors import can_work_on_case
 
+# The engine's own step between the plugin's steps and the summary (uploads, no data).
+EVIDENCE_STEP = "nachweise"
+
 # Status changes a case worker may make by hand (decisions go through case_decide).
 MANUAL_TRANSITIONS = {
     CaseStatus.RECEIVED: {CaseStatus.IN_REVIEW},
@@ -97,6 +100,19 @@ def application_save_step(*, application: Application, step_key: str, cleaned: d
         locked.data = data
         locked.completed_steps = completed
         locked.save(update_fields=["data", "completed_steps", "updated_at"])
+    application.refresh_from_db()
+    return application
+
+
+def application_complete_evidence(*, application: Application, user: Any) -> Application:
+    """Mark the evidence step (the engine's own step, not a plugin's: it stores no data)
+    as done."""
+    _draft(application, user)
+    with transaction.atomic():
+        locked = lock_rows(Application.objects.filter(pk=application.pk))[0]
+        if EVIDENCE_STEP not in locked.completed_steps:
+            locked.completed_steps = [*locked.completed_steps, EVIDENCE_STEP]
+            locked.save(update_fields=["completed_steps", "updated_at"])
     application.refresh_from_db()
     return application
 
@@ -591,7 +607,8 @@ def case_issue_receipt(*, case_id: int) -> str:
     from .letters import receipt_letter
 
     with transaction.atomic():
-        case = lock_rows(Case.objects.filter(pk=case_id).select_related("service", "office", "applicant"))[0]
+        # No select_related: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+        case = lock_rows(Case.objects.filter(pk=case_id))[0]
         if case.receipt_id:
             return "already issued"
         plugin = get_plugin(case.plugin)

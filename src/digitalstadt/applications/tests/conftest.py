@@ -1,0 +1,106 @@
+"""Fixtures for online applications: catalogue, register, offices, people, the seal."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from digitalstadt.accounts.models import AssuranceLevel, Organisation, StaffRole, StaffRoleKind, User
+
+OFFICES = [("buergeramt", "Bürger- und Ordnungsamt"), ("strassenverkehrsamt", "Straßenverkehrsamt"),
+           ("wirtschaftsfoerderung", "Wirtschaftsförderung")]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache(request):
+    from django.core.cache import cache
+
+    if request.node.get_closest_marker("django_db") or "db" in request.fixturenames:
+        cache.clear()
+    yield
+
+
+@pytest.fixture
+def city(db):
+    """Offices, the demo catalogue and register (streets, zones, pick-up days)."""
+    from digitalstadt.catalog.demo import seed as seed_catalog
+    from digitalstadt.register.demo import seed as seed_register
+
+    offices = {slug: Organisation.objects.create(slug=slug, name=name, kind="office", street="Luisenplatz 5",
+                                                 postal_code="64283", city="Darmstadt")
+               for slug, name in OFFICES}
+    seed_catalog()
+    seed_register()
+    return offices
+
+
+@pytest.fixture
+def seal():
+    from digitalstadt.core import signing
+    from digitalstadt.core.tests.signing_helpers import ensure_seal_and_reset_caches
+
+    ensure_seal_and_reset_caches()
+    yield
+    signing.load_signer.cache_clear()
+    signing.trust_roots.cache_clear()
+
+
+def make_citizen(email: str, *, level=AssuranceLevel.EMAIL, eid_subject: str | None = None, **extra) -> User:
+    return User.objects.create_user(email, "Sicher-genug-2026", first_name=extra.pop("first_name", "Berta"),
+                                    last_name=extra.pop("last_name", "Bürger"), assurance_level=level,
+                                    eid_subject=eid_subject, **extra)
+
+
+@pytest.fixture
+def citizen(city):
+    return make_citizen("berta@example.org")
+
+
+@pytest.fixture
+def eid_citizen(city):
+    """Linked to the demo register record (Heinheimer Straße 20, zone WA1)."""
+    return make_citizen("emil@example.org", level=AssuranceLevel.EID_HIGH, eid_subject="demo-eid-emil",
+                        first_name="Emil", last_name="Eid")
+
+
+def make_case_worker(email: str, *offices: Organisation) -> User:
+    user = User.objects.create_user(email, "Sicher-genug-2026", first_name="Sami", last_name="Sachbearbeiter")
+    for office in offices:
+        StaffRole.objects.create(user=user, role=StaffRoleKind.CASE_WORKER, office=office)
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, "JBSWY3DPEHPK3PXPTESTTOTP234567AB")  # staff pages need MFA
+    return user
+
+
+@pytest.fixture
+def case_worker(city):
+    return make_case_worker("sami@stadt.example", *city.values())
+
+
+class Upload(io.BytesIO):
+    """What a view hands to the services: an uploaded file with name and size."""
+
+    def __init__(self, content: bytes, name: str):
+        super().__init__(content)
+        self.name = name
+        self.size = len(content)
+
+
+def tiny_pdf() -> bytes:
+    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
+            b"endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def tiny_png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"\x00\xff\x00\x00"
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))

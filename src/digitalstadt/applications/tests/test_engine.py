@@ -1,0 +1,377 @@
+"""The application engine through its services: drafts, uploads, submission, fees,
+payment, case work, decisions; and who may do what."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from digitalstadt.applications import services
+from digitalstadt.applications.models import Application, Case, CaseStatus, EvidenceUpload
+from digitalstadt.applications.plugins.base import get_plugin
+from digitalstadt.catalog.models import Evidence, Fee, Service
+from digitalstadt.core.models import AuditEntry
+from digitalstadt.mailbox.models import Message
+from digitalstadt.payments.models import PaymentStatus
+from digitalstadt.register.models import PickupDate
+from digitalstadt.testing.fixtures import run_worker_batch
+
+from .conftest import Upload, make_case_worker, make_citizen, tiny_pdf, tiny_png
+
+pytestmark = pytest.mark.django_db
+
+TODAY = lambda: timezone.localdate()  # noqa: E731
+
+
+def fill(user, slug: str, steps: dict, uploads=()) -> Application:
+    """Fill a draft through the services, each step validated by its form like the view."""
+    service = Service.objects.get(slug=slug)
+    application = services.application_start(service=service, user=user)
+    plugin = get_plugin(slug)
+    for step in plugin.steps():
+        form = step.form_class(data=steps[step.key], **plugin.form_kwargs(step=step, data=application.data, user=user))
+        assert form.is_valid(), (step.key, form.errors)
+        application = services.application_save_step(application=application, step_key=step.key,
+                                                     cleaned=form.cleaned_data, user=user)
+    for evidence_name, content, filename in uploads:
+        evidence = Evidence.objects.get(service=service, name_de=evidence_name)
+        services.application_upload_evidence(application=application, evidence=evidence,
+                                             uploaded=Upload(content, filename), user=user)
+    return application
+
+
+def permit_steps(plate="DA-AB 123", use="own", duration="year", street="Heinheimer Straße", number="20",
+                 postal_code="64289"):
+    return {"adresse": {"street": street, "house_number": number, "postal_code": postal_code},
+            "fahrzeug": {"plate": plate, "use": use, "duration": duration, "valid_from": TODAY().isoformat()}}
+
+
+FAHRZEUGSCHEIN = "Fahrzeugschein (Zulassungsbescheinigung Teil I)"
+
+
+def pay(case: Case) -> None:
+    from digitalstadt.payments.conf import creditor
+    from digitalstadt.payments.services import statement_import_camt053
+    from digitalstadt.testing.camt import Credit, camt053
+
+    statement_import_camt053(content=camt053(iban=creditor().iban, credits=[
+        Credit(f"{case.payment.reference} {case.service.name_de}", case.payment.amount_cents)]), filename="a.xml")
+
+
+# --- drafts and submission ----------------------------------------------------------------
+
+
+def test_a_permit_application_freezes_zone_and_fee_and_waits_for_payment(citizen):
+    application = fill(citizen, "bewohnerparkausweis", permit_steps(plate="da ab 123"),
+                       uploads=[(FAHRZEUGSCHEIN, tiny_pdf(), "schein.pdf")])
+    assert application.data["fahrzeug"]["plate"] == "DA-AB 123"
+    case = services.application_submit(application=application, user=citizen)
+    assert case.reference == f"DA-{TODAY().year}-000001"
+    assert case.status == CaseStatus.AWAITING_PAYMENT
+    assert case.fee_cents == 12000 and case.payment.amount_cents == 12000
+    assert case.result["zone"]["code"] == "WA1"
+    assert case.uploads.count() == 1
+    # A fee change afterwards does not touch the submitted case.
+    Fee.objects.filter(service__slug="bewohnerparkausweis", code="year").update(amount_cents=99900)
+    case.refresh_from_db()
+    assert case.fee_cents == 12000 and case.payment.amount_cents == 12000
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    with pytest.raises(ValidationError):
+        services.application_submit(application=application, user=citizen)
+    assert Case.objects.count() == 1
+
+
+def test_the_planned_fee_rise_applies_by_submission_day(citizen):
+    application = fill(citizen, "bewohnerparkausweis", permit_steps(), uploads=[(FAHRZEUGSCHEIN, tiny_pdf(), "s.pdf")])
+    plugin = get_plugin("bewohnerparkausweis")
+    service = application.service
+    assert plugin.fee(service=service, data=application.data, day=dt.date(2027, 3, 31)).total_cents == 12000
+    assert plugin.fee(service=service, data=application.data, day=dt.date(2027, 4, 1)).total_cents == 18000
+
+
+def test_an_address_without_zone_or_outside_the_city_is_refused_with_a_message(citizen):
+    plugin = get_plugin("bewohnerparkausweis")
+    step = plugin.step("adresse")
+    outside = step.form_class(data={"street": "Unter den Linden", "house_number": "1", "postal_code": "10117"})
+    assert not outside.is_valid() and "liegt nicht in Darmstadt" in str(outside.non_field_errors())
+    no_zone = step.form_class(data={"street": "Heinheimer Straße", "house_number": "80", "postal_code": "64289"})
+    assert not no_zone.is_valid() and "keine Bewohnerparkzone" in str(no_zone.non_field_errors())
+    bad_plate = plugin.step("fahrzeug").form_class(data={"plate": "12345", "use": "own", "duration": "year",
+                                                         "valid_from": TODAY().isoformat()})
+    assert not bad_plate.is_valid() and "Kennzeichen" in str(bad_plate.errors["plate"])
+
+
+def test_submission_needs_every_step_and_the_required_evidence(citizen):
+    service = Service.objects.get(slug="bewohnerparkausweis")
+    application = services.application_start(service=service, user=citizen)
+    with pytest.raises(ValidationError, match="alle Schritte"):
+        services.application_submit(application=application, user=citizen)
+    application = fill(citizen, "bewohnerparkausweis", permit_steps(use="company"))
+    with pytest.raises(ValidationError, match="Fahrzeugschein"):
+        services.application_submit(application=application, user=citizen)
+    services.application_upload_evidence(application=application, evidence=Evidence.objects.get(
+        service=service, name_de=FAHRZEUGSCHEIN), uploaded=Upload(tiny_pdf(), "s.pdf"), user=citizen)
+    # A company car also needs the proof of use.
+    with pytest.raises(ValidationError, match="Firmen- oder Leihwagen"):
+        services.application_submit(application=application, user=citizen)
+    assert not Case.objects.exists()
+
+
+def test_uploads_are_recognised_by_content_and_stored_under_generated_names(citizen, settings):
+    settings.EVIDENCE_MAX_UPLOAD_BYTES = 2000
+    application = fill(citizen, "bewohnerparkausweis", permit_steps())
+    evidence = Evidence.objects.get(service=application.service, name_de=FAHRZEUGSCHEIN)
+    for content, name, message in [(b"just text, not a PDF", "schein.pdf", "PDF-, JPEG- oder PNG"),
+                                   (b"%PDF-" + b"x" * 3000, "gross.pdf", "zu groß"), (b"", "leer.png", "leer")]:
+        with pytest.raises(ValidationError, match=message):
+            services.application_upload_evidence(application=application, evidence=evidence,
+                                                 uploaded=Upload(content, name), user=citizen)
+    assert not EvidenceUpload.objects.exists()
+    upload = services.application_upload_evidence(application=application, evidence=evidence,
+                                                  uploaded=Upload(tiny_png(), "../../etc/Foto vom Schein.jpg"),
+                                                  user=citizen)
+    document = upload.document
+    assert document.content_type == "image/png" and document.filename == "Foto vom Schein.png"
+    assert "Foto" not in document.file.name and document.uuid.hex in document.file.name
+    assert str(settings.MEDIA_ROOT) not in str(settings.STATIC_ROOT)
+
+
+def test_only_the_applicant_touches_a_draft(citizen, city):
+    other = make_citizen("other@example.org")
+    service = Service.objects.get(slug="sperrmuell")
+    application = services.application_start(service=service, user=citizen)
+    for call in (lambda: services.application_save_step(application=application, step_key="adresse", cleaned={},
+                                                        user=other),
+                 lambda: services.application_submit(application=application, user=other),
+                 lambda: services.application_discard(application=application, user=other)):
+        with pytest.raises(PermissionDenied):
+            call()
+    assert Application.objects.filter(pk=application.pk).exists()
+
+
+def test_meldebescheinigung_needs_eid_and_a_register_record(citizen, eid_citizen):
+    service = Service.objects.get(slug="meldebescheinigung")
+    with pytest.raises(PermissionDenied):
+        services.application_start(service=service, user=citizen)
+    stranger = make_citizen("eid-no-record@example.org", level="eid_high", eid_subject="nobody")
+    application = fill(stranger, "meldebescheinigung", {"bescheinigung": {"kind": "simple"}})
+    with pytest.raises(ValidationError, match="Melderegister"):
+        services.application_submit(application=application, user=stranger)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_meldebescheinigung_is_decided_automatically_after_payment(eid_citizen, seal):
+    application = fill(eid_citizen, "meldebescheinigung", {"bescheinigung": {"kind": "extended", "purpose": "Job"}})
+    case = services.application_submit(application=application, user=eid_citizen)
+    run_worker_batch()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.AWAITING_PAYMENT and case.receipt is not None and case.decision is None
+    pay(case)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECEIVED and case.payment.status == PaymentStatus.PAID
+    run_worker_batch()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.APPROVED and case.decision.document_type == "Meldebescheinigung"
+    assert case.result["record"]["address_line"] == "Heinheimer Straße 20"
+    messages = Message.objects.filter(recipient_user=eid_citizen)
+    assert {d.pk for m in messages for d in m.documents.all()} >= {case.receipt_id, case.decision_id}
+    assert AuditEntry.objects.filter(action="applications.case_decided", subject_id=str(case.pk),
+                                     data__automatic=True).exists()
+    _assert_valid_seal(case.decision)
+
+
+def test_a_partial_payment_does_not_start_processing(eid_citizen):
+    from digitalstadt.payments.conf import creditor
+    from digitalstadt.payments.services import statement_import_camt053
+    from digitalstadt.testing.camt import Credit, camt053
+
+    case = services.application_submit(application=fill(eid_citizen, "meldebescheinigung",
+                                                        {"bescheinigung": {"kind": "simple"}}), user=eid_citizen)
+    statement_import_camt053(content=camt053(iban=creditor().iban, credits=[
+        Credit(case.payment.reference, case.fee_cents - 1)]), filename="p.xml")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.AWAITING_PAYMENT and case.payment.status == PaymentStatus.PARTIALLY_PAID
+
+
+def test_automatic_decision_falls_back_to_the_office_when_the_eid_is_gone(eid_citizen):
+    case = services.application_submit(application=fill(eid_citizen, "meldebescheinigung",
+                                                        {"bescheinigung": {"kind": "simple"}}), user=eid_citizen)
+    pay(case)
+    type(eid_citizen).objects.filter(pk=eid_citizen.pk).update(assurance_level="email")
+    assert services.case_decide_automatically(case_id=case.pk) == "manual"
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECEIVED and case.decision is None
+
+
+def _assert_valid_seal(document):
+    import io as _io
+
+    from django.conf import settings
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    from digitalstadt.core import signing
+
+    with document.file.open("rb") as handle:
+        pdf = handle.read()
+    root = load_cert_from_pemder(str(settings.VAR_DIR / "signing" / signing.DEV_ROOT_FILE))
+    signature = PdfFileReader(_io.BytesIO(pdf)).embedded_signatures[0]
+    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[root], allow_fetching=False))
+    assert status.bottom_line and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+
+
+# --- case work -----------------------------------------------------------------------------
+
+
+def test_case_work_evidence_request_answer_and_permit_decision(citizen, case_worker, seal):
+    case = services.application_submit(application=fill(citizen, "bewohnerparkausweis", permit_steps(),
+                                                        uploads=[(FAHRZEUGSCHEIN, tiny_pdf(), "s.pdf")]),
+                                       user=citizen)
+    with pytest.raises(ValidationError):  # not yet paid: nothing to request
+        services.case_request_evidence(case=case, text="Bitte Rückseite", due_date=None, actor=case_worker)
+    pay(case)
+    case.refresh_from_db()
+    services.case_change_status(case=case, status=CaseStatus.IN_REVIEW, actor=case_worker)
+    case.refresh_from_db()
+    assert case.assigned_to == case_worker
+    with pytest.raises(ValidationError):
+        services.case_request_evidence(case=case, text="   ", due_date=None, actor=case_worker)
+    request = services.case_request_evidence(case=case, text="Bitte die Rückseite des Fahrzeugscheins.",
+                                             due_date=TODAY() + dt.timedelta(days=14), actor=case_worker)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.EVIDENCE_REQUESTED
+    assert Message.objects.filter(recipient_user=citizen, subject__startswith="Nachweis benötigt").exists()
+    with pytest.raises(ValidationError, match="PDF-, JPEG- oder PNG"):
+        services.evidence_request_answer(request=request, text="", files=[Upload(b"GIF89a", "x.gif")], user=citizen)
+    with pytest.raises(PermissionDenied):
+        services.evidence_request_answer(request=request, text="hi", files=[], user=case_worker)
+    services.evidence_request_answer(request=request, text="Anbei", files=[Upload(tiny_png(), "r.png")],
+                                     user=citizen)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_REVIEW and case.uploads.count() == 2
+    with pytest.raises(ValidationError, match="Begründung"):
+        services.case_decide(case=case, approve=False, reason="", actor=case_worker)
+    services.case_decide(case=case, approve=True, reason="", actor=case_worker)
+    case.refresh_from_db()
+    from digitalstadt.parking.models import ResidentPermit
+
+    permit = ResidentPermit.objects.get(case_reference=case.reference)
+    assert (permit.plate, permit.zone.code, permit.document_id) == ("DA-AB 123", "WA1", case.decision_id)
+    assert case.decision.document_type == "Bewohnerparkausweis"
+    _assert_valid_seal(case.decision)
+    # Every status change reached the citizen's Postfach.
+    subjects = list(Message.objects.filter(recipient_user=citizen).values_list("subject", flat=True))
+    assert any(s.startswith("Neuer Stand") for s in subjects) and any(s.startswith("Bescheid") for s in subjects)
+    # The same plate cannot get a second overlapping permit in the zone.
+    again = fill(citizen, "bewohnerparkausweis", permit_steps(), uploads=[(FAHRZEUGSCHEIN, tiny_pdf(), "s.pdf")])
+    with pytest.raises(ValidationError, match="bereits einen Ausweis"):
+        services.application_submit(application=again, user=citizen)
+
+
+def test_case_workers_of_another_office_cannot_act(citizen, city):
+    outsider = make_case_worker("outsider@stadt.example", city["wirtschaftsfoerderung"])
+    case = services.application_submit(application=fill(citizen, "bewohnerparkausweis", permit_steps(),
+                                                        uploads=[(FAHRZEUGSCHEIN, tiny_pdf(), "s.pdf")]),
+                                       user=citizen)
+    for call in (lambda: services.case_assign(case=case, assignee=outsider, actor=outsider),
+                 lambda: services.case_add_note(case=case, text="x", actor=outsider),
+                 lambda: services.case_decide(case=case, approve=True, reason="", actor=outsider),
+                 lambda: services.case_decide(case=case, approve=True, reason="", actor=citizen)):
+        with pytest.raises(PermissionDenied):
+            call()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.AWAITING_PAYMENT and case.assigned_to is None
+
+
+def test_hundesteuer_rates_follow_the_statute(citizen):
+    plugin = get_plugin("hundesteuer")
+    service = Service.objects.get(slug="hundesteuer")
+    since = dt.date(TODAY().year, 1, 15)
+    cases = [(0, False, 12000), (1, False, 15600), (2, False, 19200), (5, False, 19200), (0, True, 60000),
+             (3, True, 60000)]
+    for other_dogs, dangerous, annual in cases:
+        data = {"halter": {"other_dogs": other_dogs}, "hund": {"since": since.isoformat(), "dangerous": dangerous}}
+        tax = plugin.tax(service=service, data=data, day=dt.date(TODAY().year, 3, 1))
+        assert tax["annual_cents"] == annual, (other_dogs, dangerous)
+        assert tax["months"] == 11 and tax["current_year_cents"] == annual * 11 // 12
+
+
+def test_hundesteuer_assessment_creates_the_tax_payment(citizen, case_worker, seal):
+    application = fill(citizen, "hundesteuer", {
+        "halter": {"street": "Heinheimer Straße", "house_number": "20", "postal_code": "64289", "other_dogs": "1"},
+        "hund": {"name": "Bello", "breed": "Mischling", "sex": "male", "since": TODAY().isoformat()}})
+    case = services.application_submit(application=application, user=citizen)
+    assert case.status == CaseStatus.RECEIVED and case.payment is None  # registering is free
+    assert case.result["tax"]["annual_cents"] == 15600
+    services.case_decide(case=case, approve=True, reason="", actor=case_worker)
+    case.refresh_from_db()
+    from digitalstadt.payments.models import Payment
+
+    payment = Payment.objects.get(reference=case.result["tax_payment"]["reference"])
+    assert payment.amount_cents == case.result["tax"]["current_year_cents"] and payment.payer == citizen
+    assert case.decision.document_type == "Hundesteuerbescheid"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulky_waste_takes_a_place_and_refuses_a_full_day(citizen, seal):
+    steps = {"adresse": {"street": "Heinheimer Straße", "house_number": "20", "postal_code": "64289"}}
+    service = Service.objects.get(slug="sperrmuell")
+    plugin = get_plugin("sperrmuell")
+    application = services.application_start(service=service, user=citizen)
+    form = plugin.step("adresse").form_class(data=steps["adresse"])
+    assert form.is_valid()
+    application = services.application_save_step(application=application, step_key="adresse",
+                                                 cleaned=form.cleaned_data, user=citizen)
+    kwargs = plugin.form_kwargs(step=plugin.step("abholung"), data=application.data, user=citizen)
+    day = kwargs["pickup_choices"][0][0]
+    pickup = PickupDate.objects.get(date=day, district__name=kwargs["district_name"])
+    form = plugin.step("abholung").form_class(data={"pickup_date": day, "items": "1 Sofa", "volume": "2"}, **kwargs)
+    assert form.is_valid(), form.errors
+    services.application_save_step(application=application, step_key="abholung", cleaned=form.cleaned_data,
+                                   user=citizen)
+    # Someone else took the last place meanwhile: the summary flags it, submit refuses.
+    PickupDate.objects.filter(pk=pickup.pk).update(booked=pickup.capacity)
+    assert "abholung" in services.revalidate(application=application, user=citizen)
+    with pytest.raises(ValidationError, match="nicht mehr gültig"):
+        services.application_submit(application=application, user=citizen)
+    PickupDate.objects.filter(pk=pickup.pk).update(booked=pickup.capacity - 1)
+    case = services.application_submit(application=application, user=citizen)
+    pickup.refresh_from_db()
+    assert pickup.booked == pickup.capacity and case.status == CaseStatus.RECEIVED and case.fee_cents == 0
+    run_worker_batch()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.APPROVED and case.decision.document_type == "Auftragsbestätigung Sperrmüll"
+
+
+def test_staff_reads_are_audited_and_citizens_see_only_their_cases(client, citizen, case_worker, city):
+    case = services.application_submit(application=fill(citizen, "bewohnerparkausweis", permit_steps(),
+                                                        uploads=[(FAHRZEUGSCHEIN, tiny_pdf(), "s.pdf")]),
+                                       user=citizen)
+    upload = case.uploads.get()
+    other = make_citizen("nosy@example.org")
+    client.force_login(other)
+    for url in (f"/antraege/vorgang/{case.reference}/", f"/dokumente/{upload.document.uuid}/",
+                f"/zahlungen/{case.payment.uuid}/", f"/antraege/entwurf/{case.application.uuid}/pruefen/",
+                f"/verwaltung/vorgaenge/{case.reference}/"):
+        response = client.get(url)
+        assert response.status_code in (403, 404), (url, response.status_code)
+    client.force_login(citizen)
+    assert client.get(f"/antraege/vorgang/{case.reference}/").status_code == 200
+    assert client.get(f"/dokumente/{upload.document.uuid}/").status_code == 200
+    before = AuditEntry.objects.filter(action="applications.case_viewed_by_staff").count()
+    client.force_login(case_worker)
+    response = client.get(f"/verwaltung/vorgaenge/{case.reference}/")
+    assert response.status_code == 200
+    entry = AuditEntry.objects.filter(action="applications.case_viewed_by_staff").latest("id")
+    assert AuditEntry.objects.filter(action="applications.case_viewed_by_staff").count() == before + 1
+    assert entry.subject_id == str(case.pk) and entry.data_subject_ref.endswith(str(citizen.pk))
+    assert client.get(f"/dokumente/{upload.document.uuid}/").status_code == 200
+    assert AuditEntry.objects.filter(action="document.read_by_staff", subject_id=str(upload.document.pk)).exists()
+    inbox = client.get("/verwaltung/vorgaenge/?status=open")
+    assert case.reference in inbox.content.decode()
