@@ -248,8 +248,15 @@ def _render_verification(request, document, *, max_bytes: int, form=None, result
     from .forms import VerificationUploadForm
     from .services import verification_id_display
 
+    from django.utils.module_loading import import_string
+
+    # Apps add facts about their documents (e.g. a permit's zone and validity; the
+    # plate only for parking enforcement): settings.DOCUMENT_VERIFICATION_DETAILS.
+    details = []
+    for path in getattr(settings, "DOCUMENT_VERIFICATION_DETAILS", []):
+        details += import_string(path)(document=document, user=request.user, ip_address=client_ip(request))
     return render(request, "core/verify.html", {
         "document": document, "form": form or VerificationUploadForm(max_bytes=max_bytes),
-        "result": result, "upload_error": upload_error,
+        "result": result, "upload_error": upload_error, "details": details,
         "verification_id_display": verification_id_display(document.verification_id),
     }, status=status)

@@ -17,3 +17,31 @@ def overlapping_permit(*, plate: str, zone_id: int, start: dt.date, end: dt.date
     return (ResidentPermit.objects.filter(plate_normalised=normalise_plate(plate), zone_id=zone_id,
                                           revoked_at__isnull=True, valid_from__lte=end, valid_until__gte=start)
             .first())
+
+
+def permit_verification_details(*, document, user, ip_address=None) -> list[tuple[str, str]]:
+    """What the public verification page shows for a resident permit: zone and validity
+    (no personal data). Parking enforcement officers also see the plate, to compare it
+    with the car; that is a staff read of personal data and is audit-logged."""
+    from django.utils import formats, timezone
+    from django.utils.translation import gettext as _
+
+    permit = (ResidentPermit.objects.filter(document=document).select_related("zone", "holder").first()
+              if document is not None else None)
+    if permit is None:
+        return []
+    today = timezone.localdate()
+    valid_now = permit.revoked_at is None and permit.valid_from <= today <= permit.valid_until
+    rows = [(_("Bewohnerparkzone"), f"{permit.zone.name} ({permit.zone.code})"),
+            (_("Gültigkeit"), f"{formats.date_format(permit.valid_from, 'SHORT_DATE_FORMAT')} – "
+                              f"{formats.date_format(permit.valid_until, 'SHORT_DATE_FORMAT')}"),
+            (_("Heute gültig"), _("ja") if valid_now else _("nein"))]
+    from digitalstadt.accounts.selectors import user_has_staff_role
+
+    if user_has_staff_role(user=user, role="parking_enforcement"):
+        from digitalstadt.core.audit import audit_log
+
+        audit_log(actor=user, action="parking.permit_checked", subject=permit, data_subject=permit.holder,
+                  ip_address=ip_address)
+        rows.append((_("Kennzeichen"), permit.plate))
+    return rows

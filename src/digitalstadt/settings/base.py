@@ -347,6 +347,7 @@ VERIFICATION_RATE_LIMIT = (int(os.environ.get("VERIFICATION_RATE_LIMIT", "20")),
 
 # Online applications: apps that react when a fee is paid, and who may read documents.
 PAYMENT_SETTLED_HANDLERS = ["digitalstadt.applications.services.payment_settled"]
+DOCUMENT_VERIFICATION_DETAILS = ["digitalstadt.parking.selectors.permit_verification_details"]
 DOCUMENT_ACCESS_CHECKS = ["digitalstadt.applications.selectors.document_readable_by_case_worker"]
 EVIDENCE_MAX_UPLOAD_BYTES = int(os.environ.get("EVIDENCE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 CASE_REFERENCE_PREFIX = os.environ.get("CASE_REFERENCE_PREFIX", "DA")

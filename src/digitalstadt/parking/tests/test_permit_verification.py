@@ -1,0 +1,59 @@
+"""The permit's QR code leads to the public verification page: the public sees zone
+and validity, parking enforcement also the plate (audit-logged), nobody else does."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from digitalstadt.accounts.models import StaffRole, StaffRoleKind, User
+from digitalstadt.core.models import AuditEntry
+from digitalstadt.core.services import document_store
+from digitalstadt.parking.models import ResidentPermit
+from digitalstadt.parking.selectors import permits_for_plate
+from digitalstadt.register.models import ParkingZone
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def permit():
+    holder = User.objects.create_user("halter@example.org", "Sicher-genug-2026")
+    document = document_store(content=b"%PDF-1.7 test", filename="ausweis.pdf", content_type="application/pdf",
+                              title="Bewohnerparkausweis", owner_user=holder)
+    document.verification_id = "ABCDEFGHIJKLMNOPQRSTUVWX"
+    document.document_type = "Bewohnerparkausweis"
+    document.signed_at = timezone.now()
+    document.save()
+    zone = ParkingZone.objects.create(code="WA1", name_de="Martinsviertel-Ost")
+    today = timezone.localdate()
+    return ResidentPermit.objects.create(number="BPA-1", holder=holder, zone=zone, plate="DA-AB 123",
+                                         valid_from=today, valid_until=today + dt.timedelta(days=364),
+                                         document=document)
+
+
+def test_public_page_shows_zone_and_validity_but_not_the_plate(client, permit):
+    page = client.get("/pruefen/ABCDEFGHIJKLMNOPQRSTUVWX/").content.decode()
+    assert "Martinsviertel-Ost (WA1)" in page and "Heute gültig" in page
+    assert "DA-AB 123" not in page
+
+
+def test_enforcement_sees_the_plate_and_the_read_is_logged(client, permit):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    officer = User.objects.create_user("pit@stadt.example", "Sicher-genug-2026")
+    StaffRole.objects.create(user=officer, role=StaffRoleKind.PARKING_ENFORCEMENT)
+    TOTP.activate(officer, "JBSWY3DPEHPK3PXPTESTTOTP234567AB")
+    client.force_login(officer)
+    page = client.get("/pruefen/ABCDEFGHIJKLMNOPQRSTUVWX/").content.decode()
+    assert "DA-AB 123" in page
+    assert AuditEntry.objects.filter(action="parking.permit_checked", subject_id=str(permit.pk)).exists()
+
+
+def test_plate_lookup_ignores_spelling_and_respects_validity(permit):
+    today = timezone.localdate()
+    assert list(permits_for_plate(plate="da ab123", day=today)) == [permit]
+    assert not permits_for_plate(plate="DA-AB 124", day=today).exists()
+    assert not permits_for_plate(plate="DA-AB 123", day=today + dt.timedelta(days=365)).exists()
+    ResidentPermit.objects.filter(pk=permit.pk).update(revoked_at=timezone.now())
+    assert not permits_for_plate(plate="DA-AB 123", day=today).exists()
