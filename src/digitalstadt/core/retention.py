@@ -21,6 +21,7 @@ DEFAULT_RETENTION_DAYS = {
     "unverified_accounts": 14,  # accounts whose e-mail address was never confirmed
     "accessibility_feedback_handled": 365,
     "audit_entries": 3 * 365,
+    "application_drafts": 90,  # online applications never submitted (with their uploads)
 }
 
 
@@ -59,5 +60,21 @@ def purge_expired_data(*, now=None) -> dict[str, int]:
         counts["accessibility_feedback_handled"] = AccessibilityFeedback.objects.filter(
             handled_at__lt=before("accessibility_feedback_handled")).delete()[0]
         counts["audit_entries"] = AuditEntry.objects.filter(created_at__lt=before("audit_entries")).delete()[0]
+        counts["application_drafts"] = _purge_drafts(before("application_drafts"))
         audit_log(actor=None, system="retention", action="retention.purged", data=counts)
     return counts
+
+
+def _purge_drafts(cutoff) -> int:
+    """Drafts untouched since `cutoff`, their uploaded files included."""
+    from digitalstadt.applications.models import Application
+
+    drafts = Application.objects.filter(status=Application.Status.DRAFT, updated_at__lt=cutoff)
+    count = 0
+    for draft in drafts.prefetch_related("uploads__document"):
+        for upload in draft.uploads.all():
+            upload.document.file.delete(save=False)
+            upload.document.delete()
+        draft.delete()
+        count += 1
+    return count

@@ -375,3 +375,19 @@ def test_staff_reads_are_audited_and_citizens_see_only_their_cases(client, citiz
     assert AuditEntry.objects.filter(action="document.read_by_staff", subject_id=str(upload.document.pk)).exists()
     inbox = client.get("/verwaltung/vorgaenge/?status=open")
     assert case.reference in inbox.content.decode()
+
+
+def test_stale_drafts_and_their_uploads_are_purged(citizen):
+    from digitalstadt.core.models import Document
+    from digitalstadt.core.retention import purge_expired_data
+
+    stale = fill(citizen, "bewohnerparkausweis", permit_steps(), uploads=[(FAHRZEUGSCHEIN, tiny_pdf(), "s.pdf")])
+    fresh = services.application_start(service=Service.objects.get(slug="sperrmuell"), user=citizen)
+    stored = stale.uploads.get().document.file
+    path, storage = stored.name, stored.storage
+    assert storage.exists(path)
+    Application.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - dt.timedelta(days=91))
+    counts = purge_expired_data()
+    assert counts["application_drafts"] == 1
+    assert not Application.objects.filter(pk=stale.pk).exists() and Application.objects.filter(pk=fresh.pk).exists()
+    assert not Document.objects.filter(file=path).exists() and not storage.exists(path)
