@@ -29,7 +29,10 @@ api = NinjaAPI(
 def _register_routers() -> None:
     from digitalstadt.appointments.api import router as appointments_router
 
+    from digitalstadt.applications.api import router as applications_router
+
     api.add_router("/appointments", appointments_router)
+    api.add_router("/applications", applications_router)
 
 
 _register_routers()

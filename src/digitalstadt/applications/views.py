@@ -26,7 +26,7 @@ from .models import CaseEvent, CaseStatus
 from .plugins.base import get_plugin
 from .services import _as_form_data
 
-EVIDENCE_STEP = "nachweise"
+EVIDENCE_STEP = services.EVIDENCE_STEP
 SUMMARY_STEP = "pruefen"
 
 
@@ -48,7 +48,7 @@ class SubmitForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    text = forms.CharField(label=_l("Ihre Nachricht an das Amt (optional)"), required=False, max_length=5000,
+    text = forms.CharField(label=_l("Ihre Nachricht an das Amt"), required=False, max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 3}))
     files = forms.FileField(label=_l("Dateien (PDF, JPEG oder PNG)"), required=False,
                             widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}))
@@ -199,8 +199,7 @@ def evidence(request, uuid):
         if request.POST.get("action") == "continue":
             missing = services.missing_evidence(application=application)
             if not missing:
-                services.application_save_step(application=application, step_key=EVIDENCE_STEP, cleaned={},
-                                               user=request.user)
+                services.application_complete_evidence(application=application, user=request.user)
                 return redirect(_step_url(application, SUMMARY_STEP))
             messages.error(request, _("Bitte laden Sie noch diese Nachweise hoch: %(names)s.") % {
                 "names": ", ".join(e.name for e in missing)})

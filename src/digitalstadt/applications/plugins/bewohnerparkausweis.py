@@ -41,7 +41,7 @@ class VehicleForm(forms.Form):
     plate = forms.CharField(label=_l("Kennzeichen"), max_length=15,
                             help_text=_l("Zum Beispiel DA-AB 123"),
                             error_messages={"required": _l("Bitte geben Sie das Kennzeichen an.")})
-    vehicle = forms.CharField(label=_l("Hersteller und Modell (optional)"), max_length=80, required=False)
+    vehicle = forms.CharField(label=_l("Hersteller und Modell"), max_length=80, required=False)
     use = forms.ChoiceField(label=_l("Das Fahrzeug ist"), widget=forms.RadioSelect, initial="own", choices=[
         ("own", _l("auf mich zugelassen")),
         ("company", _l("ein Firmenwagen, den ich auch privat nutze")),

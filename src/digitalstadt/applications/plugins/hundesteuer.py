@@ -35,7 +35,7 @@ class DogForm(forms.Form):
     since = forms.DateField(label=_l("Der Hund lebt bei mir seit"), widget=forms.DateInput(attrs={"type": "date"}),
                             error_messages={"required": _l("Bitte geben Sie an, seit wann der Hund bei Ihnen lebt."),
                                             "invalid": _l("Bitte geben Sie ein gültiges Datum an.")})
-    chip = forms.CharField(label=_l("Chipnummer (optional)"), max_length=15, required=False,
+    chip = forms.CharField(label=_l("Chipnummer"), max_length=15, required=False,
                            help_text=_l("15 Ziffern"))
     dangerous = forms.BooleanField(
         label=_l("Der Hund gilt als gefährlich nach der Hessischen Hundeverordnung"), required=False,

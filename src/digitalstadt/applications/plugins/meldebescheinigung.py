@@ -20,7 +20,7 @@ class CertificateForm(forms.Form):
                  ("extended", _l("Erweiterte Meldebescheinigung (zusätzlich Geburtsdatum, Geburtsort, "
                                  "Staatsangehörigkeit)"))],
         initial="simple")
-    purpose = forms.CharField(label=_l("Verwendungszweck (optional)"), required=False, max_length=120,
+    purpose = forms.CharField(label=_l("Zweck der Bescheinigung"), required=False, max_length=120,
                               help_text=_l("Zum Beispiel „Vorlage beim Arbeitgeber“. Erscheint auf der Bescheinigung."))
 
 

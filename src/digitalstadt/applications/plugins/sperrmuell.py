@@ -25,7 +25,7 @@ class PickupForm(forms.Form):
                             error_messages={"required": _l("Bitte beschreiben Sie kurz, was abgeholt werden soll.")})
     volume = forms.ChoiceField(label=_l("Ungefähre Menge"), choices=[
         ("1", _l("bis 1 m³")), ("2", _l("bis 2 m³")), ("3", _l("bis 3 m³")), ("5", _l("bis 5 m³"))])
-    phone = forms.CharField(label=_l("Telefon für Rückfragen (optional)"), max_length=30, required=False,
+    phone = forms.CharField(label=_l("Telefon für Rückfragen"), max_length=30, required=False,
                             widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
 
     def __init__(self, *args, pickup_choices=(), district_name="", **kwargs):

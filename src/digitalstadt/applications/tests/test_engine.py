@@ -391,3 +391,19 @@ def test_stale_drafts_and_their_uploads_are_purged(citizen):
     assert counts["application_drafts"] == 1
     assert not Application.objects.filter(pk=stale.pk).exists() and Application.objects.filter(pk=fresh.pk).exists()
     assert not Document.objects.filter(file=path).exists() and not storage.exists(path)
+
+
+def test_the_api_lists_only_my_cases_and_hides_others(client, citizen):
+    case = services.application_submit(application=fill(citizen, "bewohnerparkausweis", permit_steps(),
+                                                        uploads=[(FAHRZEUGSCHEIN, tiny_pdf(), "s.pdf")]),
+                                       user=citizen)
+    assert client.get("/api/v1/applications/cases").status_code == 401
+    client.force_login(citizen)
+    listed = client.get("/api/v1/applications/cases").json()
+    assert [c["reference"] for c in listed] == [case.reference]
+    detail = client.get(f"/api/v1/applications/cases/{case.reference}").json()
+    assert detail["status"] == "awaiting_payment" and detail["payment_reference"] == case.payment.reference
+    assert detail["events"][0]["kind"] == "submitted"
+    client.force_login(make_citizen("nosy-api@example.org"))
+    assert client.get("/api/v1/applications/cases").json() == []
+    assert client.get(f"/api/v1/applications/cases/{case.reference}").status_code == 404
