@@ -16,6 +16,26 @@ def _path_without_language(path: str) -> str:
     return path
 
 
+class SlidingSessionMiddleware:
+    """The idle timeout counts what a person does, not what the browser does by itself:
+    pages and form posts renew a signed-in session; the manifest, the service worker,
+    health checks, static files and API polling do not (otherwise the session-expiry
+    warning in long forms would be wrong)."""
+
+    MACHINE_PREFIXES = ("/static/", "/api/", "/healthz", "/manifest.webmanifest", "/sw.js", "/favicon")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and hasattr(request, "session")
+                and not request.path.startswith(self.MACHINE_PREFIXES) and response.status_code < 500):
+            request.session.modified = True
+        return response
+
+
 class UserLanguageMiddleware:
     """Remembers a signed-in person's language so that e-mails and background tasks use
     it. The URL decides the page language; this only stores the choice."""

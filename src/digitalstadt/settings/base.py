@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "digitalstadt.core.middleware.FormErrorStatusMiddleware",
     "digitalstadt.accounts.middleware.UserLanguageMiddleware",
+    "digitalstadt.accounts.middleware.SlidingSessionMiddleware",
     "digitalstadt.accounts.middleware.StaffMFARequiredMiddleware",
 ]
 
@@ -288,7 +289,6 @@ SESSION_COOKIE_HTTPONLY = True
 # Signed-in sessions end after this much inactivity (sliding); forms warn before it
 # ends and offer to stay signed in. Drafts are saved after every step, so nothing is lost.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "60")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_WARNING_SECONDS = 300
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

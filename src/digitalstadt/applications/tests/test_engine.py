@@ -407,3 +407,20 @@ def test_the_api_lists_only_my_cases_and_hides_others(client, citizen):
     client.force_login(make_citizen("nosy-api@example.org"))
     assert client.get("/api/v1/applications/cases").json() == []
     assert client.get(f"/api/v1/applications/cases/{case.reference}").status_code == 404
+
+
+def test_pages_renew_the_session_but_background_requests_do_not(client, citizen):
+    import time
+
+    from django.contrib.sessions.models import Session
+
+    client.force_login(citizen)
+    key = client.session.session_key
+    client.get("/antraege/")
+    first = Session.objects.get(session_key=key).expire_date
+    time.sleep(1.1)
+    for path in ("/manifest.webmanifest", "/sw.js", "/healthz", "/api/v1/applications/cases"):
+        client.get(path)
+    assert Session.objects.get(session_key=key).expire_date == first
+    client.get("/antraege/")
+    assert Session.objects.get(session_key=key).expire_date > first

@@ -1,0 +1,64 @@
+"""A long form on a phone: the session warning appears before the session ends, "stay
+signed in" renews it, and after expiry the saved steps are still there."""
+
+import pytest
+
+from digitalstadt.accounts.models import Organisation, User
+from digitalstadt.applications.models import Application
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def citizen():
+    from digitalstadt.catalog.demo import seed as seed_catalog
+    from digitalstadt.register.demo import seed as seed_register
+
+    Organisation.objects.create(slug="buergeramt", name="Bürger- und Ordnungsamt", kind="office")
+    seed_catalog()
+    seed_register()
+    return User.objects.create_user("berta@example.org", "Sicher-genug-2026", first_name="Berta",
+                                    last_name="Bürger", assurance_level="email")
+
+
+def _start_sperrmuell(journey):
+    journey.visit("/antraege/neu/sperrmuell/")
+    journey.page.get_by_role("button", name="Antrag starten").click()
+    page = journey.page
+    page.get_by_label("Straße").fill("Heinheimer Straße")
+    page.get_by_label("Hausnummer").fill("20")
+    page.get_by_label("Postleitzahl").fill("64289")
+    page.get_by_role("button", name="Weiter", exact=True).click()
+    page.get_by_text("Ihr Stadtteil").wait_for()
+
+
+def test_warning_before_the_session_ends_and_stay_signed_in(phone_journey, citizen, settings):
+    settings.SESSION_COOKIE_AGE = 8
+    settings.SESSION_WARNING_SECONDS = 6
+    phone_journey.login_as(citizen)
+    _start_sperrmuell(phone_journey)
+    page = phone_journey.page
+    warning = page.locator("#session-warning")
+    assert warning.is_hidden()
+    warning.get_by_text("Ihre Sitzung endet in wenigen Minuten.").wait_for(timeout=6000)
+    phone_journey.check_page(snapshot=True)
+    phone_journey.screenshot("application-session-warning-360")
+    warning.get_by_role("button", name="Angemeldet bleiben").click()
+    page.wait_for_function("document.getElementById('session-warning').hidden")
+    # The renewed session is still valid after the original end.
+    page.wait_for_timeout(3000)
+    page.reload()
+    assert "/konto/login/" not in page.url and page.get_by_label("Was wird abgeholt?").is_visible()
+
+
+def test_after_expiry_the_saved_steps_are_kept(journey, citizen, settings):
+    settings.SESSION_COOKIE_AGE = 5
+    settings.SESSION_WARNING_SECONDS = 3
+    journey.login_as(citizen)
+    _start_sperrmuell(journey)
+    page = journey.page
+    page.locator("#session-warning").get_by_text("Ihre Sitzung ist abgelaufen.").wait_for(timeout=8000)
+    page.reload()
+    assert "/konto/login/" in page.url
+    draft = Application.objects.get(applicant=citizen)
+    assert draft.data["adresse"]["street"] == "Heinheimer Straße" and "adresse" in draft.completed_steps
