@@ -41,8 +41,10 @@ def decision_letter(*, case: Case, plugin: Any, approve: bool, actor: Any) -> De
     if approve:
         return DecisionLetter(
             office=office_of(case), addressee_lines=addressee_lines(case), reference=case.reference,
-            subject=f"{plugin.decision_title}: {case.service.name_de}", date=timezone.localdate(),
+            subject=plugin.decision_subject or f"{plugin.decision_title}: {case.service.name_de}",
+            date=timezone.localdate(),
             document_type=plugin.decision_document_type, case_worker=_case_worker(actor),
+            salutation=f"Guten Tag {case.applicant_name},",
             template_name=plugin.decision_template,
             extra={"summary": summary, "fee_lines": case.fee_lines, "fee_cents": case.fee_cents,
                    "result": case.result, **plugin.decision_context(case=case)},
@@ -51,6 +53,7 @@ def decision_letter(*, case: Case, plugin: Any, approve: bool, actor: Any) -> De
         office=office_of(case), addressee_lines=addressee_lines(case), reference=case.reference,
         subject=f"Ablehnung Ihres Antrags: {case.service.name_de}", date=timezone.localdate(),
         document_type="Ablehnungsbescheid", case_worker=_case_worker(actor),
+        salutation=f"Guten Tag {case.applicant_name},",
         template_name="applications/pdf/rejection.html",
         paragraphs=[f"Ihr Antrag vom {timezone.localtime(case.submitted_at):%d.%m.%Y} wird abgelehnt.",
                     f"Begründung: {case.decision_reason}"],
@@ -63,7 +66,7 @@ def receipt_letter(*, case: Case, plugin: Any) -> DecisionLetter:
         office=office_of(case), addressee_lines=addressee_lines(case), reference=case.reference,
         subject=f"Eingangsbestätigung: {case.service.name_de}", date=timezone.localdate(),
         document_type="Eingangsbestätigung", template_name="applications/pdf/receipt.html",
-        salutation="Guten Tag,",
+        salutation=f"Guten Tag {case.applicant_name},",
         extra={"summary": plugin.summary(data=case.data, user=case.applicant), "fee_lines": case.fee_lines,
                "fee_cents": case.fee_cents, "fee_is_demo": case.fee_is_demo,
                "submitted_at": timezone.localtime(case.submitted_at),

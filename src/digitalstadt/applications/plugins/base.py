@@ -103,6 +103,8 @@ class ServicePlugin:
     decision_template: ClassVar[str] = "applications/pdf/decision_generic.html"
     decision_document_type: ClassVar[str] = "Bescheid"
     decision_title: ClassVar[str] = "Bescheid"
+    # The letter's subject line; default "<title>: <service name>".
+    decision_subject: ClassVar[str] = ""
 
     def steps(self) -> list[Step]:
         raise NotImplementedError

@@ -92,6 +92,7 @@ class Bewohnerparkausweis(ServicePlugin):
     decision_template = "applications/pdf/bewohnerparkausweis.html"
     decision_document_type = "Bewohnerparkausweis"
     decision_title = "Bewohnerparkausweis"
+    decision_subject = "Erteilung eines Bewohnerparkausweises"
 
     def steps(self):
         return [

@@ -127,6 +127,7 @@ class Gewerbeanmeldung(ServicePlugin):
     decision_template = "applications/pdf/gewerbeanmeldung.html"
     decision_document_type = "Empfangsbescheinigung Gewerbeanmeldung"
     decision_title = "Empfangsbescheinigung über die Gewerbeanmeldung"
+    decision_subject = "Empfangsbescheinigung über die Gewerbeanmeldung (§ 15 Abs. 1 GewO)"
 
     def steps(self):
         return [Step("person", _l("Angaben zur Person"), PersonForm),

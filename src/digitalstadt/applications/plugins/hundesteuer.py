@@ -81,6 +81,7 @@ class Hundesteuer(ServicePlugin):
     decision_template = "applications/pdf/hundesteuer.html"
     decision_document_type = "Hundesteuerbescheid"
     decision_title = "Hundesteuerbescheid"
+    decision_subject = "Festsetzung der Hundesteuer"
 
     def steps(self):
         return [Step("halter", _l("Halterin oder Halter"), KeeperForm),
@@ -141,6 +142,8 @@ class Hundesteuer(ServicePlugin):
 
     def decision_context(self, *, case):
         tax = case.result["tax"]
+        since = dt.date.fromisoformat(case.data["hund"]["since"])
+        liable_from = (since.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
         return {"tax": tax, "dog": case.data["hund"], "due_date": dt.date.fromisoformat(case.result["due_date"]),
                 "payment_reference": case.result.get("tax_payment", {}).get("reference", ""),
-                "since": dt.date.fromisoformat(case.data["hund"]["since"])}
+                "since": since, "liable_from": liable_from}

@@ -34,6 +34,7 @@ class Meldebescheinigung(ServicePlugin):
     decision_template = "applications/pdf/meldebescheinigung.html"
     decision_document_type = "Meldebescheinigung"
     decision_title = "Meldebescheinigung"
+    decision_subject = "Meldebescheinigung"
 
     def steps(self):
         return [Step("bescheinigung", _l("Bescheinigung"), CertificateForm,

@@ -45,6 +45,7 @@ class Sperrmuell(ServicePlugin):
     decision_template = "applications/pdf/sperrmuell.html"
     decision_document_type = "Auftragsbestätigung Sperrmüll"
     decision_title = "Auftragsbestätigung"
+    decision_subject = "Auftragsbestätigung: Abholung von Sperrmüll"
 
     def steps(self):
         return [Step("adresse", _l("Abholadresse"), AddressForm,
