@@ -14,7 +14,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
-from django.views.decorators.http import require_POST
 
 from digitalstadt.catalog.models import Service
 from digitalstadt.core.audit import audit_log
@@ -54,7 +53,19 @@ class InboxFilterForm(forms.Form):
         self.fields["service"].choices = [("", _l("alle"))] + [(s.slug, s.name) for s in slugs]
 
 
-class AssignForm(forms.Form):
+class CasePageForm(forms.Form):
+    """The case page holds several forms with same-named fields (text, due_date): each
+    form gets its own id prefix, so ids stay unique and every label names its own field."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class AssignForm(CasePageForm):
+    id_prefix = "assign"
     assignee = forms.ChoiceField(label=_l("Zuständig"), required=False)
 
     def __init__(self, *args, case=None, **kwargs):
@@ -64,25 +75,31 @@ class AssignForm(forms.Form):
             (str(p.pk), p.get_full_name() or p.email) for p in self.people]
 
 
-class NoteForm(forms.Form):
+class NoteForm(CasePageForm):
+    id_prefix = "note"
     text = forms.CharField(label=_l("Interne Notiz"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
                            error_messages={"required": _l("Bitte geben Sie einen Text für die Notiz ein.")})
 
 
-class DueDateForm(forms.Form):
-    due_date = forms.DateField(label=_l("Frist"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+class DueDateForm(CasePageForm):
+    id_prefix = "due"
+    due_date = forms.DateField(label=_l("Frist"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                error_messages={"invalid": _l("Bitte geben Sie ein gültiges Datum an.")})
 
 
-class EvidenceRequestForm(forms.Form):
+class EvidenceRequestForm(CasePageForm):
+    id_prefix = "request"
     text = forms.CharField(label=_l("Was fehlt? (geht an die antragstellende Person)"), max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 3}),
                            error_messages={"required": _l("Bitte beschreiben Sie, welcher Nachweis fehlt.")})
-    due_date = forms.DateField(label=_l("Antwort bis"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    due_date = forms.DateField(label=_l("Antwort bis"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                error_messages={"invalid": _l("Bitte geben Sie ein gültiges Datum an.")})
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CasePageForm):
+    id_prefix = "decision"
     outcome = forms.ChoiceField(label=_l("Entscheidung"), widget=forms.RadioSelect, choices=[
         ("approve", _l("bewilligen")), ("reject", _l("ablehnen"))],
         error_messages={"required": _l("Bitte wählen Sie bewilligen oder ablehnen.")})
@@ -152,13 +169,16 @@ def _render_case(request, case, status=200, **forms_):
 
 def _action(view):
     """POST-only case action: forms re-render with 400 on bad input, service errors
-    become messages; success redirects back to the case."""
+    become messages; success redirects back to the case. A GET (the action's URL stays in
+    the address bar after a form error: reload, back/forward, a copied link) leads back
+    to the case page instead of a blank 405."""
 
     @wraps(view)
     @case_worker_required
-    @require_POST
     def wrapper(request, reference):
         case = _case_or_404(request, reference)
+        if request.method != "POST":
+            return redirect("staff-applications:case", reference=case.reference)
         try:
             result = view(request, case)
         except ValidationError as exc:

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import ngettext
 
 from .base import FeeQuote, ServicePlugin, Step, register
 from .forms import AddressForm, register_prefill
@@ -118,7 +119,8 @@ class Hundesteuer(ServicePlugin):
                 return []
             return [(_("Steuersatz"), tax["rate_label"]),
                     (_("Jahressteuer"), format_eur(tax["annual_cents"])),
-                    (_("Steuer für %(year)s (%(months)d Monate)") % {"year": tax["year"], "months": tax["months"]},
+                    (ngettext("Steuer für %(year)s (%(months)d Monat)", "Steuer für %(year)s (%(months)d Monate)",
+                              tax["months"]) % {"year": tax["year"], "months": tax["months"]},
                      format_eur(tax["current_year_cents"]))]
         return []
 

@@ -49,3 +49,14 @@ def chunks(value: str, size: int = 4) -> str:
     """'ABCDEFGH' -> 'ABCD EFGH': long keys stay readable and wrap on small screens."""
     value = str(value or "")
     return " ".join(value[i : i + size] for i in range(0, len(value), int(size)))
+
+
+@register.filter
+def kern_choice(choice, widget_type: str):
+    """One radio button or checkbox of a choice field with its KERN class (otherwise the
+    browser's tiny native control is shown)."""
+    css = "kern-form-check__radio" if widget_type == "radioselect" else "kern-form-check__checkbox"
+    attrs = dict(choice.data.get("attrs") or {})
+    attrs["class"] = f"{attrs.get('class', '')} {css}".strip()
+    choice.data["attrs"] = attrs
+    return choice.tag()
