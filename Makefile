@@ -72,7 +72,8 @@ test: setup-dev chromium
 	DJANGO_SETTINGS_MODULE=digitalstadt.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 messages: $(VENV)/.installed
-	cd src/digitalstadt && ../../$(PY) ../../manage.py makemessages -l en --no-obsolete --ignore 'static/*'
+	cd src/digitalstadt && ../../$(PY) ../../manage.py makemessages -l en --no-obsolete --ignore 'static/*' --ignore 'testing/*' --ignore 'appointments/*'
+	cd src/digitalstadt/appointments && ../../../$(PY) ../../../manage.py makemessages -l en --no-obsolete
 	cd src/digitalstadt && ../../$(PY) ../../manage.py compilemessages -l en
 
 clean-venv:
