@@ -62,10 +62,10 @@ run: setup
 	SITE_URL=$(SITE_URL) DS_HOST=$(HOST) DS_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
 chromium:
-	@if [ ! -x "$(CHROMIUM)" ]; then \
+	@if [ ! -x "$(CHROMIUM)" ] || ! command -v pdftotext >/dev/null; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "Chromium is missing for the browser tests: sudo apt-get update && sudo apt-get install -y chromium"; exit 1; fi; fi
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  else echo "Chromium and poppler-utils are missing for the browser tests: sudo apt-get update && sudo apt-get install -y chromium poppler-utils"; exit 1; fi; fi
 
 test: setup-dev chromium
 	$(VENV)/bin/ruff check --select F,E9 src e2e bench

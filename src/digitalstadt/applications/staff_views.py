@@ -38,6 +38,7 @@ def case_worker_required(view):
 
 
 class InboxFilterForm(forms.Form):
+    hide_optional = True  # filters are all optional: no "optional" marker on each
     status = forms.ChoiceField(label=_l("Status"), required=False, choices=[
         ("open", _l("alle offenen")), ("", _l("alle")), ("decided", _l("entschieden")),
         *CaseStatus.choices])
