@@ -54,6 +54,39 @@ class AnswerForm(forms.Form):
                             widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}))
 
 
+def upload_guard(view):
+    """Size and rate limits BEFORE anything reads the request body: the CSRF check
+    would parse it and spool a huge upload to disk. CSRF is checked right after."""
+    from functools import wraps
+
+    from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+    protected = csrf_protect(view)
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST" and request.user.is_authenticated:
+            from django.template.defaultfilters import filesizeformat
+
+            from .uploads import max_upload_bytes
+
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > max_upload_bytes() + 256 * 1024:
+                messages.error(request, _("Die Datei ist zu groß (höchstens %(limit)s).") % {
+                    "limit": filesizeformat(max_upload_bytes())})
+                return redirect(request.path)
+            if not hit(scope="evidence-upload", key=str(request.user.pk), limit=60, period=3600):
+                messages.error(request, _("Zu viele Versuche. Bitte warten Sie etwas."))
+                return redirect(request.path)
+        return protected(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _nav(application) -> list[dict]:
     """The steps for the progress bar, with done/current state."""
     plugin = get_plugin(application.plugin)
@@ -190,6 +223,7 @@ def step(request, uuid, step):
 
 
 @login_required
+@upload_guard
 def evidence(request, uuid):
     application = _draft_or_404(request, uuid)
     items = list(application.service.evidence.all())
@@ -299,6 +333,7 @@ def mine(request):
 
 
 @login_required
+@upload_guard
 def case_detail(request, reference):
     case = selectors.case_of_applicant(user=request.user, reference=reference)
     if case is None:

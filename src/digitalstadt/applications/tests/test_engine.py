@@ -424,3 +424,23 @@ def test_pages_renew_the_session_but_background_requests_do_not(client, citizen)
     assert Session.objects.get(session_key=key).expire_date == first
     client.get("/antraege/")
     assert Session.objects.get(session_key=key).expire_date > first
+
+
+def test_an_oversized_upload_is_refused_before_the_body_is_read(client, citizen, settings):
+    settings.EVIDENCE_MAX_UPLOAD_BYTES = 1000
+    application = fill(citizen, "bewohnerparkausweis", permit_steps())
+    evidence = Evidence.objects.get(service=application.service, name_de=FAHRZEUGSCHEIN)
+    client.force_login(citizen)
+    url = f"/antraege/entwurf/{application.uuid}/nachweise/"
+    big = Upload(b"%PDF-" + b"x" * 400_000, "big.pdf")
+    response = client.post(url, {"evidence": str(evidence.pk), "file": big}, follow=True)
+    assert "zu groß" in response.content.decode()
+    assert not EvidenceUpload.objects.exists()
+    # Without a CSRF token a normal-sized upload is still refused (the guard re-checks CSRF).
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(citizen)
+    assert strict.post(url, {"evidence": str(evidence.pk), "file": Upload(tiny_pdf(), "s.pdf")}).status_code == 403
+    ok = client.post(url, {"evidence": str(evidence.pk), "file": Upload(tiny_pdf(), "s.pdf")})
+    assert ok.status_code == 302 and EvidenceUpload.objects.count() == 1
