@@ -6,6 +6,10 @@ Hundesteuer 120/156/192 EUR, dangerous dog 600 EUR; Sperrmüll pick-up free); th
 federal fees for identity card (37 EUR), passport (70 EUR) and certificate of good
 conduct (13 EUR) are nationwide. Figures without a Darmstadt source are marked as demo
 values (`is_demo`).
+
+LeiKa keys, legal bases, processing times and Easy Read texts of the online services
+are demo content written for this platform (the keys are plausible 14-digit values,
+not checked against the LeiKa/FIM catalogue): those services carry `is_demo`.
 """
 
 from __future__ import annotations
@@ -112,6 +116,37 @@ FEES = [
     ("sperrmuell", "standard", "Abholung von Sperrmüll", 0, False, date(2025, 1, 1), None),
 ]
 
+# slug: (LeiKa key (demo), legal basis, processing time de/en, Easy Read text)
+DETAILS = {
+    "meldebescheinigung": (
+        "99115005000000", "§ 18 Bundesmeldegesetz (BMG)",
+        "sofort nach Zahlungseingang", "immediately after payment",
+        "Eine Meldebescheinigung zeigt: Hier wohnen Sie.\nSie brauchen dafür die Online-Ausweis-Funktion.\n"
+        "Sie bezahlen 10 Euro.\nDann kommt die Bescheinigung sofort in Ihr Postfach."),
+    "bewohnerparkausweis": (
+        "99058012000000", "§ 45 Abs. 1b Nr. 2a Straßenverkehrs-Ordnung (StVO), § 6a Abs. 5a "
+        "Straßenverkehrsgesetz (StVG), Bewohnerparkgebührenordnung der Wissenschaftsstadt Darmstadt",
+        "in der Regel 3 Werktage nach Zahlungseingang", "usually 3 working days after payment",
+        "Sie wohnen in einer Bewohner-Park-Zone?\nDann dürfen Sie mit dem Ausweis dort parken.\n"
+        "Sie laden ein Foto vom Fahrzeug-Schein hoch.\nDer Ausweis kostet 120 Euro für ein Jahr."),
+    "gewerbeanmeldung": (
+        "99050012104000", "§ 14 und § 15 Abs. 1 Gewerbeordnung (GewO), Gewerbeanzeigeverordnung (GewAnzV)",
+        "in der Regel 5 Werktage nach Zahlungseingang", "usually 5 working days after payment",
+        "Sie wollen ein Geschäft oder eine Firma anfangen?\nDann melden Sie Ihr Gewerbe an.\n"
+        "Sie bekommen eine Bestätigung.\nDie Stadt sagt den Kammern und dem Finanz-Amt Bescheid."),
+    "hundesteuer": (
+        "99037008001000", "§ 7 Hessisches Gesetz über kommunale Abgaben (KAG) in Verbindung mit der "
+        "Hundesteuersatzung der Wissenschaftsstadt Darmstadt",
+        "in der Regel 2 Wochen", "usually 2 weeks",
+        "Haben Sie einen Hund?\nDann müssen Sie ihn bei der Stadt anmelden.\nSie zahlen jedes Jahr Hunde-Steuer.\n"
+        "Für den ersten Hund sind es 120 Euro im Jahr."),
+    "sperrmuell": (
+        "99028006000000", "§ 20 Kreislaufwirtschaftsgesetz (KrWG), Abfallsatzung der Wissenschaftsstadt Darmstadt",
+        "Bestätigung sofort, Abholung am gewählten Tag", "confirmation straight away, collection on the chosen day",
+        "Sie haben alte Möbel?\nDie Stadt holt sie kostenlos ab.\nSie wählen einen Tag.\n"
+        "Stellen Sie die Sachen an dem Tag an die Straße."),
+}
+
 # The services citizens apply for online (applications plugins exist for them).
 ONLINE_SERVICES = ["meldebescheinigung", "bewohnerparkausweis", "gewerbeanmeldung", "hundesteuer", "sperrmuell"]
 
@@ -148,6 +183,13 @@ def seed(stdout=None) -> None:
                 if not created and (fee.code, fee.valid_until) != (code, valid_until):
                     Fee.objects.filter(pk=fee.pk).update(code=code, valid_until=valid_until)
         Service.objects.filter(slug__in=ONLINE_SERVICES).update(online_application=True)
+        for slug, (key, legal, time_de, time_en, easy) in DETAILS.items():
+            # Fill only what staff have not entered themselves.
+            Service.objects.filter(slug=slug, leika_key="").update(leika_key=key, is_demo=True)
+            Service.objects.filter(slug=slug, legal_basis="").update(legal_basis=legal)
+            Service.objects.filter(slug=slug, processing_time_de="").update(processing_time_de=time_de,
+                                                                             processing_time_en=time_en)
+            Service.objects.filter(slug=slug, easy_language_de="").update(easy_language_de=easy)
         for order, (slug, name, required) in enumerate(EVIDENCE):
             if slug in services:
                 Evidence.objects.get_or_create(service=services[slug], name_de=name, defaults={

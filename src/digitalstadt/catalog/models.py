@@ -45,6 +45,9 @@ class Service(models.Model):
     online_application = models.BooleanField(_("online beantragen"), default=False)
     ozg_maturity = models.PositiveSmallIntegerField(_("Reifegrad (OZG)"), choices=OZG_MATURITY, default=0)
     is_active = models.BooleanField(_("aktiv"), default=True)
+    # Demo instances: LeiKa keys and texts that were not checked against the official
+    # catalogue are shown with a "Demo-Wert" badge.
+    is_demo = models.BooleanField(_("Demo-Daten (nicht amtlich geprüft)"), default=False)
 
     class Meta:
         verbose_name = _("Leistung")
