@@ -362,7 +362,10 @@ def _notify(case: Case, *, subject: str, body: str, documents=(), actor: Any = N
         text = _(body) % params
         if extra:
             text += "\n\n" + extra
-        text += "\n\n" + _("Den aktuellen Stand sehen Sie jederzeit unter „Meine Anträge“.")
+        from digitalstadt.core.urls_helpers import absolute_url
+
+        text += "\n\n" + _("Den aktuellen Stand sehen Sie jederzeit hier: %(url)s") % {
+            "url": absolute_url("applications:case", kwargs={"reference": case.reference})}
         message_send(subject=_(subject) % params, body=text,
                      sender_name=case.office.name if case.office else settings.CITY_NAME,
                      recipient_user=user, documents=documents, regarding=f"applications.case:{case.pk}",
