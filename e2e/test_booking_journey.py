@@ -86,7 +86,8 @@ def choose_service_and_time(journey, suffix: str, width: int) -> Booking:
     expect(main(page)).to_contain_text("Meldestelle Arheilgen")
     journey.screenshot(f"booking-2-locations-{suffix}")
     narrow_enough(journey, width)
-    main(page).get_by_role("link", name="Zeiten an diesem Standort").click()
+    # Which location has the earliest slot depends on the time of day: pick by name.
+    main(page).get_by_role("link", name="Zeit wählen – Bürger- und Ordnungsamt (Luisencenter)").click()
     page.wait_for_url("**/termine/standorte/luisencenter/?*")
     journey.check_page()
     # Page further with "Spätere Zeiten", then back to the earliest.
@@ -257,7 +258,8 @@ def test_the_booking_pages_in_english(journey, offices):
     main(page).get_by_role("button", name="Show free appointments").click()
     page.wait_for_url("**/en/termine/standorte/?*")
     journey.check_page()
-    main(page).get_by_role("link", name="Times at this location").click()
+    expect(main(page).get_by_role("link", name="Times at this location")).to_be_visible()
+    main(page).get_by_role("link", name="Choose a time – Bürger- und Ordnungsamt (Luisencenter)").click()
     page.wait_for_url("**/en/termine/standorte/luisencenter/?*")
     journey.check_page()
     expect(main(page).get_by_role("button", name="Reserve appointment")).to_be_visible()
