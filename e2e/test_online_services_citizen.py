@@ -502,7 +502,7 @@ def test_hundesteuer_second_dog_is_assessed_by_a_case_worker(journey, staff_jour
     main(page).get_by_role("link", name="Festgesetzte Steuer bezahlen").click()
     page.wait_for_url("**/zahlungen/*/")
     journey.check_page()
-    amount = f"{tax['current_year_cents'] // 100},{tax['current_year_cents'] % 100:02d} €"
+    amount = f"{tax['due_cents'] // 100},{tax['due_cents'] % 100:02d} €"
     expect(main(page).locator("dl").first).to_contain_text(amount)
     expect(main(page)).to_contain_text(case.result["tax_payment"]["reference"])
     expect(main(page).locator(".girocode svg")).to_be_visible()

@@ -62,9 +62,16 @@ def my_cases(request):
 
 @router.get("/cases/{reference}", response=CaseDetailOut, summary="One of my cases with its public history")
 def my_case(request, reference: str):
+    import re
+
+    if not re.fullmatch(selectors.REFERENCE_PATTERN, reference):
+        raise HttpError(404, "Not found")
     case = selectors.case_of_applicant(user=request.user, reference=reference)
     if case is None:
         raise HttpError(404, "Not found")
-    events = [{"at": e.created_at, "kind": e.kind, "text": e.public_text}
+    from django.utils.translation import gettext
+
+    # System texts are stored in German and translated when shown; office texts stay as written.
+    events = [{"at": e.created_at, "kind": e.kind, "text": gettext(e.public_text) if e.public_text else ""}
               for e in case.events.filter(is_public=True)]
     return {**_case_out(case), "events": events}

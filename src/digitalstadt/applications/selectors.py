@@ -23,7 +23,10 @@ def offices_worked_by(*, user: Any) -> list[int]:
 
 def can_work_on_case(*, user: Any, case: Case) -> bool:
     """Case workers and office admins of the case's office; nobody else, not even
-    platform admins (they run the platform, they do not read citizens' files)."""
+    platform admins (they run the platform, they do not read citizens' files), and
+    never on their own application (conflict of interest, § 20 VwVfG)."""
+    if getattr(user, "pk", None) is not None and case.applicant_id == user.pk:
+        return False
     return case.office_id is not None and case.office_id in offices_worked_by(user=user)
 
 
@@ -56,13 +59,14 @@ def case_of_applicant(*, user: Any, reference: str) -> Case | None:
 
 def case_for_staff(*, user: Any, reference: str) -> Case | None:
     return (Case.objects.filter(reference=reference, office_id__in=offices_worked_by(user=user))
+            .exclude(applicant_id=user.pk)
             .select_related("service", "payment", "office", "applicant", "assigned_to", "decision", "receipt")
             .first())
 
 
 def inbox(*, user: Any, status: str = "", service: str = "", assigned: str = "", overdue: bool = False,
           query: str = "") -> QuerySet[Case]:
-    cases = (Case.objects.filter(office_id__in=offices_worked_by(user=user))
+    cases = (Case.objects.filter(office_id__in=offices_worked_by(user=user)).exclude(applicant_id=user.pk)
              .select_related("service", "assigned_to", "payment"))
     if status == "open":
         cases = cases.filter(status__in=OPEN_STATUSES)
@@ -87,7 +91,8 @@ def case_workers_for(*, case: Case):
     from digitalstadt.accounts.models import User
 
     return (User.objects.filter(staff_roles__role__in=CASE_WORK_ROLES, staff_roles__office_id=case.office_id,
-                                is_active=True).distinct().order_by("last_name", "first_name"))
+                                is_active=True).exclude(pk=case.applicant_id).distinct()
+            .order_by("last_name", "first_name"))
 
 
 def document_readable_by_case_worker(*, user: Any, document: Any) -> bool:
@@ -100,3 +105,6 @@ def document_readable_by_case_worker(*, user: Any, document: Any) -> bool:
 
     return (EvidenceUpload.objects.filter(document=document, case__office_id__in=offices).exists()
             or Case.objects.filter(Q(receipt=document) | Q(decision=document), office_id__in=offices).exists())
+
+
+REFERENCE_PATTERN = r"[A-Z]{1,8}-[0-9]{4}-[0-9]{6}"

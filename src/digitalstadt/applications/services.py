@@ -39,6 +39,7 @@ EVIDENCE_STEP = "nachweise"
 
 # Status changes a case worker may make by hand (decisions go through case_decide).
 MANUAL_TRANSITIONS = {
+    CaseStatus.AWAITING_PAYMENT: {CaseStatus.CLOSED},
     CaseStatus.RECEIVED: {CaseStatus.IN_REVIEW},
     CaseStatus.EVIDENCE_REQUESTED: {CaseStatus.IN_REVIEW},
     CaseStatus.IN_REVIEW: {CaseStatus.RECEIVED},
@@ -130,6 +131,9 @@ def application_upload_evidence(*, application: Application, evidence: Any, uplo
         raise ValidationError(_("Sie können höchstens %(n)d Dateien hochladen.") % {"n": max_files})
     sniffed = sniff_upload(uploaded)
     with transaction.atomic():
+        _lock_draft(application)
+        if application.uploads.count() >= max_files:
+            raise ValidationError(_("Sie können höchstens %(n)d Dateien hochladen.") % {"n": max_files})
         document = document_store(content=sniffed.content, filename=sniffed.filename,
                                   content_type=sniffed.content_type,
                                   title=f"{evidence.name_de if evidence else 'Nachweis'}: {sniffed.filename}",
@@ -141,12 +145,27 @@ def application_upload_evidence(*, application: Application, evidence: Any, uplo
     return upload
 
 
+def _lock_draft(application: Application) -> Application:
+    """Lock the draft row and re-check it is still a draft (a submit may have won)."""
+    locked = lock_rows(Application.objects.filter(pk=application.pk))
+    if not locked or locked[0].status != Application.Status.DRAFT:
+        raise ValidationError(_("Dieser Antrag wurde bereits eingereicht und kann nicht mehr geändert werden."))
+    return locked[0]
+
+
+def _delete_files_on_commit(documents) -> None:
+    """Files go only once the rows are gone for good (a rollback keeps both)."""
+    files = [(d.file.storage, d.file.name) for d in documents if d.file]
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+
+
 def application_remove_upload(*, upload: EvidenceUpload, user: Any) -> None:
     _draft(upload.application, user)
     with transaction.atomic():
+        _lock_draft(upload.application)
         document = upload.document
         upload.delete()
-        document.file.delete(save=False)
+        _delete_files_on_commit([document])
         document.delete()
         audit_log(actor=user, action="applications.evidence_removed", subject=upload.application, data_subject=user)
 
@@ -171,9 +190,12 @@ def application_send_resume_link(*, application: Application, user: Any) -> None
 def application_discard(*, application: Application, user: Any) -> None:
     _draft(application, user)
     with transaction.atomic():
-        for upload in application.uploads.select_related("document"):
-            upload.document.file.delete(save=False)
-            upload.document.delete()
+        _lock_draft(application)
+        documents = [u.document for u in application.uploads.select_related("document")]
+        _delete_files_on_commit(documents)
+        application.uploads.all().delete()
+        for document in documents:
+            document.delete()
         audit_log(actor=user, action="applications.draft_discarded", subject=application, data_subject=user)
         application.delete()
 
@@ -249,7 +271,7 @@ def application_submit(*, application: Application, user: Any, day: dt.date | No
     from digitalstadt.payments.services import payment_create
 
     _draft(application, user)
-    plugin = get_plugin(application.plugin)
+    plugin = plugin_for(application.service)  # the service may have been switched off meanwhile
     if not user.has_assurance(plugin.assurance_level):
         raise PermissionDenied
     day = day or timezone.localdate()
@@ -312,8 +334,8 @@ def _default_due_date(service: Any, day: dt.date) -> dt.date:
 
 def _submitted_text(case: Case) -> str:
     if case.status == CaseStatus.AWAITING_PAYMENT:
-        return "Ihr Antrag ist eingegangen. Die Bearbeitung beginnt, sobald die Gebühr bezahlt ist."
-    return "Ihr Antrag ist eingegangen."
+        return N_("Ihr Antrag ist eingegangen. Die Bearbeitung beginnt, sobald die Gebühr bezahlt ist.")
+    return N_("Ihr Antrag ist eingegangen.")
 
 
 def _case_ready(case: Case) -> None:
@@ -335,7 +357,7 @@ def payment_settled(*, payment: Any) -> None:
             continue
         CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.PAYMENT, status_from=case.status,
                                  status_to=CaseStatus.RECEIVED,
-                                 public_text="Ihre Zahlung ist eingegangen. Die Bearbeitung beginnt.")
+                                 public_text=N_("Ihre Zahlung ist eingegangen. Die Bearbeitung beginnt."))
         case.status = CaseStatus.RECEIVED
         case.save(update_fields=["status"])
         audit_log(actor=None, system="payments", action="applications.case_paid", subject=case,
@@ -409,6 +431,11 @@ def case_change_status(*, case: Case, status: str, actor: Any) -> Case:
             raise ValidationError(_("Von „%(from)s“ kann der Vorgang nicht nach „%(to)s“ wechseln.") % {
                 "from": locked.get_status_display(), "to": CaseStatus(status).label})
         before = locked.status
+        if before == CaseStatus.EVIDENCE_REQUESTED:
+            EvidenceRequest.objects.filter(case=locked, answered_at__isnull=True).update(
+                answered_at=timezone.now(), answer_text="(vom Amt ohne Antwort fortgesetzt)")
+        if before == CaseStatus.AWAITING_PAYMENT and locked.payment_id:
+            _cancel_open_payment(locked, actor)
         locked.status = status
         fields = ["status"]
         if status == CaseStatus.CLOSED:
@@ -428,11 +455,51 @@ def case_change_status(*, case: Case, status: str, actor: Any) -> Case:
     return locked
 
 
+def _cancel_open_payment(case: Case, actor: Any) -> None:
+    """An unpaid fee is cancelled with its case; money that still arrives is then
+    flagged as a duplicate for refund (payments never matches it silently)."""
+    from digitalstadt.payments.models import Payment, PaymentStatus
+
+    payment = lock_rows(Payment.objects.filter(pk=case.payment_id))[0]
+    if payment.status == PaymentStatus.OPEN:
+        payment.status = PaymentStatus.CANCELLED
+        payment.save(update_fields=["status"])
+        audit_log(actor=actor, action="payments.payment_cancelled", subject=payment, data_subject=payment.payer,
+                  data={"regarding": case.reference})
+    elif payment.status == PaymentStatus.PARTIALLY_PAID:
+        Payment.objects.filter(pk=payment.pk).update(needs_review=True)
+
+
+def case_withdraw(*, case: Case, user: Any) -> Case:
+    """The applicant withdraws a case that has not been paid yet (nothing to refund)."""
+    if case.applicant_id != user.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = _lock_case(case)
+        if locked.status != CaseStatus.AWAITING_PAYMENT:
+            raise ValidationError(_("Nur Anträge, die noch nicht bezahlt sind, können Sie hier zurückziehen. "
+                                    "Bitte schreiben Sie sonst dem Amt."))
+        if locked.payment_id:
+            _cancel_open_payment(locked, user)
+        locked.status = CaseStatus.CLOSED
+        locked.closed_at = timezone.now()
+        locked.save(update_fields=["status", "closed_at"])
+        plugin = get_plugin(locked.plugin)
+        if plugin is not None:
+            plugin.on_rejected(case=locked, actor=user)
+            locked.save(update_fields=["result"])
+        CaseEvent.objects.create(case=locked, kind=CaseEvent.Kind.STATUS, actor=user,
+                                 status_from=CaseStatus.AWAITING_PAYMENT, status_to=CaseStatus.CLOSED,
+                                 public_text=N_("Sie haben den Antrag zurückgezogen."))
+        audit_log(actor=user, action="applications.case_withdrawn", subject=locked, data_subject=user)
+    return locked
+
+
 def _status_text(status: str) -> str:
     return {
-        CaseStatus.IN_REVIEW: "Ihr Antrag wird bearbeitet.",
-        CaseStatus.RECEIVED: "Ihr Antrag wartet auf die Bearbeitung.",
-        CaseStatus.CLOSED: "Der Vorgang ist abgeschlossen.",
+        CaseStatus.IN_REVIEW: N_("Ihr Antrag wird bearbeitet."),
+        CaseStatus.RECEIVED: N_("Ihr Antrag wartet auf die Bearbeitung."),
+        CaseStatus.CLOSED: N_("Der Vorgang ist abgeschlossen."),
     }.get(status, "")
 
 
@@ -475,6 +542,8 @@ def case_request_evidence(*, case: Case, text: str, due_date: dt.date | None, ac
         locked = _lock_case(case)
         if locked.status not in (CaseStatus.RECEIVED, CaseStatus.IN_REVIEW):
             raise ValidationError(_("Nachweise können nur für Vorgänge in Bearbeitung angefordert werden."))
+        if locked.evidence_requests.filter(answered_at__isnull=True).exists():
+            raise ValidationError(_("Es gibt schon eine offene Anforderung zu diesem Vorgang."))
         request = EvidenceRequest.objects.create(case=locked, text=text[:5000], due_date=due_date,
                                                  requested_by=actor)
         before = locked.status
@@ -482,7 +551,7 @@ def case_request_evidence(*, case: Case, text: str, due_date: dt.date | None, ac
         locked.save(update_fields=["status"])
         CaseEvent.objects.create(case=locked, kind=CaseEvent.Kind.EVIDENCE_REQUESTED, actor=actor,
                                  status_from=before, status_to=locked.status,
-                                 public_text=f"Nachweis angefordert: {text[:500]}")
+                                 public_text=text[:500])
         audit_log(actor=actor, action="applications.evidence_requested", subject=locked,
                   data_subject=locked.applicant, data={"request": request.pk})
         due = ""
@@ -508,6 +577,8 @@ def evidence_request_answer(*, request: EvidenceRequest, text: str, files: list,
     text = text.strip()
     if not files and not text:
         raise ValidationError(_("Bitte laden Sie eine Datei hoch oder schreiben Sie eine Nachricht."))
+    if len(files) > 5:
+        raise ValidationError(_("Bitte laden Sie höchstens %(n)d Dateien auf einmal hoch.") % {"n": 5})
     sniffed = [sniff_upload(f) for f in files]  # all checked before anything is stored
     with transaction.atomic():
         locked_case = _lock_case(case)
@@ -526,7 +597,7 @@ def evidence_request_answer(*, request: EvidenceRequest, text: str, files: list,
         locked_case.save(update_fields=["status"])
         CaseEvent.objects.create(case=locked_case, kind=CaseEvent.Kind.EVIDENCE_RECEIVED, actor=user,
                                  status_from=CaseStatus.EVIDENCE_REQUESTED, status_to=CaseStatus.IN_REVIEW,
-                                 public_text="Ihre Antwort ist eingegangen. Die Bearbeitung geht weiter.")
+                                 public_text=N_("Ihre Antwort ist eingegangen. Die Bearbeitung geht weiter."))
         audit_log(actor=user, action="applications.evidence_request_answered", subject=locked_case,
                   data_subject=user, data={"request": locked.pk, "files": len(sniffed)})
         if locked_case.assigned_to_id:
@@ -552,7 +623,7 @@ def case_decide(*, case: Case, approve: bool, reason: str, actor: Any) -> Case:
         raise ValidationError(_("Eine Ablehnung braucht eine Begründung."))
     with transaction.atomic():
         locked = _lock_case(case)
-        allowed = (CaseStatus.RECEIVED, CaseStatus.IN_REVIEW) if actor is None else (
+        allowed = (CaseStatus.RECEIVED,) if actor is None else (
             CaseStatus.RECEIVED, CaseStatus.IN_REVIEW, CaseStatus.EVIDENCE_REQUESTED)
         if locked.status not in allowed:
             raise ValidationError(_("Dieser Vorgang kann jetzt nicht entschieden werden (Status: %(s)s).") % {
@@ -564,10 +635,11 @@ def case_decide(*, case: Case, approve: bool, reason: str, actor: Any) -> Case:
         if locked.assigned_to_id is None and actor is not None:
             locked.assigned_to = actor
         locked.save(update_fields=["status", "decided_at", "decision_reason", "assigned_to"])
-        if approve:
-            plugin.on_approved(case=locked, actor=actor)
-        else:
-            plugin.on_rejected(case=locked, actor=actor)
+        with translation.override("de"):  # results printed in the decision are German
+            if approve:
+                plugin.on_approved(case=locked, actor=actor)
+            else:
+                plugin.on_rejected(case=locked, actor=actor)
         document = _issue_decision(locked, plugin=plugin, approve=approve, actor=actor)
         plugin.on_decision_issued(case=locked, document=document, approved=approve, actor=actor)
         locked.decision = document
@@ -576,8 +648,8 @@ def case_decide(*, case: Case, approve: bool, reason: str, actor: Any) -> Case:
             answered_at=timezone.now(), answer_text="(mit der Entscheidung erledigt)")
         CaseEvent.objects.create(case=locked, kind=CaseEvent.Kind.DECISION, actor=actor, status_from=before,
                                  status_to=locked.status,
-                                 public_text="Der Bescheid ist in Ihrem Postfach." if approve else
-                                 "Ihr Antrag wurde abgelehnt. Der Bescheid mit Begründung ist in Ihrem Postfach.")
+                                 public_text=N_("Der Bescheid ist in Ihrem Postfach.") if approve else
+                                 N_("Ihr Antrag wurde abgelehnt. Der Bescheid mit Begründung ist in Ihrem Postfach."))
         audit_log(actor=actor, system="applications" if actor is None else "", action="applications.case_decided",
                   subject=locked, data_subject=locked.applicant,
                   data={"outcome": locked.status, "document": document.pk, "automatic": actor is None})
@@ -592,7 +664,8 @@ def _issue_decision(case: Case, *, plugin: ServicePlugin, approve: bool, actor: 
 
     from .letters import decision_letter
 
-    letter = decision_letter(case=case, plugin=plugin, approve=approve, actor=actor)
+    with translation.override("de"):  # the official language of the procedure
+        letter = decision_letter(case=case, plugin=plugin, approve=approve, actor=actor)
     title = f"{plugin.decision_title if approve else 'Ablehnungsbescheid'} {case.reference}"
     return signed_document_issue(
         template_name=letter.template_name, context={"letter": letter, "case": case},
@@ -615,7 +688,8 @@ def case_issue_receipt(*, case_id: int) -> str:
         if case.receipt_id:
             return "already issued"
         plugin = get_plugin(case.plugin)
-        letter = receipt_letter(case=case, plugin=plugin)
+        with translation.override("de"):
+            letter = receipt_letter(case=case, plugin=plugin)
         document = signed_document_issue(
             template_name=letter.template_name, context={"letter": letter, "case": case},
             filename=f"{case.reference}-eingangsbestaetigung.pdf", title=f"Eingangsbestätigung {case.reference}",
@@ -626,7 +700,7 @@ def case_issue_receipt(*, case_id: int) -> str:
         case.receipt = document
         case.save(update_fields=["receipt"])
         CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.DOCUMENT,
-                                 public_text="Die Eingangsbestätigung ist in Ihrem Postfach.")
+                                 public_text=N_("Die Eingangsbestätigung ist in Ihrem Postfach."))
         extra = ""
         if case.status == CaseStatus.AWAITING_PAYMENT and case.payment_id:
             from digitalstadt.core.money import format_eur
@@ -653,7 +727,12 @@ def case_decide_automatically(*, case_id: int) -> str:
             CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.NOTE, is_public=False,
                                      internal_text=f"Keine automatische Entscheidung: {reason}")
         return "manual"
-    case_decide(case=case, approve=True, reason="", actor=None)
+    try:
+        # case_decide re-checks the status under the row lock: a case worker who took
+        # the case meanwhile wins, and the task ends quietly.
+        case_decide(case=case, approve=True, reason="", actor=None)
+    except ValidationError:
+        return "not due"
     return "decided"
 
 

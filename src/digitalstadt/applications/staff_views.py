@@ -186,6 +186,9 @@ def _action(view):
             add_error_messages(request, exc)
             return redirect("staff-applications:case", reference=case.reference)
         if isinstance(result, dict):
+            # The form is shown again with the whole case: a staff read like any other.
+            audit_log(actor=request.user, action="applications.case_viewed_by_staff", subject=case,
+                      data_subject=case.applicant, ip_address=client_ip(request))
             return _render_case(request, case, status=400, **result)
         return redirect("staff-applications:case", reference=case.reference)
 

@@ -1,6 +1,9 @@
 from django.urls import path
 
+from . import converters  # noqa: F401  (registers <caseref:...>)
+
 from . import views
+
 
 app_name = "applications"
 
@@ -13,6 +16,7 @@ urlpatterns = [
     path("entwurf/<uuid:uuid>/pruefen/", views.summary, name="summary"),
     path("entwurf/<uuid:uuid>/loeschen/", views.discard, name="discard"),
     path("entwurf/<uuid:uuid>/<slug:step>/", views.step, name="step"),
-    path("vorgang/<str:reference>/", views.case_detail, name="case"),
+    path("vorgang/<caseref:reference>/", views.case_detail, name="case"),
+    path("vorgang/<caseref:reference>/zurueckziehen/", views.case_withdraw, name="withdraw"),
     path("sitzung/verlaengern/", views.keepalive, name="keepalive"),
 ]

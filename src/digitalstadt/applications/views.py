@@ -61,7 +61,15 @@ def upload_guard(view):
 
     from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-    protected = csrf_protect(view)
+    def limited(request, *args, **kwargs):
+        # Counted only after the CSRF check: another site cannot use up the quota.
+        if request.method == "POST" and not hit(scope="evidence-upload", key=str(request.user.pk), limit=60,
+                                                 period=3600):
+            messages.error(request, _("Zu viele Versuche. Bitte warten Sie etwas."))
+            return redirect(request.path)
+        return view(request, *args, **kwargs)
+
+    protected = csrf_protect(limited)
 
     @csrf_exempt
     @wraps(view)
@@ -78,9 +86,6 @@ def upload_guard(view):
             if length > max_upload_bytes() + 256 * 1024:
                 messages.error(request, _("Die Datei ist zu groß (höchstens %(limit)s).") % {
                     "limit": filesizeformat(max_upload_bytes())})
-                return redirect(request.path)
-            if not hit(scope="evidence-upload", key=str(request.user.pk), limit=60, period=3600):
-                messages.error(request, _("Zu viele Versuche. Bitte warten Sie etwas."))
                 return redirect(request.path)
         return protected(request, *args, **kwargs)
 
@@ -357,6 +362,22 @@ def case_detail(request, reference):
         "uploads": case.uploads.select_related("document", "evidence"),
         "tax_payment": case.result.get("tax_payment"),
     }, status=400 if form.errors else 200)
+
+
+@login_required
+def case_withdraw(request, reference):
+    case = selectors.case_of_applicant(user=request.user, reference=reference)
+    if case is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.case_withdraw(case=case, user=request.user)
+        except ValidationError as exc:
+            add_error_messages(request, exc)
+        else:
+            messages.success(request, _("Sie haben den Antrag zurückgezogen. Die Gebühr wurde storniert."))
+        return redirect("applications:case", reference=case.reference)
+    return render(request, "applications/withdraw.html", {"case": case})
 
 
 def _stages(case) -> list[dict]:

@@ -71,10 +71,15 @@ def _purge_drafts(cutoff) -> int:
 
     drafts = Application.objects.filter(status=Application.Status.DRAFT, updated_at__lt=cutoff)
     count = 0
+    files = []
     for draft in drafts.prefetch_related("uploads__document"):
-        for upload in draft.uploads.all():
-            upload.document.file.delete(save=False)
-            upload.document.delete()
+        documents = [upload.document for upload in draft.uploads.all()]
+        files += [(d.file.storage, d.file.name) for d in documents if d.file]
+        draft.uploads.all().delete()
+        for document in documents:
+            document.delete()
         draft.delete()
         count += 1
+    # Files go once the rows are gone for good (a rollback keeps both).
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
     return count

@@ -10,7 +10,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -120,7 +120,7 @@ class Bewohnerparkausweis(ServicePlugin):
             return [(_("Bewohnerparkzone"), f"{zone.name} ({zone.code})" if zone else "–")]
         if step.key == "fahrzeug" and data.get("fahrzeug", {}).get("valid_from"):
             start, end = validity(data)
-            return [(_("gültig bis"), end.strftime("%d.%m.%Y"))]
+            return [(_("gültig bis"), formats.date_format(end, "SHORT_DATE_FORMAT"))]
         return []
 
     def check(self, *, data, user, day):
@@ -133,7 +133,14 @@ class Bewohnerparkausweis(ServicePlugin):
         existing = overlapping_permit(plate=data["fahrzeug"]["plate"], zone_id=zone.pk, start=start, end=end)
         if existing is not None:
             raise ValidationError(_("Für dieses Kennzeichen gibt es in dieser Zone bereits einen Ausweis bis "
-                                    "%(date)s.") % {"date": existing.valid_until.strftime("%d.%m.%Y")})
+                                    "%(date)s.") % {"date": formats.date_format(existing.valid_until,
+                                                                              "SHORT_DATE_FORMAT")})
+        from ..models import OPEN_STATUSES, Case
+
+        if Case.objects.filter(plugin=self.slug, status__in=OPEN_STATUSES,
+                               data__fahrzeug__plate=data["fahrzeug"]["plate"]).exists():
+            raise ValidationError(_("Für dieses Kennzeichen läuft bereits ein Antrag. Bitte warten Sie dessen "
+                                    "Entscheidung ab."))
 
     def fee(self, *, service, data, day):
         quote = FeeQuote()
@@ -147,9 +154,18 @@ class Bewohnerparkausweis(ServicePlugin):
                 "valid_from": start.isoformat(), "valid_until": end.isoformat()}
 
     def on_approved(self, *, case, actor):
+        from digitalstadt.core.locking import lock_rows
         from digitalstadt.parking.models import ResidentPermit
+        from digitalstadt.parking.selectors import overlapping_permit
+        from digitalstadt.register.models import ParkingZone
 
         start, end = validity(case.data)
+        # Permits of a zone are issued one at a time (zone row lock), each re-checked.
+        lock_rows(ParkingZone.objects.filter(pk=case.result["zone"]["id"]))
+        if overlapping_permit(plate=case.data["fahrzeug"]["plate"], zone_id=case.result["zone"]["id"], start=start,
+                              end=end) is not None:
+            raise ValidationError(_("Für dieses Kennzeichen gibt es in dieser Zone schon einen gültigen Ausweis "
+                                    "im selben Zeitraum."))
         permit = ResidentPermit.objects.create(
             number=f"BPA-{case.reference}", holder=case.applicant, zone_id=case.result["zone"]["id"],
             plate=case.data["fahrzeug"]["plate"], valid_from=start, valid_until=end, case_reference=case.reference)

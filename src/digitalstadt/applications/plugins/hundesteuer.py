@@ -48,7 +48,7 @@ class DogForm(forms.Form):
         if value > today + dt.timedelta(days=31):
             raise forms.ValidationError(_l("Bitte melden Sie den Hund erst an, wenn er bei Ihnen lebt "
                                            "(höchstens einen Monat im Voraus)."))
-        if value < today.replace(year=today.year - 3):
+        if value < today - dt.timedelta(days=3 * 365 + 1):
             raise forms.ValidationError(_l("Für Hunde, die seit mehr als drei Jahren bei Ihnen leben, wenden Sie "
                                            "sich bitte direkt an die Steuerverwaltung."))
         return value
@@ -98,14 +98,25 @@ class Hundesteuer(ServicePlugin):
         return FeeQuote()  # registering is free; the tax is assessed in the decision
 
     def tax(self, *, service, data, day) -> dict:
+        """The statute's rate for this dog and what is due now: every year from the
+        month after the dog came up to the year of `day` (a dog registered late is
+        taxed for the earlier years too), each year at the rate valid in that year."""
+        from digitalstadt.catalog.selectors import fee_for
+
         code = rate_code(other_dogs=int(data["halter"]["other_dogs"]), dangerous=bool(data["hund"].get("dangerous")))
         quote = FeeQuote()
         line = self.fee_line(service=service, code=code, day=day, quote=quote)
         since = dt.date.fromisoformat(data["hund"]["since"])
-        months = months_liable(since=since, year=day.year)
-        return {"rate_code": code, "rate_label": line.label, "annual_cents": line.amount_cents,
-                "year": day.year, "months": months, "current_year_cents": line.amount_cents * months // 12,
-                "is_demo": quote.is_demo}
+        years = []
+        for year in range(since.year, day.year + 1):
+            months = months_liable(since=since, year=year)
+            if not months:
+                continue
+            fee = fee_for(service=service, code=code, day=min(day, dt.date(year, 12, 31))) or None
+            annual = fee.amount_cents if fee is not None else line.amount_cents
+            years.append({"year": year, "months": months, "annual_cents": annual, "cents": annual * months // 12})
+        return {"rate_code": code, "rate_label": line.label, "annual_cents": line.amount_cents, "year": day.year,
+                "years": years, "due_cents": sum(y["cents"] for y in years), "is_demo": quote.is_demo}
 
     def extra_summary(self, *, step, data):
         if step.key == "hund" and "hund" in data and "halter" in data:
@@ -117,15 +128,15 @@ class Hundesteuer(ServicePlugin):
                 tax = self.tax(service=service, data=data, day=timezone.localdate())
             except Exception:  # noqa: BLE001 - a missing rate is reported at submission
                 return []
-            return [(_("Steuersatz"), tax["rate_label"]),
-                    (_("Jahressteuer"), format_eur(tax["annual_cents"])),
-                    (ngettext("Steuer für %(year)s (%(months)d Monat)", "Steuer für %(year)s (%(months)d Monate)",
-                              tax["months"]) % {"year": tax["year"], "months": tax["months"]},
-                     format_eur(tax["current_year_cents"]))]
+            rows = [(_("Steuersatz"), tax["rate_label"]), (_("Jahressteuer"), format_eur(tax["annual_cents"]))]
+            rows += [(ngettext("Steuer für %(year)s (%(months)d Monat)", "Steuer für %(year)s (%(months)d Monate)",
+                               y["months"]) % {"year": y["year"], "months": y["months"]}, format_eur(y["cents"]))
+                     for y in tax["years"]]
+            return rows
         return []
 
     def result_on_submit(self, *, case):
-        return {"tax": self.tax(service=case.service, data=case.data, day=timezone.localdate())}
+        return {"tax": self.tax(service=case.service, data=case.data, day=timezone.localdate(case.submitted_at))}
 
     def on_approved(self, *, case, actor):
         """The assessment asks for the tax of the current year: a payment with its own
@@ -135,9 +146,9 @@ class Hundesteuer(ServicePlugin):
         tax = case.result["tax"]
         due = timezone.localdate() + dt.timedelta(days=30)
         result = {**case.result, "due_date": due.isoformat()}
-        if tax["current_year_cents"] > 0 and not case.result.get("tax_payment"):
-            payment = payment_create(amount_cents=tax["current_year_cents"],
-                                     purpose=f"Hundesteuer {tax['year']} {case.reference}",
+        if tax["due_cents"] > 0 and not case.result.get("tax_payment"):
+            years = "/".join(str(y["year"]) for y in tax["years"])
+            payment = payment_create(amount_cents=tax["due_cents"], purpose=f"Hundesteuer {years} {case.reference}",
                                      regarding=case.reference, payer=case.applicant, actor=actor)
             result["tax_payment"] = {"uuid": str(payment.uuid), "reference": payment.reference}
         case.result = result

@@ -79,6 +79,10 @@ class Meldebescheinigung(ServicePlugin):
         from digitalstadt.register.selectors import resident_for_user
 
         resident = resident_for_user(user=case.applicant)
+        if resident is None:
+            raise ValidationError(_("Zu dieser Person gibt es keinen Meldedatensatz mit Hauptwohnung; eine "
+                                    "Meldebescheinigung kann nicht ausgestellt werden. Bitte lehnen Sie den Antrag "
+                                    "mit Begründung ab."))
         case.result = {**case.result, "record": {
             "family_name": resident.family_name, "birth_name": resident.birth_name,
             "given_names": resident.given_names, "doctoral_degree": resident.doctoral_degree,

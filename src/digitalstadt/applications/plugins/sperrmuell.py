@@ -94,6 +94,10 @@ class Sperrmuell(ServicePlugin):
         from digitalstadt.core.locking import lock_rows
         from digitalstadt.register.models import PickupDate
 
+        if case.result.get("pickup_id"):  # the day taken at submission, whatever the register says now
+            qs = PickupDate.objects.filter(pk=case.result["pickup_id"])
+            found = lock_rows(qs) if lock else list(qs)
+            return found[0] if found else None
         street = street_of(case.data, "adresse")
         day = dt.date.fromisoformat(case.data["abholung"]["pickup_date"])
         qs = PickupDate.objects.filter(district=street.district, date=day)
@@ -110,10 +114,12 @@ class Sperrmuell(ServicePlugin):
         if pickup is None or pickup.booked >= pickup.capacity:
             raise ValidationError(_("Dieser Abholtag ist inzwischen ausgebucht. Bitte wählen Sie einen anderen Tag."))
         PickupDate.objects.filter(pk=pickup.pk).update(booked=F("booked") + 1)
+        case.result = {**case.result, "pickup_id": pickup.pk}
 
     def result_on_submit(self, *, case):
         street = street_of(case.data, "adresse")
-        return {"district": street.district.name, "pickup_date": case.data["abholung"]["pickup_date"]}
+        return {"district": street.district.name, "pickup_date": case.data["abholung"]["pickup_date"],
+                "pickup_id": case.result.get("pickup_id")}
 
     def on_rejected(self, *, case, actor):
         from django.db.models import F
@@ -121,8 +127,9 @@ class Sperrmuell(ServicePlugin):
         from digitalstadt.register.models import PickupDate
 
         pickup = self._pickup(case, lock=True)
-        if pickup is not None and pickup.booked > 0:
+        if pickup is not None and pickup.booked > 0 and not case.result.get("pickup_released"):
             PickupDate.objects.filter(pk=pickup.pk).update(booked=F("booked") - 1)
+            case.result = {**case.result, "pickup_released": True}
 
     def decision_context(self, *, case):
         import datetime as dt

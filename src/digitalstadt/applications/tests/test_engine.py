@@ -299,7 +299,9 @@ def test_hundesteuer_rates_follow_the_statute(citizen):
         data = {"halter": {"other_dogs": other_dogs}, "hund": {"since": since.isoformat(), "dangerous": dangerous}}
         tax = plugin.tax(service=service, data=data, day=dt.date(TODAY().year, 3, 1))
         assert tax["annual_cents"] == annual, (other_dogs, dangerous)
-        assert tax["months"] == 11 and tax["current_year_cents"] == annual * 11 // 12
+        assert tax["years"] == [{"year": TODAY().year, "months": 11, "annual_cents": annual,
+                                 "cents": annual * 11 // 12}]
+        assert tax["due_cents"] == annual * 11 // 12
 
 
 def test_hundesteuer_assessment_creates_the_tax_payment(citizen, case_worker, seal):
@@ -314,7 +316,7 @@ def test_hundesteuer_assessment_creates_the_tax_payment(citizen, case_worker, se
     from digitalstadt.payments.models import Payment
 
     payment = Payment.objects.get(reference=case.result["tax_payment"]["reference"])
-    assert payment.amount_cents == case.result["tax"]["current_year_cents"] and payment.payer == citizen
+    assert payment.amount_cents == case.result["tax"]["due_cents"] and payment.payer == citizen
     assert case.decision.document_type == "Hundesteuerbescheid"
 
 
@@ -377,7 +379,7 @@ def test_staff_reads_are_audited_and_citizens_see_only_their_cases(client, citiz
     assert case.reference in inbox.content.decode()
 
 
-def test_stale_drafts_and_their_uploads_are_purged(citizen):
+def test_stale_drafts_and_their_uploads_are_purged(citizen, django_capture_on_commit_callbacks):
     from digitalstadt.core.models import Document
     from digitalstadt.core.retention import purge_expired_data
 
@@ -387,7 +389,8 @@ def test_stale_drafts_and_their_uploads_are_purged(citizen):
     path, storage = stored.name, stored.storage
     assert storage.exists(path)
     Application.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - dt.timedelta(days=91))
-    counts = purge_expired_data()
+    with django_capture_on_commit_callbacks(execute=True):  # files go when the transaction commits
+        counts = purge_expired_data()
     assert counts["application_drafts"] == 1
     assert not Application.objects.filter(pk=stale.pk).exists() and Application.objects.filter(pk=fresh.pk).exists()
     assert not Document.objects.filter(file=path).exists() and not storage.exists(path)
@@ -444,3 +447,123 @@ def test_an_oversized_upload_is_refused_before_the_body_is_read(client, citizen,
     assert strict.post(url, {"evidence": str(evidence.pk), "file": Upload(tiny_pdf(), "s.pdf")}).status_code == 403
     ok = client.post(url, {"evidence": str(evidence.pk), "file": Upload(tiny_pdf(), "s.pdf")})
     assert ok.status_code == 302 and EvidenceUpload.objects.count() == 1
+
+
+def test_a_dog_registered_late_is_taxed_for_the_earlier_years_too(citizen):
+    plugin = get_plugin("hundesteuer")
+    service = Service.objects.get(slug="hundesteuer")
+    day = dt.date(TODAY().year, 6, 1)
+    data = {"halter": {"other_dogs": 0}, "hund": {"since": dt.date(day.year - 2, 3, 10).isoformat()}}
+    tax = plugin.tax(service=service, data=data, day=day)
+    assert [(y["year"], y["months"], y["cents"]) for y in tax["years"]] == [
+        (day.year - 2, 9, 9000), (day.year - 1, 12, 12000), (day.year, 12, 12000)]
+    assert tax["due_cents"] == 33000
+    # A dog that comes next month is not taxed yet this year.
+    data["hund"]["since"] = dt.date(day.year, 12, 20).isoformat()
+    assert plugin.tax(service=service, data=data, day=day)["due_cents"] == 0
+
+
+def test_case_workers_never_handle_their_own_application(city):
+    worker = make_case_worker("own@stadt.example", *city.values())
+    type(worker).objects.filter(pk=worker.pk).update(assurance_level="email")
+    worker.refresh_from_db()
+    case = services.application_submit(application=fill(worker, "bewohnerparkausweis", permit_steps(),
+                                                        uploads=[(FAHRZEUGSCHEIN, tiny_pdf(), "s.pdf")]),
+                                       user=worker)
+    from digitalstadt.applications import selectors
+
+    assert not selectors.can_work_on_case(user=worker, case=case)
+    assert selectors.case_for_staff(user=worker, reference=case.reference) is None
+    assert not selectors.inbox(user=worker, status="").exists()
+    colleague = make_case_worker("colleague@stadt.example", *city.values())
+    assert worker not in selectors.case_workers_for(case=case) and colleague in selectors.case_workers_for(case=case)
+    with pytest.raises(PermissionDenied):
+        services.case_decide(case=case, approve=True, reason="", actor=worker)
+
+
+def test_an_unpaid_case_can_be_withdrawn_and_its_fee_is_cancelled(citizen):
+    case = services.application_submit(application=fill(citizen, "bewohnerparkausweis", permit_steps(),
+                                                        uploads=[(FAHRZEUGSCHEIN, tiny_pdf(), "s.pdf")]),
+                                       user=citizen)
+    with pytest.raises(PermissionDenied):
+        services.case_withdraw(case=case, user=make_citizen("x@example.org"))
+    services.case_withdraw(case=case, user=citizen)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED and case.payment.status == PaymentStatus.CANCELLED
+    # Money that still arrives is flagged, never counted for the closed case.
+    pay(case)
+    case.payment.refresh_from_db()
+    assert case.payment.status == PaymentStatus.CANCELLED and case.payment.needs_review
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED
+    # A second application for the same plate is fine again once the first is closed.
+    again = fill(citizen, "bewohnerparkausweis", permit_steps(), uploads=[(FAHRZEUGSCHEIN, tiny_pdf(), "s.pdf")])
+    assert services.application_submit(application=again, user=citizen).status == CaseStatus.AWAITING_PAYMENT
+    third = fill(citizen, "bewohnerparkausweis", permit_steps(), uploads=[(FAHRZEUGSCHEIN, tiny_pdf(), "s.pdf")])
+    with pytest.raises(ValidationError, match="läuft bereits ein Antrag"):
+        services.application_submit(application=third, user=citizen)
+
+
+def test_continuing_without_an_answer_closes_the_request(citizen, case_worker):
+    case = services.application_submit(application=fill(citizen, "bewohnerparkausweis", permit_steps(),
+                                                        uploads=[(FAHRZEUGSCHEIN, tiny_pdf(), "s.pdf")]),
+                                       user=citizen)
+    pay(case)
+    case.refresh_from_db()
+    request = services.case_request_evidence(case=case, text="Bitte Rückseite", due_date=None, actor=case_worker)
+    services.case_change_status(case=case, status=CaseStatus.IN_REVIEW, actor=case_worker)
+    request.refresh_from_db()
+    assert request.answered_at is not None
+    with pytest.raises(ValidationError):
+        services.evidence_request_answer(request=request, text="zu spät", files=[], user=citizen)
+    # A new request is possible (no constraint error).
+    services.case_request_evidence(case=case, text="Bitte Vorderseite", due_date=None, actor=case_worker)
+
+
+def test_a_manual_meldebescheinigung_without_register_record_is_refused_clearly(case_worker, city):
+    applicant = make_citizen("moved@example.org", level="eid_high", eid_subject="demo-eid-emil")
+    case = services.application_submit(application=fill(applicant, "meldebescheinigung",
+                                                        {"bescheinigung": {"kind": "simple"}}), user=applicant)
+    pay(case)
+    from digitalstadt.register.models import Resident
+
+    Resident.objects.filter(eid_subject="demo-eid-emil").update(eid_subject=None)  # moved away meanwhile
+    assert services.case_decide_automatically(case_id=case.pk) == "manual"
+    with pytest.raises(ValidationError, match="keinen Meldedatensatz"):
+        services.case_decide(case=case, approve=True, reason="", actor=case_worker)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECEIVED and case.decision is None
+
+
+def test_an_automatic_decision_does_not_override_a_case_worker(eid_citizen, case_worker):
+    case = services.application_submit(application=fill(eid_citizen, "meldebescheinigung",
+                                                        {"bescheinigung": {"kind": "simple"}}), user=eid_citizen)
+    pay(case)
+    case.refresh_from_db()
+    services.case_change_status(case=case, status=CaseStatus.IN_REVIEW, actor=case_worker)
+    assert services.case_decide_automatically(case_id=case.pk) == "not due"
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_REVIEW
+
+
+def test_odd_references_are_404_not_errors(client, citizen):
+    client.force_login(citizen)
+    for path in ("/antraege/vorgang/DA-2026-000001%00/", "/antraege/vorgang/../", "/antraege/vorgang/x' or 1=1/"):
+        assert client.get(path).status_code == 404
+    assert client.get("/api/v1/applications/cases/DA-2026-000001%00").status_code == 404
+
+
+def test_withdrawing_in_the_browser_asks_first(client, citizen):
+    case = services.application_submit(application=fill(citizen, "bewohnerparkausweis", permit_steps(),
+                                                        uploads=[(FAHRZEUGSCHEIN, tiny_pdf(), "s.pdf")]),
+                                       user=citizen)
+    client.force_login(citizen)
+    url = f"/antraege/vorgang/{case.reference}/zurueckziehen/"
+    assert "storniert" in client.get(url).content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.AWAITING_PAYMENT  # GET changes nothing
+    assert client.post(url).status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED
+    client.force_login(make_citizen("other-w@example.org"))
+    assert client.post(url).status_code == 404

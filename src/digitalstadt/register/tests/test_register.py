@@ -257,3 +257,25 @@ def test_seeded_pickup_days_avoid_weekends_and_hessian_holidays(monkeypatch):
 def test_the_seeder_is_registered_last():
     assert settings.DEMO_SEEDERS[-1] == "digitalstadt.register.demo.seed"
     assert "digitalstadt.catalog.demo.seed" in settings.DEMO_SEEDERS
+
+
+def test_the_register_is_read_only_in_the_admin_and_reads_are_logged(client, django_user_model):
+    from digitalstadt.core.models import AuditEntry
+    from digitalstadt.register.models import District, Resident, Street
+
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    admin_user = django_user_model.objects.create_superuser("root@stadt.example", "Sicher-genug-2026")
+    TOTP.activate(admin_user, "JBSWY3DPEHPK3PXPTESTTOTP234567AB")  # staff pages need MFA
+    street = Street.objects.create(name="Teststraße", postal_code="64283",
+                                   district=District.objects.create(slug="t", name="T"))
+    resident = Resident.objects.create(family_name="Muster", given_names="Max", birth_date="1990-01-01",
+                                       birth_place="Darmstadt", street=street, house_number="1",
+                                       moved_in="2020-01-01", eid_subject="sub-1")
+    client.force_login(admin_user)
+    page = client.get(f"/admin/register/resident/{resident.pk}/change/")
+    assert page.status_code == 200
+    assert AuditEntry.objects.filter(action="register.resident_viewed", subject_id=str(resident.pk)).exists()
+    client.post(f"/admin/register/resident/{resident.pk}/change/", {"eid_subject": "stolen", "family_name": "X"})
+    resident.refresh_from_db()
+    assert resident.eid_subject == "sub-1" and resident.family_name == "Muster"
