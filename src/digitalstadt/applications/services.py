@@ -267,7 +267,21 @@ def _next_case_reference() -> str:
     return f"{prefix}-{year}-{counter.last_number:06d}"
 
 
-def application_submit(*, application: Application, user: Any, day: dt.date | None = None) -> Case:
+def application_fingerprint(*, application: Application, fee_cents: int | None) -> str:
+    """What the citizen saw on the summary: data, uploads and fee. Submitting with the
+    fingerprint of the page makes sure exactly that is submitted (not a change made in
+    another tab meanwhile, nor a fee that changed at midnight)."""
+    import hashlib
+    import json
+
+    data = {k: v for k, v in application.data.items() if not k.startswith("_")}
+    uploads = sorted(application.uploads.values_list("pk", flat=True))
+    payload = json.dumps([data, uploads, fee_cents], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def application_submit(*, application: Application, user: Any, day: dt.date | None = None,
+                       fingerprint: str | None = None) -> Case:
     from digitalstadt.payments.services import payment_create
 
     _draft(application, user)
@@ -293,6 +307,10 @@ def application_submit(*, application: Application, user: Any, day: dt.date | No
         data = {k: v for k, v in locked.data.items() if not k.startswith("_")}
         plugin.check(data=data, user=user, day=day)
         quote = plugin.fee(service=locked.service, data=data, day=day)
+        if fingerprint is not None and fingerprint != application_fingerprint(application=locked,
+                                                                              fee_cents=quote.total_cents):
+            raise ValidationError(_("Ihre Angaben oder die Gebühr haben sich geändert, seit Sie die Zusammenfassung "
+                                    "geöffnet haben. Bitte prüfen Sie sie noch einmal und senden Sie dann ab."))
         reference = _next_case_reference()
         now = timezone.now()
         waits = plugin.waits_for_payment and quote.total_cents > 0

@@ -42,6 +42,7 @@ class UploadForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
+    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
     confirm = forms.BooleanField(
         label=_l("Ich versichere, dass meine Angaben vollständig und richtig sind."),
         error_messages={"required": _l("Bitte bestätigen Sie, dass Ihre Angaben richtig sind.")})
@@ -293,12 +294,17 @@ def summary(request, uuid):
             quote = plugin.fee(service=application.service, data=data, day=timezone.localdate())
         except ValidationError as exc:
             fee_error = " ".join(exc.messages)
+    fingerprint = services.application_fingerprint(application=application,
+                                                   fee_cents=quote.total_cents if quote else None)
+    if request.method != "POST":
+        form = SubmitForm(initial={"fingerprint": fingerprint})
     if request.method == "POST" and form.is_valid():
         if not hit(scope="applications-submit", key=str(request.user.pk), limit=20, period=3600):
             messages.error(request, _("Zu viele Versuche. Bitte warten Sie etwas."))
         else:
             try:
-                case = services.application_submit(application=application, user=request.user)
+                case = services.application_submit(application=application, user=request.user,
+                                                   fingerprint=form.cleaned_data["fingerprint"] or None)
             except ValidationError as exc:
                 add_error_messages(request, exc)
             except PermissionDenied:
@@ -307,6 +313,11 @@ def summary(request, uuid):
                 messages.success(request, _("Ihr Antrag ist eingegangen. Aktenzeichen: %(ref)s") % {
                     "ref": case.reference})
                 return redirect("applications:case", reference=case.reference)
+    if form.is_bound:
+        # The page shows the current summary again: the form carries its fingerprint.
+        form.data = form.data.copy()
+        form.data["fingerprint"] = services.application_fingerprint(
+            application=application, fee_cents=quote.total_cents if quote else None)
     context = _session_context(application, SUMMARY_STEP)
     uploads = application.uploads.select_related("document", "evidence")
     context.update(form=form, sections=plugin.summary(data=data, user=request.user), quote=quote,

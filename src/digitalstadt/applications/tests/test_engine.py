@@ -567,3 +567,23 @@ def test_withdrawing_in_the_browser_asks_first(client, citizen):
     assert case.status == CaseStatus.CLOSED
     client.force_login(make_citizen("other-w@example.org"))
     assert client.post(url).status_code == 404
+
+
+def test_what_is_submitted_is_what_the_summary_showed(client, citizen):
+    application = fill(citizen, "bewohnerparkausweis", permit_steps(), uploads=[(FAHRZEUGSCHEIN, tiny_pdf(), "s.pdf")])
+    client.force_login(citizen)
+    url = f"/antraege/entwurf/{application.uuid}/pruefen/"
+    page = client.get(url)
+    fingerprint = page.context["form"].initial["fingerprint"]
+    # Another tab changes the vehicle meanwhile.
+    data = dict(application.data)
+    data["fahrzeug"] = {**data["fahrzeug"], "plate": "DA-XY 9"}
+    Application.objects.filter(pk=application.pk).update(data=data)
+    response = client.post(url, {"confirm": "on", "fingerprint": fingerprint})
+    assert response.status_code == 400 and "geändert" in response.content.decode()
+    assert not Case.objects.exists()
+    # The page now shows the current data; submitting that works.
+    fresh = response.context["form"].data["fingerprint"]
+    assert fresh != fingerprint
+    assert client.post(url, {"confirm": "on", "fingerprint": fresh}).status_code == 302
+    assert Case.objects.get().data["fahrzeug"]["plate"] == "DA-XY 9"
