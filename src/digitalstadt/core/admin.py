@@ -4,11 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from .models import AccessibilityFeedback, AuditEntry, Document, WorkerHeartbeat
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "actor_ref", "action", "subject_type", "subject_id", "data_subject_ref")
-    list_filter = ("action",)
-    search_fields = ("actor_ref", "action", "subject_id", "data_subject_ref")
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that change only through services (with audit entries) or never."""
 
     def has_add_permission(self, request):
         return False
@@ -18,6 +15,13 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "actor_ref", "action", "subject_type", "subject_id", "data_subject_ref")
+    list_filter = ("action",)
+    search_fields = ("actor_ref", "action", "subject_id", "data_subject_ref")
 
 
 @admin.register(Document)

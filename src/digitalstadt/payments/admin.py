@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from digitalstadt.core.admin import ReadOnlyAdmin  # money records change only through services
+
 from .models import Payment, PaymentTransaction, StatementImport, WebhookEvent
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Money records change only through services (with audit entries)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Payment)

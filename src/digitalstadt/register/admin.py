@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from digitalstadt.core.admin import ReadOnlyAdmin
+
 from .models import District, ParkingZone, PickupDate, Resident, Street, StreetZone
 
 
@@ -22,22 +24,13 @@ admin.site.register(PickupDate)
 
 
 @admin.register(Resident)
-class ResidentAdmin(admin.ModelAdmin):
+class ResidentAdmin(ReadOnlyAdmin):
     """Read-only: the register is fed by the registration procedure, not edited here
     (changing the eID link would hand one person's record to another account). Every
     look at a record is a staff read of personal data and is audit-logged."""
 
     list_display = ["family_name", "given_names", "street", "house_number", "kind"]
     search_fields = ["family_name", "given_names"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         from digitalstadt.core.audit import audit_log
