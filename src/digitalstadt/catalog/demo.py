@@ -182,7 +182,9 @@ def seed(stdout=None) -> None:
                         "code": code, "valid_until": valid_until})
                 if not created and (fee.code, fee.valid_until) != (code, valid_until):
                     Fee.objects.filter(pk=fee.pk).update(code=code, valid_until=valid_until)
+        # Applied, paid and decided online, the sealed decision in the Postfach: OZG level 4.
         Service.objects.filter(slug__in=ONLINE_SERVICES).update(online_application=True)
+        Service.objects.filter(slug__in=ONLINE_SERVICES, ozg_maturity__lt=4).update(ozg_maturity=4)
         for slug, (key, legal, time_de, time_en, easy) in DETAILS.items():
             # Fill only what staff have not entered themselves.
             Service.objects.filter(slug=slug, leika_key="").update(leika_key=key, is_demo=True)

@@ -22,7 +22,8 @@ def fees_on(*, service: Service, day) -> list:
     """The fees that apply on `day` (the amount is frozen on a case when submitted)."""
     from django.db.models import Q
 
-    return list(service.fees.filter(valid_from__lte=day).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day)))
+    return list(service.fees.filter(valid_from__lte=day).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+                .order_by("amount_cents", "label_de"))
 
 
 def life_situations():
