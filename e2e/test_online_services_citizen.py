@@ -270,6 +270,21 @@ def test_meldebescheinigung_paid_by_transfer_is_issued_automatically(journey, st
     journey.check_page()
     assert_sealed(fetch_pdf(journey, main(page).get_by_role("link", name=f"Eingangsbestätigung {case.reference}")))
 
+    # The office sees the automatically decided case with its full history.
+    office_sees_decided_case(staff_journey, case, "Meldebescheinigung")
+
+
+def office_sees_decided_case(staff_journey, case, document_type: str) -> None:
+    staff = staff_journey.page
+    staff_journey.visit("/verwaltung/vorgaenge/?status=decided")
+    main(staff).get_by_role("link", name=case.reference).click()
+    staff.wait_for_url(f"**/verwaltung/vorgaenge/{case.reference}/")
+    staff_journey.check_page()
+    expect(main(staff)).to_contain_text("entschieden: bewilligt")
+    expect(main(staff).locator(".case-timeline")).to_contain_text("Bescheid erstellt")
+    expect(main(staff).get_by_role("link", name=document_type)).to_be_visible()
+    expect(main(staff).get_by_role("button", name="Bescheid erstellen und zustellen")).to_have_count(0)
+
 
 def test_meldebescheinigung_without_eid_asks_to_confirm_the_identity(phone_journey, city):
     journey = phone_journey
@@ -375,6 +390,9 @@ def test_sperrmuell_pickup_day_is_booked_and_confirmed(request, width, city, del
     assert_sealed(confirmation)
     pickup.refresh_from_db()
     assert pickup.booked == 1  # the confirmation does not take a second place
+    staff_journey = request.getfixturevalue("staff_journey")
+    staff_journey.login_as(make_case_worker(city["buergeramt"]))
+    office_sees_decided_case(staff_journey, case, "Auftragsbestätigung Sperrmüll")
 
 
 def test_sperrmuell_draft_resumes_from_the_emailed_link_after_login(journey, city, smtp_server, deliver_mail):
