@@ -95,16 +95,13 @@ def case_workers_for(*, case: Case):
             .order_by("last_name", "first_name"))
 
 
-def document_readable_by_case_worker(*, user: Any, document: Any) -> bool:
-    """DOCUMENT_ACCESS_CHECKS hook: the office reads evidence, receipts and decisions
-    of its own cases (the read itself is audit-logged by core.document_open)."""
-    offices = offices_worked_by(user=user)
-    if not offices:
-        return False
-    from .models import EvidenceUpload
+def case_document(*, case: Case, uuid) -> Any:
+    """A document that belongs to the case (evidence, receipt, decision), or None."""
+    from digitalstadt.core.models import Document
 
-    return (EvidenceUpload.objects.filter(document=document, case__office_id__in=offices).exists()
-            or Case.objects.filter(Q(receipt=document) | Q(decision=document), office_id__in=offices).exists())
+    return (Document.objects.filter(uuid=uuid)
+            .filter(Q(pk__in=case.uploads.values("document_id")) | Q(pk=case.receipt_id) | Q(pk=case.decision_id))
+            .first())
 
 
 REFERENCE_PATTERN = r"[A-Z]{1,8}-[0-9]{4}-[0-9]{6}"

@@ -18,4 +18,5 @@ urlpatterns = [
     path("<caseref:reference>/nachweis-anfordern/", staff_views.request_evidence, name="request-evidence"),
     path("<caseref:reference>/entscheiden/", staff_views.decide, name="decide"),
     path("<caseref:reference>/export.json", staff_views.export, name="export"),
+    path("<caseref:reference>/dokumente/<uuid:uuid>/", staff_views.case_document, name="document"),
 ]

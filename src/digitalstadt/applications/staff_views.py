@@ -260,6 +260,24 @@ def decide(request, case):
 
 
 @case_worker_required
+def case_document(request, reference, uuid):
+    """Evidence, receipt or decision of a case, for the office (staff MFA applies here)."""
+    from django.http import FileResponse
+
+    from digitalstadt.core.services import document_open_for_staff
+
+    case = _case_or_404(request, reference)
+    document = selectors.case_document(case=case, uuid=uuid)
+    if document is None:
+        raise Http404
+    document_open_for_staff(user=request.user, document=document, ip_address=client_ip(request))
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type,
+                            as_attachment=request.GET.get("download") == "1", filename=document.filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@case_worker_required
 def export(request, reference):
     case = _case_or_404(request, reference)
     if "export" not in case.result:

@@ -164,6 +164,15 @@ def document_open(*, user: Any, document: Document, ip_address: str | None = Non
     return document
 
 
+def document_open_for_staff(*, user: Any, document: Document, ip_address: str | None = None) -> Document:
+    """A staff member opens a document the CALLER has checked they may read (e.g. a
+    case worker on a case of their office, on a page behind staff MFA): logged as a
+    staff read of personal data."""
+    audit_log(actor=user, action="document.read_by_staff", subject=document, data_subject=document.owner_user,
+              ip_address=ip_address)
+    return document
+
+
 def accessibility_feedback_submit(*, message: str, page_url: str, email: str, user: Any) -> AccessibilityFeedback:
     from digitalstadt.accounts.selectors import platform_admin_emails
     from digitalstadt.mailbox.services import outbox_enqueue

@@ -345,9 +345,11 @@ SIGNING_TSA_TIMEOUT = int(os.environ.get("SIGNING_TSA_TIMEOUT", "10"))
 VERIFICATION_UPLOAD_MAX_BYTES = int(os.environ.get("VERIFICATION_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 VERIFICATION_RATE_LIMIT = (int(os.environ.get("VERIFICATION_RATE_LIMIT", "20")), 600)
 
-# Online applications: apps that react when a fee is paid, and who may read documents.
+# Online applications: apps that react when a fee is paid.
 PAYMENT_SETTLED_HANDLERS = ["digitalstadt.applications.services.payment_settled"]
 DOCUMENT_VERIFICATION_DETAILS = ["digitalstadt.parking.selectors.permit_verification_details"]
-DOCUMENT_ACCESS_CHECKS = ["digitalstadt.applications.selectors.document_readable_by_case_worker"]
+# Staff read case documents only under /verwaltung/ (behind staff MFA), not through the
+# citizens' document URL: no extra access checks for /dokumente/.
+DOCUMENT_ACCESS_CHECKS: list[str] = []
 EVIDENCE_MAX_UPLOAD_BYTES = int(os.environ.get("EVIDENCE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 CASE_REFERENCE_PREFIX = os.environ.get("CASE_REFERENCE_PREFIX", "DA")

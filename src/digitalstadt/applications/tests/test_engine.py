@@ -373,8 +373,16 @@ def test_staff_reads_are_audited_and_citizens_see_only_their_cases(client, citiz
     entry = AuditEntry.objects.filter(action="applications.case_viewed_by_staff").latest("id")
     assert AuditEntry.objects.filter(action="applications.case_viewed_by_staff").count() == before + 1
     assert entry.subject_id == str(case.pk) and entry.data_subject_ref.endswith(str(citizen.pk))
-    assert client.get(f"/dokumente/{upload.document.uuid}/").status_code == 200
+    # Staff read case documents only on the staff pages (behind staff MFA), and it is logged.
+    assert client.get(f"/dokumente/{upload.document.uuid}/").status_code == 404
+    staff_url = f"/verwaltung/vorgaenge/{case.reference}/dokumente/{upload.document.uuid}/"
+    assert client.get(staff_url).status_code == 200
     assert AuditEntry.objects.filter(action="document.read_by_staff", subject_id=str(upload.document.pk)).exists()
+    # A document of another person is not reachable through this case's URL.
+    third = make_citizen("third@example.org")
+    foreign = fill(third, "bewohnerparkausweis", permit_steps(plate="DA-Z 1"),
+                   uploads=[(FAHRZEUGSCHEIN, tiny_pdf(), "x.pdf")]).uploads.get().document
+    assert client.get(f"/verwaltung/vorgaenge/{case.reference}/dokumente/{foreign.uuid}/").status_code == 404
     inbox = client.get("/verwaltung/vorgaenge/?status=open")
     assert case.reference in inbox.content.decode()
 
