@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("verwaltung/termine/", include("digitalstadt.appointments.staff_urls")),
     path("verwaltung/zahlungen/", include("digitalstadt.payments.staff_urls")),
     path("verwaltung/vorgaenge/", include("digitalstadt.applications.staff_urls")),
+    path("verwaltung/parken/", include("digitalstadt.parking.staff_urls")),
     path("verwaltung/", include("digitalstadt.core.staff_urls")),
     path("zahlungen/", include("digitalstadt.payments.urls")),
     path("leistungen/", include("digitalstadt.catalog.urls")),

@@ -1,7 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from digitalstadt.accounts.selectors import is_platform_admin, staff_roles
+from digitalstadt.accounts.selectors import is_platform_admin, staff_roles, user_has_staff_role
 
 from .models import AccessibilityFeedback, AuditEntry
 from .permissions import platform_admin_required, staff_required
@@ -13,6 +13,7 @@ def home(request):
         "roles": staff_roles(user=request.user),
         "is_platform_admin": is_platform_admin(user=request.user),
         "is_case_worker": _is_case_worker(request.user),
+        "is_parking_enforcement": user_has_staff_role(user=request.user, role="parking_enforcement"),
     })
 
 

@@ -57,3 +57,21 @@ def test_plate_lookup_ignores_spelling_and_respects_validity(permit):
     assert not permits_for_plate(plate="DA-AB 123", day=today + dt.timedelta(days=365)).exists()
     ResidentPermit.objects.filter(pk=permit.pk).update(revoked_at=timezone.now())
     assert not permits_for_plate(plate="DA-AB 123", day=today).exists()
+
+
+def test_enforcement_checks_a_plate_on_the_staff_page(client, permit):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    citizen = User.objects.create_user("nosy@example.org", "Sicher-genug-2026")
+    client.force_login(citizen)
+    assert client.get("/verwaltung/parken/ausweise/?plate=DA-AB+123").status_code == 403
+    officer = User.objects.create_user("pit2@stadt.example", "Sicher-genug-2026")
+    StaffRole.objects.create(user=officer, role=StaffRoleKind.PARKING_ENFORCEMENT)
+    TOTP.activate(officer, "JBSWY3DPEHPK3PXPTESTTOTP234567AB")
+    client.force_login(officer)
+    page = client.get("/verwaltung/parken/ausweise/?plate=da-ab123").content.decode()
+    assert "Gültiger Bewohnerparkausweis" in page and "WA1" in page
+    assert AuditEntry.objects.filter(action="parking.plate_checked", data__found=[permit.pk]).exists()
+    assert "Kein heute gültiger" in client.get("/verwaltung/parken/ausweise/?plate=DA-XX+9").content.decode()
+    bad = client.get("/verwaltung/parken/ausweise/?plate=D")
+    assert bad.status_code == 400 and "vollständiges Kennzeichen" in bad.content.decode()

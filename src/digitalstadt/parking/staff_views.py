@@ -1,0 +1,56 @@
+"""Parking enforcement: check a number plate against the resident permits valid today."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
+
+from digitalstadt.core.audit import audit_log
+from digitalstadt.core.permissions import staff_required
+from digitalstadt.core.ratelimit import client_ip
+
+from .models import normalise_plate
+from .selectors import permits_for_plate
+
+
+class PlateForm(forms.Form):
+    plate = forms.CharField(label=_l("Kennzeichen"), max_length=15, help_text=_l("Zum Beispiel DA-AB 123"),
+                            error_messages={"required": _l("Bitte geben Sie ein Kennzeichen ein.")})
+
+    def clean_plate(self):
+        value = self.cleaned_data["plate"]
+        if len(normalise_plate(value)) < 3:
+            raise forms.ValidationError(_l("Bitte geben Sie ein vollständiges Kennzeichen ein."))
+        return value
+
+
+def enforcement_required(view):
+    @wraps(view)
+    @staff_required
+    def wrapper(request, *args, **kwargs):
+        from digitalstadt.accounts.selectors import user_has_staff_role
+
+        if not user_has_staff_role(user=request.user, role="parking_enforcement"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@enforcement_required
+def permit_check(request):
+    form = PlateForm(request.GET or None)
+    permits = None
+    today = timezone.localdate()
+    if form.is_bound and form.is_valid():
+        permits = list(permits_for_plate(plate=form.cleaned_data["plate"], day=today))
+        # Looking up a plate reads personal data: logged with what was found.
+        audit_log(actor=request.user, action="parking.plate_checked", ip_address=client_ip(request),
+                  data={"found": [p.pk for p in permits]})
+    return render(request, "parking/permit_check.html", {"form": form, "permits": permits, "today": today},
+                  status=400 if form.errors else 200)
