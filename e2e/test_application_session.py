@@ -2,6 +2,7 @@
 signed in" renews it, and after expiry the saved steps are still there."""
 
 import pytest
+from playwright.sync_api import expect
 
 from digitalstadt.accounts.models import Organisation, User
 from digitalstadt.applications.models import Application
@@ -44,7 +45,7 @@ def test_warning_before_the_session_ends_and_stay_signed_in(phone_journey, citiz
     phone_journey.check_page(snapshot=True)
     phone_journey.screenshot("application-session-warning-360")
     warning.get_by_role("button", name="Angemeldet bleiben").click()
-    page.wait_for_function("document.getElementById('session-warning').hidden")
+    expect(warning).to_be_hidden()  # (no wait_for_function: CSP forbids eval)
     # The renewed session is still valid after the original end.
     page.wait_for_timeout(3000)
     page.reload()
