@@ -29,7 +29,6 @@ from .models import (
     CaseStatus,
     EvidenceRequest,
     EvidenceUpload,
-    OPEN_STATUSES,
 )
 from .plugins.base import ServicePlugin, get_plugin, to_json
 from .selectors import can_work_on_case
@@ -752,7 +751,3 @@ def case_decide_automatically(*, case_id: int) -> str:
     except ValidationError:
         return "not due"
     return "decided"
-
-
-def open_cases_for_applicant(*, user: Any):
-    return Case.objects.filter(applicant=user, status__in=OPEN_STATUSES)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from . import selectors, services
 from .models import CaseEvent, CaseStatus
 from .plugins.base import get_plugin
 from .services import _as_form_data
+from .uploads import max_upload_bytes
 
 EVIDENCE_STEP = services.EVIDENCE_STEP
 SUMMARY_STEP = "pruefen"
@@ -77,8 +78,6 @@ def upload_guard(view):
     def wrapper(request, *args, **kwargs):
         if request.method == "POST" and request.user.is_authenticated:
             from django.template.defaultfilters import filesizeformat
-
-            from .uploads import max_upload_bytes
 
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -259,14 +258,8 @@ def evidence(request, uuid):
     rows = [{"evidence": e, "required": e.pk in required_ids,
              "uploads": [u for u in uploads if u.evidence_id == e.pk]} for e in items]
     context = _session_context(application, EVIDENCE_STEP)
-    context.update(form=form, rows=rows, max_bytes=_max_bytes())
+    context.update(form=form, rows=rows, max_bytes=max_upload_bytes())
     return render(request, "applications/evidence.html", context)
-
-
-def _max_bytes() -> int:
-    from .uploads import max_upload_bytes
-
-    return max_upload_bytes()
 
 
 @login_required
@@ -393,7 +386,8 @@ def case_withdraw(request, reference):
 
 def _stages(case) -> list[dict]:
     """The parcel-tracking bar: submitted -> paid -> in review -> decided."""
-    reached = {e.kind for e in case.events.all()} | {e.status_to for e in case.events.all()}
+    events = list(case.events.values_list("kind", "status_to"))
+    reached = {kind for kind, _ in events} | {status for _, status in events}
     decided = case.status in (CaseStatus.APPROVED, CaseStatus.REJECTED, CaseStatus.CLOSED)
     stages = [{"label": _l("Eingegangen"), "done": True}]
     if case.payment_id:
@@ -414,7 +408,3 @@ def keepalive(request):
     """The session warning's "stay signed in" button: touching the session renews it."""
     request.session["keepalive"] = timezone.now().isoformat()
     return JsonResponse({"seconds": settings.SESSION_COOKIE_AGE})
-
-
-def session_status(request) -> HttpResponse:
-    return JsonResponse({"authenticated": request.user.is_authenticated})

@@ -112,7 +112,7 @@ class Hundesteuer(ServicePlugin):
             months = months_liable(since=since, year=year)
             if not months:
                 continue
-            fee = fee_for(service=service, code=code, day=min(day, dt.date(year, 12, 31))) or None
+            fee = fee_for(service=service, code=code, day=min(day, dt.date(year, 12, 31)))
             annual = fee.amount_cents if fee is not None else line.amount_cents
             years.append({"year": year, "months": months, "annual_cents": annual, "cents": annual * months // 12})
         return {"rate_code": code, "rate_label": line.label, "annual_cents": line.amount_cents, "year": day.year,

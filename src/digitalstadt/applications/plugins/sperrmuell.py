@@ -66,9 +66,7 @@ class Sperrmuell(ServicePlugin):
         days = pickup_dates_open(district=street.district, today=timezone.localdate())
         choices = [(d.date.isoformat(), f"{formats.date_format(d.date, 'l, j. F Y')} "
                     f"({_('noch %(n)d frei') % {'n': d.free}})") for d in days]
-        chosen = (data.get("abholung") or {}).get("pickup_date")
-        if chosen and chosen not in dict(choices):
-            pass  # a chosen day that filled up is no longer offered: revalidation flags it
+        # A chosen day that filled up is no longer offered: revalidation flags it.
         return {"pickup_choices": choices, "district_name": street.district.name}
 
     def context(self, *, step, data, user):
