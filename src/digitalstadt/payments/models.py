@@ -41,6 +41,8 @@ class Payment(models.Model):
     # What the payment is for, e.g. a case reference "DA-2026-000123" or "order:42".
     regarding = models.CharField(_("Bezug"), max_length=100, blank=True, db_index=True)
     amount_received_cents = models.PositiveIntegerField(_("Eingegangen in Cent"), default=0)
+    # When the money is due (a tax assessment states it); empty: due now.
+    due_on = models.DateField(_("fällig am"), null=True, blank=True)
     needs_review = models.BooleanField(_("zu prüfen"), default=False, db_index=True)
     created_at = models.DateTimeField(_("erstellt"), auto_now_add=True)
     paid_at = models.DateTimeField(_("bezahlt am"), null=True, blank=True)

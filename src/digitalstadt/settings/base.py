@@ -38,6 +38,8 @@ CITY_NAME = os.environ.get("CITY_NAME", "Wissenschaftsstadt Darmstadt")
 # The town as written in postal addresses ("64283 Darmstadt").
 CITY_TOWN = os.environ.get("CITY_TOWN", "Darmstadt")
 PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Digitalstadt Darmstadt")
+# The dog-tax statute's annual due date (month, day): Darmstadt's falls on 1 July.
+DOG_TAX_DUE_DAY = tuple(int(part) for part in os.environ.get("DOG_TAX_DUE_DAY", "07-01").split("-"))
 
 INSTALLED_APPS = [
     "digitalstadt.core",
@@ -335,6 +337,7 @@ LOGGING = {
 # The city's seal: a PKCS#12 file in production; without one, development and tests use
 # the self-signed chain that `manage.py ensure_dev_seal` writes to VAR_DIR/signing/.
 SIGNING_PKCS12_PATH = os.environ.get("SIGNING_PKCS12_PATH", "")
+SIGNING_DEV_DIR = VAR_DIR / "signing"
 SIGNING_PKCS12_PASSWORD = os.environ.get("SIGNING_PKCS12_PASSWORD", "")
 # Root certificate files (PEM or DER) that the public verification page trusts.
 SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS")

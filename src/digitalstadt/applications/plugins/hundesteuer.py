@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -68,6 +69,17 @@ def rate_code(*, other_dogs: int, dangerous: bool) -> str:
     return {0: "first", 1: "second"}.get(other_dogs, "further")
 
 
+def liable_from(*, since: dt.date) -> dt.date:
+    """Tax liability starts on the first of the month after the dog came."""
+    return dt.date(since.year + 1, 1, 1) if since.month == 12 else dt.date(since.year, since.month + 1, 1)
+
+
+def annual_due_date(year: int) -> dt.date:
+    """The statute's due date of a year's tax (1 July in Darmstadt; a setting)."""
+    month, day = settings.DOG_TAX_DUE_DAY
+    return dt.date(year, month, day)
+
+
 def months_liable(*, since: dt.date, year: int) -> int:
     """Tax liability starts on the first of the month after the dog came."""
     start_month = since.month + 1 if since.year == year else (1 if since.year < year else 13)
@@ -100,23 +112,35 @@ class Hundesteuer(ServicePlugin):
     def tax(self, *, service, data, day) -> dict:
         """The statute's rate for this dog and what is due now: every year from the
         month after the dog came up to the year of `day` (a dog registered late is
-        taxed for the earlier years too), each year at the rate valid in that year."""
+        taxed for the earlier years too), each year at the rate valid in that year.
+
+        A dog whose liability only begins in a later year (one that came in December,
+        or is registered ahead of its arrival) owes nothing now: `first_year` then says
+        what the first liable year costs and when it falls due (the statute's annual
+        due date, DOG_TAX_DUE_DAY)."""
         from digitalstadt.catalog.selectors import fee_for
 
         code = rate_code(other_dogs=int(data["halter"]["other_dogs"]), dangerous=bool(data["hund"].get("dangerous")))
         quote = FeeQuote()
         line = self.fee_line(service=service, code=code, day=day, quote=quote)
         since = dt.date.fromisoformat(data["hund"]["since"])
-        years = []
-        for year in range(since.year, day.year + 1):
+
+        def year_tax(year: int) -> dict | None:
             months = months_liable(since=since, year=year)
             if not months:
-                continue
-            fee = fee_for(service=service, code=code, day=min(day, dt.date(year, 12, 31)))
+                return None
+            fee = fee_for(service=service, code=code, day=max(min(day, dt.date(year, 12, 31)), dt.date(year, 1, 1)))
             annual = fee.amount_cents if fee is not None else line.amount_cents
-            years.append({"year": year, "months": months, "annual_cents": annual, "cents": annual * months // 12})
+            return {"year": year, "months": months, "annual_cents": annual, "cents": annual * months // 12}
+
+        years = [y for y in map(year_tax, range(since.year, day.year + 1)) if y]
+        first_year = None
+        if not years:
+            first = liable_from(since=since)
+            first_year = {**year_tax(first.year), "due_date": annual_due_date(first.year).isoformat()}
         return {"rate_code": code, "rate_label": line.label, "annual_cents": line.amount_cents, "year": day.year,
-                "years": years, "due_cents": sum(y["cents"] for y in years), "is_demo": quote.is_demo}
+                "years": years, "due_cents": sum(y["cents"] for y in years), "first_year": first_year,
+                "is_demo": quote.is_demo}
 
     def extra_summary(self, *, step, data):
         if step.key == "hund" and "hund" in data and "halter" in data:
@@ -132,31 +156,57 @@ class Hundesteuer(ServicePlugin):
             rows += [(ngettext("Steuer für %(year)s (%(months)d Monat)", "Steuer für %(year)s (%(months)d Monate)",
                                y["months"]) % {"year": y["year"], "months": y["months"]}, format_eur(y["cents"]))
                      for y in tax["years"]]
+            if tax["first_year"]:
+                rows.append(self._first_year_row(tax["first_year"]))
             return rows
         return []
+
+    @staticmethod
+    def _first_year_row(first: dict) -> tuple[str, str]:
+        from django.utils.formats import date_format
+
+        from digitalstadt.core.money import format_eur
+
+        label = ngettext("Steuer für %(year)s (%(months)d Monat), fällig am %(date)s",
+                         "Steuer für %(year)s (%(months)d Monate), fällig am %(date)s", first["months"]) % {
+            "year": first["year"], "months": first["months"],
+            "date": date_format(dt.date.fromisoformat(first["due_date"]), "DATE_FORMAT")}
+        return label, format_eur(first["cents"])
 
     def result_on_submit(self, *, case):
         return {"tax": self.tax(service=case.service, data=case.data, day=timezone.localdate(case.submitted_at))}
 
     def on_approved(self, *, case, actor):
-        """The assessment asks for the tax of the current year: a payment with its own
-        reference (reconciled like every fee)."""
+        """The assessment asks for the tax owed so far, due a month after it: a payment
+        with its own reference (reconciled like every fee). When nothing is owed yet (a
+        dog that came in December), it asks for the first liable year's tax, due on the
+        statute's date in that year."""
         from digitalstadt.payments.services import payment_create
 
         tax = case.result["tax"]
-        due = timezone.localdate() + dt.timedelta(days=30)
+        pay_within = timezone.localdate() + dt.timedelta(days=30)
+        first = tax.get("first_year")
+        if tax["due_cents"] > 0:
+            amount, years, due = tax["due_cents"], [y["year"] for y in tax["years"]], pay_within
+        elif first:
+            # Never due before the citizen has had a month to pay (a late decision).
+            amount, years = first["cents"], [first["year"]]
+            due = max(dt.date.fromisoformat(first["due_date"]), pay_within)
+        else:
+            amount, years, due = 0, [], pay_within
         result = {**case.result, "due_date": due.isoformat()}
-        if tax["due_cents"] > 0 and not case.result.get("tax_payment"):
-            years = "/".join(str(y["year"]) for y in tax["years"])
-            payment = payment_create(amount_cents=tax["due_cents"], purpose=f"Hundesteuer {years} {case.reference}",
-                                     regarding=case.reference, payer=case.applicant, actor=actor)
-            result["tax_payment"] = {"uuid": str(payment.uuid), "reference": payment.reference}
+        if amount > 0 and not case.result.get("tax_payment"):
+            purpose = f"Hundesteuer {'/'.join(map(str, years))} {case.reference}"
+            payment = payment_create(amount_cents=amount, purpose=purpose, regarding=case.reference,
+                                     payer=case.applicant, due_on=due, actor=actor)
+            result["tax_payment"] = {"uuid": str(payment.uuid), "reference": payment.reference,
+                                     "amount_cents": amount, "due_date": due.isoformat()}
         case.result = result
 
     def decision_context(self, *, case):
         tax = case.result["tax"]
         since = dt.date.fromisoformat(case.data["hund"]["since"])
-        liable_from = (since.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        payment = case.result.get("tax_payment", {})
         return {"tax": tax, "dog": case.data["hund"], "due_date": dt.date.fromisoformat(case.result["due_date"]),
-                "payment_reference": case.result.get("tax_payment", {}).get("reference", ""),
-                "since": since, "liable_from": liable_from}
+                "payment_reference": payment.get("reference", ""), "payment_cents": payment.get("amount_cents"),
+                "since": since, "liable_from": liable_from(since=since), "annual_due": annual_due_date(since.year)}
