@@ -67,9 +67,14 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
 	  else echo "Chromium and poppler-utils are missing for the browser tests: sudo apt-get update && sudo apt-get install -y chromium poppler-utils"; exit 1; fi; fi
 
+# Parallel test processes (pytest-xdist; each has its own test database, live server
+# and browser). `TEST_WORKERS=0 make test` runs in one process.
+TEST_WORKERS ?= auto
+
 test: setup-dev chromium
 	$(VENV)/bin/ruff check --select F,E9 src e2e bench
-	DJANGO_SETTINGS_MODULE=digitalstadt.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=digitalstadt.settings.test $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal \
+	  --durations=25 $(PYTEST_ARGS)
 
 messages: $(VENV)/.installed
 	cd src/digitalstadt && ../../$(PY) ../../manage.py makemessages -l en --no-obsolete --ignore 'static/*' --ignore 'testing/*' --ignore 'appointments/*'

@@ -31,15 +31,21 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
+_skipped_postgres_only: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    # Runs in the main process for every report, also those pytest-xdist workers send.
+    if report.skipped and "postgres_only" in report.keywords:
+        _skipped_postgres_only.append(report.nodeid)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if os.environ.get("REQUIRE_POSTGRES") != "1":
-        return
-    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "postgres_only" in r.keywords]
-    if skipped:
-        terminalreporter.write_line(f"ERROR: {len(skipped)} PostgreSQL-only tests were skipped in the PostgreSQL run")
-        config._ds_pg_skipped = True
+    if os.environ.get("REQUIRE_POSTGRES") == "1" and _skipped_postgres_only:
+        terminalreporter.write_line(f"ERROR: {len(_skipped_postgres_only)} PostgreSQL-only tests were skipped in the "
+                                    f"PostgreSQL run: {', '.join(_skipped_postgres_only)}")
 
 
 def pytest_sessionfinish(session, exitstatus):
-    if getattr(session.config, "_ds_pg_skipped", False) and session.exitstatus == 0:
+    if os.environ.get("REQUIRE_POSTGRES") == "1" and _skipped_postgres_only and session.exitstatus == 0:
         session.exitstatus = 1

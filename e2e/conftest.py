@@ -22,6 +22,16 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 780}
 
 
+E2E_DIR = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    # Every test in this folder is a browser journey (the PostgreSQL CI run selects by it).
+    for item in items:
+        if E2E_DIR in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -33,8 +43,9 @@ def browser():
 
 
 class Journey:
-    def __init__(self, browser, base_url: str, viewport: dict):
+    def __init__(self, browser, base_url: str, viewport: dict, clock):
         self.base_url = base_url.rstrip("/")
+        self.clock = clock
         self.violations: list[str] = []
         self.context = browser.new_context(viewport=viewport, locale="de-DE")
         self.context.expose_binding("__dsReportCsp", lambda source, v: self.violations.append(v))
@@ -42,9 +53,13 @@ class Journey:
             "document.addEventListener('securitypolicyviolation', e => "
             "window.__dsReportCsp(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));"
         )
+        # The browser's clock is the server's: the test's named instant (Chromium would
+        # otherwise keep the real date, and session timers would disagree).
+        clock.install_in(self.context)
         self.page = self.context.new_page()
         self.page.on("console", self._console)
         self.axe_context = browser.new_context(viewport=viewport, bypass_csp=True, locale="de-DE")
+        clock.install_in(self.axe_context)
         self.axe_page = self.axe_context.new_page()
         self.checked: list[str] = []
 
@@ -105,19 +120,22 @@ class Journey:
         return path
 
     def close(self):
+        for context in (self.context, self.axe_context):
+            if context in self.clock.browsers:
+                self.clock.browsers.remove(context)
         self.context.close()
         self.axe_context.close()
 
 
 @pytest.fixture
-def journey(browser, live_server):
-    j = Journey(browser, live_server.url, DESKTOP)
+def journey(browser, live_server, clock):
+    j = Journey(browser, live_server.url, DESKTOP, clock)
     yield j
     j.close()
 
 
 @pytest.fixture
-def phone_journey(browser, live_server):
-    j = Journey(browser, live_server.url, PHONE)
+def phone_journey(browser, live_server, clock):
+    j = Journey(browser, live_server.url, PHONE, clock)
     yield j
     j.close()

@@ -1,6 +1,8 @@
 """A long form on a phone: the session warning appears before the session ends, "stay
 signed in" renews it, and after expiry the saved steps are still there."""
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import expect
 
@@ -33,32 +35,38 @@ def _start_sperrmuell(journey):
     page.get_by_text("Ihr Stadtteil").wait_for()
 
 
-def test_warning_before_the_session_ends_and_stay_signed_in(phone_journey, citizen, settings):
-    settings.SESSION_COOKIE_AGE = 8
-    settings.SESSION_WARNING_SECONDS = 6
+def test_warning_before_the_session_ends_and_stay_signed_in(phone_journey, citizen, settings, clock):
+    """An hour of inactivity ends the session; five minutes before, the form warns. The
+    clock (server and browser alike) moves on instead of the test waiting."""
+    settings.SESSION_COOKIE_AGE = 3600
+    settings.SESSION_WARNING_SECONDS = 300
     phone_journey.login_as(citizen)
     _start_sperrmuell(phone_journey)
     page = phone_journey.page
     warning = page.locator("#session-warning")
-    assert warning.is_hidden()
-    warning.get_by_text("Ihre Sitzung endet in wenigen Minuten.").wait_for(timeout=6000)
+    clock.shift(timedelta(minutes=54))
+    expect(warning).to_be_hidden()
+    clock.shift(timedelta(minutes=1, seconds=5))
+    warning.get_by_text("Ihre Sitzung endet in wenigen Minuten.").wait_for()
     phone_journey.check_page(snapshot=True)
     phone_journey.screenshot("application-session-warning-360")
     warning.get_by_role("button", name="Angemeldet bleiben").click()
     expect(warning).to_be_hidden()  # (no wait_for_function: CSP forbids eval)
     # The renewed session is still valid after the original end.
-    page.wait_for_timeout(3000)
+    clock.shift(timedelta(minutes=10))
+    expect(warning).to_be_hidden()
     page.reload()
     assert "/konto/login/" not in page.url and page.get_by_label("Was wird abgeholt?").is_visible()
 
 
-def test_after_expiry_the_saved_steps_are_kept(journey, citizen, settings):
-    settings.SESSION_COOKIE_AGE = 5
-    settings.SESSION_WARNING_SECONDS = 3
+def test_after_expiry_the_saved_steps_are_kept(journey, citizen, settings, clock):
+    settings.SESSION_COOKIE_AGE = 3600
+    settings.SESSION_WARNING_SECONDS = 300
     journey.login_as(citizen)
     _start_sperrmuell(journey)
     page = journey.page
-    page.locator("#session-warning").get_by_text("Ihre Sitzung ist abgelaufen.").wait_for(timeout=8000)
+    clock.shift(timedelta(minutes=61))
+    page.locator("#session-warning").get_by_text("Ihre Sitzung ist abgelaufen.").wait_for()
     page.reload()
     assert "/konto/login/" in page.url
     draft = Application.objects.get(applicant=citizen)

@@ -119,6 +119,7 @@ def choose_service_and_time(journey, suffix: str, width: int) -> Booking:
     return booking
 
 
+@pytest.mark.postgres_journey
 def test_citizen_books_confirms_downloads_the_calendar_file_and_cancels(journey, offices, smtp_server, deliver_mail,
                                                                          tmp_path):
     page = journey.page

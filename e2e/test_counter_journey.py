@@ -14,7 +14,9 @@ from digitalstadt.appointments.tests.factories import make_location
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_counter_staff_works_the_queue_and_the_display_follows(journey, phone_journey, browser):
+@pytest.mark.postgres_journey
+def test_counter_staff_works_the_queue_and_the_display_follows(journey, phone_journey, browser, clock):
+    clock.set_time_of_day(9, 30)  # the counter works during the day
     location = make_location(counters=2)
     start = timezone.now() + timedelta(minutes=2)
     Booking.objects.create(code="QUEUE234", location=location, starts_at=start, ends_at=start + timedelta(minutes=20),

@@ -15,14 +15,15 @@ import json
 import re
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
-import pyotp
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from digitalstadt.testing.clock import fresh_totp
 from digitalstadt.testing.fixtures import run_worker_batch
+from digitalstadt.testing.pdf import pdf_text
 
 from .conftest import DESKTOP, SCREENSHOTS, Journey
 
@@ -133,9 +134,9 @@ def make_case_worker(email: str, first: str, last: str, offices: list):
 
 
 @pytest.fixture
-def second_journey(browser, live_server):
+def second_journey(browser, live_server, clock):
     """A second desktop browser (the case worker next to the citizen)."""
-    j = Journey(browser, live_server.url, DESKTOP)
+    j = Journey(browser, live_server.url, DESKTOP, clock)
     yield j
     j.close()
 
@@ -147,12 +148,6 @@ def main(page):
     return page.locator("main")
 
 
-def fresh_code(secret: str = TOTP_SECRET) -> str:
-    totp = pyotp.TOTP(secret)
-    if totp.interval - time.time() % totp.interval < 3:
-        time.sleep(3.5)
-    return totp.now()
-
 
 def staff_log_in(journey, user, *, next_path: str = "/verwaltung/vorgaenge/") -> None:
     """Password, then a real TOTP code (no bypass), as a case worker does it."""
@@ -162,7 +157,7 @@ def staff_log_in(journey, user, *, next_path: str = "/verwaltung/vorgaenge/") ->
     page.fill("input[name=password]", PASSWORD)
     page.locator("form").filter(has=page.locator("input[name=password]")).get_by_role("button").first.click()
     page.wait_for_url(re.compile(r".*/konto/2fa/authenticate/.*"))
-    page.fill("input[name=code]", fresh_code())
+    page.fill("input[name=code]", fresh_totp(TOTP_SECRET))
     page.locator("form").filter(has=page.locator("input[name=code]")).get_by_role("button").first.click()
     page.wait_for_url(journey.url(next_path))
 
@@ -204,18 +199,6 @@ def post_with_csrf(journey, path: str, data: dict | None = None):
                                         headers={"Referer": journey.page.url}, fail_on_status_code=False)
 
 
-def pdf_text(pdf: bytes) -> str | None:
-    """The PDF's text (pypdf, else poppler's pdftotext), None if neither is installed."""
-    try:
-        from pypdf import PdfReader
-    except ImportError:
-        if not shutil.which("pdftotext"):
-            return None
-        return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
-                              check=True).stdout.decode()
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-
-
 def render_pdf_png(pdf: bytes, name: str) -> None:
     """Page 1 of a PDF as a PNG next to the journey screenshots (for a human look)."""
     if not shutil.which("pdftoppm"):
@@ -226,7 +209,6 @@ def render_pdf_png(pdf: bytes, name: str) -> None:
 
 
 def assert_sealed_by_dev_root(pdf: bytes) -> None:
-    from django.conf import settings
     from pyhanko.keys import load_cert_from_pemder
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
@@ -234,7 +216,7 @@ def assert_sealed_by_dev_root(pdf: bytes) -> None:
 
     from digitalstadt.core import signing
 
-    root = load_cert_from_pemder(str(settings.VAR_DIR / "signing" / signing.DEV_ROOT_FILE))
+    root = load_cert_from_pemder(str(signing.signing_dir() / signing.DEV_ROOT_FILE))
     signature = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0]
     # pyHanko calls asyncio.run(): not in Playwright's event-loop thread.
     status = signing._outside_event_loop(
@@ -312,7 +294,7 @@ def submitted_permit_case(citizen, *, plate: str = "DA-XY 77", paid: bool = True
     services.application_save_step(application=application, step_key="adresse", user=citizen, cleaned={
         "street": "Liebfrauenstraße", "house_number": "14", "postal_code": "64289"})
     services.application_save_step(application=application, step_key="fahrzeug", user=citizen, cleaned={
-        "plate": plate, "vehicle": "", "use": "own", "duration": "year", "valid_from": dt.date.today()})
+        "plate": plate, "vehicle": "", "use": "own", "duration": "year", "valid_from": timezone.localdate()})
     services.application_upload_evidence(
         application=application, evidence=Evidence.objects.get(service=service, name_de=PERMIT_EVIDENCE),
         uploaded=SimpleUploadedFile("fahrzeugschein.pdf", small_pdf(), "application/pdf"), user=citizen)
@@ -495,11 +477,9 @@ def test_resident_permit_from_application_to_sealed_permit(journey, second_journ
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     pdf = response.body()
     assert_sealed_by_dev_root(pdf)
-    text = pdf_text(pdf)
-    if text is not None:
-        flat = " ".join(text.split())
-        assert "DA-AB 123" in flat and "WA1" in flat and "Martinsviertel-Ost" in flat, flat[:2000]
-        assert permit.number in flat
+    flat = pdf_text(pdf)
+    assert "DA-AB 123" in flat and "WA1" in flat and "Martinsviertel-Ost" in flat, flat[:2000]
+    assert permit.number in flat
     render_pdf_png(pdf, "permit-decision-pdf")
     journey.visit("/postfach/", check=False)
     expect(main(page).get_by_role("link", name=f"Bescheid zu {reference}")).to_be_visible()
@@ -540,7 +520,7 @@ def test_business_registration_with_receipt_and_json_export(journey, second_jour
     form.get_by_label("Betriebsstätte: Postleitzahl").fill("64283")
     form.get_by_label("Angemeldete Tätigkeit (genaue Beschreibung)").fill(
         "Entwicklung und Vertrieb von Software für Lastenrad-Kuriere")
-    start = (dt.date.today() + dt.timedelta(days=14)).isoformat()
+    start = (timezone.localdate() + dt.timedelta(days=14)).isoformat()
     form.get_by_label("Beginn der Tätigkeit").fill(start)
     form.get_by_label("Sonstiges").check()
     click_and_load(page, form.get_by_role("button", name="Weiter", exact=True))
@@ -600,10 +580,8 @@ def test_business_registration_with_receipt_and_json_export(journey, second_jour
     assert response.status == 200
     pdf = response.body()
     assert_sealed_by_dev_root(pdf)
-    text = pdf_text(pdf)
-    if text is not None:
-        flat = " ".join(text.split())
-        assert "Weber Radlogistik GmbH" in flat and reference in flat, flat[:2000]
+    flat = pdf_text(pdf)
+    assert "Weber Radlogistik GmbH" in flat and reference in flat, flat[:2000]
 
 
 # --- 3. Rejection ---------------------------------------------------------------------------
@@ -648,9 +626,7 @@ def test_rejection_needs_a_reason_and_delivers_a_sealed_rejection(journey, world
     link = main(page).get_by_role("link", name="Ablehnungsbescheid (PDF)")
     pdf = fetch(journey, link.get_attribute("href")).body()
     assert_sealed_by_dev_root(pdf)
-    text = pdf_text(pdf)
-    if text is not None:
-        assert reason in " ".join(text.split())
+    assert reason in pdf_text(pdf)
     render_pdf_png(pdf, "rejection-decision-pdf")
 
 

@@ -15,25 +15,25 @@ Background work runs in the real task worker (receipt, automatic decision, e-mai
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
-from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import Client
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from playwright.sync_api import expect
 
 from digitalstadt.accounts.models import AssuranceLevel, Organisation, StaffRole, StaffRoleKind, User
 from digitalstadt.applications.models import Application, Case, CaseStatus, EvidenceUpload
 from digitalstadt.register.models import PickupDate
 from digitalstadt.testing.fixtures import find_link
+from digitalstadt.testing.pdf import pdf_text
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -69,11 +69,11 @@ def city(live_server, settings):
 
 
 @pytest.fixture
-def staff_journey(browser, live_server):
+def staff_journey(browser, live_server, clock):
     """A second desktop browser for the office, next to the citizen's."""
     from e2e.conftest import DESKTOP, Journey
 
-    j = Journey(browser, live_server.url, DESKTOP)
+    j = Journey(browser, live_server.url, DESKTOP, clock)
     yield j
     j.close()
 
@@ -165,7 +165,7 @@ def assert_sealed(pdf: bytes) -> None:
 
         from digitalstadt.core import signing
 
-        root = load_cert_from_pemder(str(Path(django_settings.VAR_DIR) / "signing" / signing.DEV_ROOT_FILE))
+        root = load_cert_from_pemder(str(signing.signing_dir() / signing.DEV_ROOT_FILE))
         signature = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0]
         status = validate_pdf_signature(signature, ValidationContext(trust_roots=[root], allow_fetching=False))
         return status, status.coverage == SignatureCoverageLevel.ENTIRE_FILE
@@ -186,6 +186,7 @@ def real_pdf() -> bytes:
 # --- Meldebescheinigung --------------------------------------------------------------------
 
 
+@pytest.mark.postgres_journey
 def test_meldebescheinigung_paid_by_transfer_is_issued_automatically(journey, staff_journey, city, deliver_mail,
                                                                     tmp_path):
     from digitalstadt.payments.conf import creditor
@@ -454,11 +455,15 @@ def register_dog(journey, *, other_dogs: int, dangerous: bool, since) -> None:
     journey.check_page()
 
 
-def test_hundesteuer_second_dog_is_assessed_by_a_case_worker(journey, staff_journey, city):
+def test_hundesteuer_second_dog_is_assessed_by_a_case_worker(journey, staff_journey, city, clock):
+    """A dog that came today. In December (the suite's default instant) nothing is owed
+    this year: the summary, the assessment and the payment say what the first year
+    costs and that it falls due on 1 July; in other months the rest of the year is due."""
     page = journey.page
     berta = make_citizen("berta.buerger@example.org")
     journey.login_as(berta)
-    since = timezone.localdate() - timedelta(days=10)
+    since = clock.today()
+    december = since.month == 12
 
     start_application(journey, "hundesteuer", "Hundesteuer-Anmeldung", shot="online-hundesteuer-1-start-1280")
     register_dog(journey, other_dogs=1, dangerous=False, since=since)
@@ -470,6 +475,9 @@ def test_hundesteuer_second_dog_is_assessed_by_a_case_worker(journey, staff_jour
     summary = main(page).locator("dl", has_text="Jahressteuer")
     expect(summary).to_contain_text("Zweiter Hund (Steuer pro Jahr)")
     expect(summary.locator(".kern-description-list-item", has_text="Jahressteuer")).to_contain_text("156,00 €")
+    if december:
+        expect(summary).to_contain_text(f"Steuer für {since.year + 1} (12 Monate), fällig am")
+        expect(summary).to_contain_text(f"1. Juli {since.year + 1}")
     expect(main(page)).to_contain_text("Für diesen Antrag fallen keine Gebühren an.")
     journey.screenshot("online-hundesteuer-2-summary-1280")
     case = submit(journey)
@@ -516,13 +524,26 @@ def test_hundesteuer_second_dog_is_assessed_by_a_case_worker(journey, staff_jour
     journey.screenshot("online-hundesteuer-3-case-decided-1280")
     assessment = fetch_pdf(journey, main(page).get_by_role("link", name="Hundesteuerbescheid (PDF)"))
     assert_sealed(assessment)
-    tax = case.result["tax"]
+    text = pdf_text(assessment)
+    tax_payment = case.result["tax_payment"]
+    if december:
+        assert tax_payment["amount_cents"] == 15600 and tax_payment["due_date"] == f"{since.year + 1}-07-01"
+        assert f"Für {since.year} ist keine Steuer zu zahlen" in text, text
+    else:
+        assert tax_payment["amount_cents"] == case.result["tax"]["due_cents"] > 0
+    assert tax_payment["reference"] in text
     main(page).get_by_role("link", name="Festgesetzte Steuer bezahlen").click()
     page.wait_for_url("**/zahlungen/*/")
     journey.check_page()
-    amount = f"{tax['due_cents'] // 100},{tax['due_cents'] % 100:02d} €"
-    expect(main(page).locator("dl").first).to_contain_text(amount)
-    expect(main(page)).to_contain_text(case.result["tax_payment"]["reference"])
+    cents = tax_payment["amount_cents"]
+    details = main(page).locator("dl").first
+    expect(details).to_contain_text(f"{cents // 100},{cents % 100:02d} €")
+    due = dt.date.fromisoformat(tax_payment["due_date"])
+    with translation.override("de"):
+        expect(details.locator(".kern-description-list-item", has_text="Fällig am")).to_contain_text(
+            formats.date_format(due, "DATE_FORMAT"))
+    journey.screenshot("online-hundesteuer-4-payment-1280")
+    expect(main(page)).to_contain_text(tax_payment["reference"])
     expect(main(page).locator(".girocode svg")).to_be_visible()
 
 

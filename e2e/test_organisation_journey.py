@@ -99,7 +99,7 @@ def test_owner_invites_colleague_manages_roles_and_api_tokens(
     assert invitation_link.startswith(live_server.url)
 
     # --- the colleague registers with the invited address and accepts ------------------
-    colleague = Journey(browser, live_server.url, DESKTOP)
+    colleague = Journey(browser, live_server.url, DESKTOP, journey.clock)
     try:
         cpage = colleague.page
         cpage.goto(invitation_link)

@@ -3,6 +3,7 @@ import pytest
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.postgres_journey
 def test_home_in_german_and_english_is_accessible(journey):
     journey.visit("/")
     page = journey.page
@@ -31,3 +32,19 @@ def test_footer_pages_are_accessible_on_a_phone(phone_journey):
         phone_journey.visit(path)
         width = phone_journey.page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"{path} scrolls horizontally on a phone ({width}px)"
+
+
+@pytest.mark.postgres_journey
+def test_the_browser_runs_on_the_server_clock(journey, clock):
+    """Chromium gets the test's instant (Playwright's clock), and moves with it."""
+    import datetime as dt
+
+    journey.visit("/", check=False)
+
+    def browser_now():
+        return dt.datetime.fromtimestamp(journey.page.evaluate("Date.now()") / 1000, dt.UTC)
+
+    assert abs(browser_now() - clock.now()) < dt.timedelta(seconds=30)
+    clock.shift(dt.timedelta(days=40))
+    assert abs(browser_now() - clock.now()) < dt.timedelta(seconds=30)
+    assert clock.now() - clock.start > dt.timedelta(days=39)

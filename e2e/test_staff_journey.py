@@ -5,10 +5,11 @@ secret); allauth's bypass code is never used.
 """
 
 import re
-import time
 
 import pyotp
 import pytest
+
+from digitalstadt.testing.clock import fresh_totp
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,13 +27,6 @@ def _empty_cache():
     cache.clear()
 
 
-def fresh_code(secret: str) -> str:
-    """A TOTP code valid for at least a few more seconds (no flake at a 30 s boundary)."""
-    totp = pyotp.TOTP(secret)
-    if totp.interval - time.time() % totp.interval < 3:
-        time.sleep(3.5)
-    return totp.now()
-
 
 def log_in(journey, email: str, password: str = PASSWORD, *, next_path: str = "") -> None:
     page = journey.page
@@ -48,7 +42,7 @@ def enter_totp(journey, secret: str) -> None:
     page = journey.page
     page.wait_for_url(re.compile(r".*/konto/2fa/authenticate/.*"))
     journey.check_page()
-    page.fill("input[name=code]", fresh_code(secret))
+    page.fill("input[name=code]", fresh_totp(secret))
     page.locator("form").filter(has=page.locator("input[name=code]")).get_by_role("button").first.click()
     page.wait_for_load_state("load")
 
@@ -112,7 +106,7 @@ def test_staff_without_totp_must_enrol_before_the_staff_area(journey):
     secret = page.get_by_test_id("totp-secret").inner_text().replace(" ", "")
 
     # The right code: activated, recovery codes shown, then the staff area opens.
-    page.fill("input[name=code]", fresh_code(secret))
+    page.fill("input[name=code]", fresh_totp(secret))
     page.get_by_role("button", name="Aktivieren").click()
     page.wait_for_url(re.compile(r".*/konto/2fa/recovery-codes/?$"))
     journey.check_page()

@@ -43,7 +43,7 @@ DEV_SEAL_PASSWORD = b"digitalstadt-dev-seal"
 
 
 def signing_dir() -> Path:
-    return Path(settings.VAR_DIR) / "signing"
+    return Path(settings.SIGNING_DEV_DIR)
 
 
 def using_dev_seal() -> bool:
@@ -57,10 +57,14 @@ class DevSealPaths:
     created: bool
 
 
-def ensure_dev_seal(*, directory: Path | None = None, force: bool = False) -> DevSealPaths:
+def ensure_dev_seal(*, directory: Path | None = None, force: bool = False,
+                    valid_from: dt.datetime | None = None, valid_days: tuple[int, int] = (3650, 3 * 365)
+                    ) -> DevSealPaths:
     """Generate the development chain (root CA + seal certificate) unless it exists.
 
     Idempotent: an existing chain is kept, so documents signed earlier keep validating.
+    `valid_from` (default: now) and `valid_days` (root, seal) set the certificates'
+    validity; the test suite's seal covers every instant its clock visits.
     """
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
@@ -75,7 +79,8 @@ def ensure_dev_seal(*, directory: Path | None = None, force: bool = False) -> De
     directory.mkdir(parents=True, exist_ok=True)
 
     city = settings.CITY_NAME
-    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    now = valid_from or dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    root_days, seal_days = valid_days
     root_key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
     root_name = x509.Name([
         x509.NameAttribute(NameOID.COUNTRY_NAME, "DE"),
@@ -87,7 +92,7 @@ def ensure_dev_seal(*, directory: Path | None = None, force: bool = False) -> De
         .subject_name(root_name).issuer_name(root_name)
         .public_key(root_key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now).not_valid_after(now + dt.timedelta(days=3650))
+        .not_valid_before(now).not_valid_after(now + dt.timedelta(days=root_days))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(x509.KeyUsage(
             digital_signature=False, content_commitment=False, key_encipherment=False,
@@ -107,7 +112,7 @@ def ensure_dev_seal(*, directory: Path | None = None, force: bool = False) -> De
         .issuer_name(root_name)
         .public_key(seal_key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now).not_valid_after(now + dt.timedelta(days=3 * 365))
+        .not_valid_before(now).not_valid_after(now + dt.timedelta(days=seal_days))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.KeyUsage(
             digital_signature=True, content_commitment=True, key_encipherment=False,

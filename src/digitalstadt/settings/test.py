@@ -8,6 +8,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 SITE_URL = "http://testserver"
 ALLOWED_HOSTS = ["*"]
+# The tests' own development seal, valid at every instant the test clock visits
+# (made once per run by digitalstadt.testing.fixtures; the dev seal of `make run` is
+# valid only from the moment it was made).
+SIGNING_DEV_DIR = VAR_DIR / "test-signing"  # noqa: F405
 # Rate limits stay on in tests (they are tested); each test run starts with an empty cache.
 
 import os as _os
@@ -19,3 +23,8 @@ if _os.environ.get("DS_TEST_DATABASE_NAME"):
 WORKER_HEARTBEAT_MAX_AGE = int(_os.environ.get("WORKER_HEARTBEAT_MAX_AGE", "60"))
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# A subprocess started by a test (task worker, server) runs on that test's clock.
+from digitalstadt.testing.clock import follow_parent as _follow_parent_clock  # noqa: E402
+
+_follow_parent_clock()

@@ -1,4 +1,4 @@
-"""Shared test fixtures: a real SMTP server, the real task worker, factories."""
+"""Shared test fixtures: the clock, a real SMTP server, the real task worker."""
 
 from __future__ import annotations
 
@@ -7,6 +7,46 @@ import threading
 from email import message_from_bytes, policy
 
 import pytest
+
+from . import clock as test_clock
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """Every test runs at a named instant (see testing/clock.py); tests marked
+    `@pytest.mark.instants(...)` run once at each of the instants named."""
+    name = getattr(request, "param", None) or test_clock.default_instant_name()
+    with test_clock.start(name) as running:
+        yield running
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_seal():
+    """The tests' development seal, valid from 2020 for 30 years: every instant the test
+    clock visits lies inside it. Made once (under a file lock: xdist workers share it)."""
+    import datetime as dt
+    import fcntl
+
+    from digitalstadt.core import signing
+
+    directory = signing.signing_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        signing.ensure_dev_seal(directory=directory, valid_from=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+                                valid_days=(30 * 365, 30 * 365))
+    yield
+
+
+def pytest_generate_tests(metafunc):
+    marker = metafunc.definition.get_closest_marker("instants")
+    if marker is None:
+        return
+    names = marker.args or test_clock.ALL_INSTANTS
+    unknown = [n for n in names if n not in test_clock.INSTANTS]
+    if unknown:
+        raise pytest.UsageError(f"unknown instants {unknown}; known: {sorted(test_clock.INSTANTS)}")
+    metafunc.parametrize("clock", names, indirect=True, ids=[f"at-{n}" for n in names])
 
 
 def free_port() -> int:

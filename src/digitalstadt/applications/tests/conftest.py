@@ -46,6 +46,13 @@ def seal():
     signing.trust_roots.cache_clear()
 
 
+def permit_year_fee_cents(day) -> int:
+    """The demo catalogue's one-year resident permit fee on `day` (raised on 1 April 2027)."""
+    import datetime as dt
+
+    return 12000 if day < dt.date(2027, 4, 1) else 18000
+
+
 def make_citizen(email: str, *, level=AssuranceLevel.EMAIL, eid_subject: str | None = None, **extra) -> User:
     return User.objects.create_user(email, "Sicher-genug-2026", first_name=extra.pop("first_name", "Berta"),
                                     last_name=extra.pop("last_name", "Bürger"), assurance_level=level,

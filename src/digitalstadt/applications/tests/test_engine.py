@@ -19,7 +19,7 @@ from digitalstadt.payments.models import PaymentStatus
 from digitalstadt.register.models import PickupDate
 from digitalstadt.testing.fixtures import run_worker_batch
 
-from .conftest import Upload, make_case_worker, make_citizen, tiny_pdf, tiny_png
+from .conftest import Upload, make_case_worker, make_citizen, permit_year_fee_cents, tiny_pdf, tiny_png
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +64,7 @@ def pay(case: Case) -> None:
 # --- drafts and submission ----------------------------------------------------------------
 
 
+@pytest.mark.instants()
 def test_a_permit_application_freezes_zone_and_fee_and_waits_for_payment(citizen):
     application = fill(citizen, "bewohnerparkausweis", permit_steps(plate="da ab 123"),
                        uploads=[(FAHRZEUGSCHEIN, tiny_pdf(), "schein.pdf")])
@@ -71,13 +72,14 @@ def test_a_permit_application_freezes_zone_and_fee_and_waits_for_payment(citizen
     case = services.application_submit(application=application, user=citizen)
     assert case.reference == f"DA-{TODAY().year}-000001"
     assert case.status == CaseStatus.AWAITING_PAYMENT
-    assert case.fee_cents == 12000 and case.payment.amount_cents == 12000
+    fee = permit_year_fee_cents(TODAY())
+    assert case.fee_cents == fee and case.payment.amount_cents == fee
     assert case.result["zone"]["code"] == "WA1"
     assert case.uploads.count() == 1
     # A fee change afterwards does not touch the submitted case.
     Fee.objects.filter(service__slug="bewohnerparkausweis", code="year").update(amount_cents=99900)
     case.refresh_from_db()
-    assert case.fee_cents == 12000 and case.payment.amount_cents == 12000
+    assert case.fee_cents == fee and case.payment.amount_cents == fee
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
     with pytest.raises(ValidationError):
@@ -210,7 +212,6 @@ def test_automatic_decision_falls_back_to_the_office_when_the_eid_is_gone(eid_ci
 def _assert_valid_seal(document):
     import io as _io
 
-    from django.conf import settings
     from pyhanko.keys import load_cert_from_pemder
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
@@ -220,7 +221,7 @@ def _assert_valid_seal(document):
 
     with document.file.open("rb") as handle:
         pdf = handle.read()
-    root = load_cert_from_pemder(str(settings.VAR_DIR / "signing" / signing.DEV_ROOT_FILE))
+    root = load_cert_from_pemder(str(signing.signing_dir() / signing.DEV_ROOT_FILE))
     signature = PdfFileReader(_io.BytesIO(pdf)).embedded_signatures[0]
     status = validate_pdf_signature(signature, ValidationContext(trust_roots=[root], allow_fetching=False))
     assert status.bottom_line and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
@@ -289,6 +290,7 @@ def test_case_workers_of_another_office_cannot_act(citizen, city):
     assert case.status == CaseStatus.AWAITING_PAYMENT and case.assigned_to is None
 
 
+@pytest.mark.instants()
 def test_hundesteuer_rates_follow_the_statute(citizen):
     plugin = get_plugin("hundesteuer")
     service = Service.objects.get(slug="hundesteuer")
@@ -304,22 +306,88 @@ def test_hundesteuer_rates_follow_the_statute(citizen):
         assert tax["due_cents"] == annual * 11 // 12
 
 
-def test_hundesteuer_assessment_creates_the_tax_payment(citizen, case_worker, seal):
+def register_dog(citizen, *, since: dt.date, other_dogs: int = 1) -> Case:
     application = fill(citizen, "hundesteuer", {
-        "halter": {"street": "Heinheimer Straße", "house_number": "20", "postal_code": "64289", "other_dogs": "1"},
-        "hund": {"name": "Bello", "breed": "Mischling", "sex": "male", "since": TODAY().isoformat()}})
+        "halter": {"street": "Heinheimer Straße", "house_number": "20", "postal_code": "64289",
+                   "other_dogs": str(other_dogs)},
+        "hund": {"name": "Bello", "breed": "Mischling", "sex": "male", "since": since.isoformat()}})
     case = services.application_submit(application=application, user=citizen)
     assert case.status == CaseStatus.RECEIVED and case.payment is None  # registering is free
+    return case
+
+
+def decision_text(case: Case) -> str:
+    from digitalstadt.testing.pdf import pdf_text
+
+    with case.decision.file.open("rb") as handle:
+        return pdf_text(handle.read())
+
+
+@pytest.mark.instants()
+def test_hundesteuer_assessment_asks_for_the_tax_when_it_falls_due(citizen, case_worker, seal, clock):
+    """A dog that came today: from the month after, the rest of this year is due a month
+    after the assessment; a December dog owes nothing this year, and its first year's
+    tax falls due on 1 July next year."""
+    from digitalstadt.payments.models import Payment
+
+    today = clock.today()
+    case = register_dog(citizen, since=today)
     assert case.result["tax"]["annual_cents"] == 15600
     services.case_decide(case=case, approve=True, reason="", actor=case_worker)
     case.refresh_from_db()
+    payment = Payment.objects.get(reference=case.result["tax_payment"]["reference"])
+    assert payment.payer == citizen and case.decision.document_type == "Hundesteuerbescheid"
+    text = decision_text(case)
+    if today.month < 12:
+        months = 12 - today.month
+        assert case.result["tax"]["years"] == [{"year": today.year, "months": months, "annual_cents": 15600,
+                                                "cents": 15600 * months // 12}]
+        assert payment.amount_cents == 15600 * months // 12 == case.result["tax"]["due_cents"]
+        assert payment.due_on == today + dt.timedelta(days=30)
+        assert f"bis zum {payment.due_on:%d.%m.%Y}" in text
+    else:
+        next_year = today.year + 1
+        assert case.result["tax"]["due_cents"] == 0 and case.result["tax"]["years"] == []
+        assert payment.amount_cents == 15600 and payment.due_on == dt.date(next_year, 7, 1)
+        assert payment.purpose == f"Hundesteuer {next_year} {case.reference}"
+        assert f"Für {today.year} ist keine Steuer zu zahlen" in text
+        assert f"Die Steuer für {next_year} von 156,00 € wird am 01.07.{next_year} fällig" in text
+    assert payment.reference in text
+
+
+@pytest.mark.instants("1-december", "new-years-eve")
+def test_a_december_dog_is_assessed_for_next_year_and_shown_so_before_submitting(citizen, clock):
+    """The summary says what the citizen will owe and when, before they submit."""
+    plugin = get_plugin("hundesteuer")
+    service = Service.objects.get(slug="hundesteuer")
+    today = clock.today()
+    data = {"halter": {"other_dogs": 0}, "hund": {"since": today.isoformat()}}
+    tax = plugin.tax(service=service, data=data, day=today)
+    assert tax["due_cents"] == 0
+    assert tax["first_year"] == {"year": today.year + 1, "months": 12, "annual_cents": 12000, "cents": 12000,
+                                 "due_date": f"{today.year + 1}-07-01"}
+    [row] = [r for r in plugin.extra_summary(step=plugin.step("hund"), data=data) if "fällig" in r[0]]
+    assert row == (f"Steuer für {today.year + 1} (12 Monate), fällig am Donnerstag, 1. Juli {today.year + 1}",
+                   "120,00\xa0€")
+    # Registered ahead for a dog arriving in mid-January: taxed from February.
+    data["hund"]["since"] = dt.date(today.year + 1, 1, 15).isoformat()
+    assert plugin.tax(service=service, data=data, day=today)["first_year"]["months"] == 11
+
+
+def test_a_late_decision_never_asks_for_payment_within_less_than_a_month(citizen, case_worker, seal, clock):
+    """A December registration decided only in August: the 1 July due date has passed,
+    so the tax is due a month after the assessment."""
     from digitalstadt.payments.models import Payment
 
+    case = register_dog(citizen, since=clock.today())
+    clock.move_to(dt.datetime(clock.today().year + 1, 8, 10, 10, 0, tzinfo=clock.now().tzinfo))
+    services.case_decide(case=case, approve=True, reason="", actor=case_worker)
+    case.refresh_from_db()
     payment = Payment.objects.get(reference=case.result["tax_payment"]["reference"])
-    assert payment.amount_cents == case.result["tax"]["due_cents"] and payment.payer == citizen
-    assert case.decision.document_type == "Hundesteuerbescheid"
+    assert payment.due_on == clock.today() + dt.timedelta(days=30)
 
 
+@pytest.mark.instants()
 @pytest.mark.django_db(transaction=True)
 def test_bulky_waste_takes_a_place_and_refuses_a_full_day(citizen, seal):
     steps = {"adresse": {"street": "Heinheimer Straße", "house_number": "20", "postal_code": "64289"}}
@@ -420,16 +488,14 @@ def test_the_api_lists_only_my_cases_and_hides_others(client, citizen):
     assert client.get(f"/api/v1/applications/cases/{case.reference}").status_code == 404
 
 
-def test_pages_renew_the_session_but_background_requests_do_not(client, citizen):
-    import time
-
+def test_pages_renew_the_session_but_background_requests_do_not(client, citizen, clock):
     from django.contrib.sessions.models import Session
 
     client.force_login(citizen)
     key = client.session.session_key
     client.get("/antraege/")
     first = Session.objects.get(session_key=key).expire_date
-    time.sleep(1.1)
+    clock.shift(dt.timedelta(minutes=5))
     for path in ("/manifest.webmanifest", "/sw.js", "/healthz", "/api/v1/applications/cases"):
         client.get(path)
     assert Session.objects.get(session_key=key).expire_date == first
@@ -457,6 +523,7 @@ def test_an_oversized_upload_is_refused_before_the_body_is_read(client, citizen,
     assert ok.status_code == 302 and EvidenceUpload.objects.count() == 1
 
 
+@pytest.mark.instants()
 def test_a_dog_registered_late_is_taxed_for_the_earlier_years_too(citizen):
     plugin = get_plugin("hundesteuer")
     service = Service.objects.get(slug="hundesteuer")

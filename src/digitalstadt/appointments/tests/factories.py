@@ -51,3 +51,32 @@ def confirmed_booking_ahead(*, days_ahead: int, email: str, counters: int = 1, m
     booking, hold_token = booking_hold(location=location, services=[(service.pk, 1)], starts_at=start)
     booking, _token = booking_submit_details(booking=booking, hold_token=hold_token, name="Berta", email=email)
     return location, service, booking_confirm(booking=booking)
+
+
+def spaced_free_starts(location, service, count: int, *, gap_minutes: int = 30, persons: int = 1) -> list:
+    """`count` free starts at least `gap_minutes` apart, the earliest first: they hold
+    on any day and at any hour (the next start of the same day may already be past
+    closing time)."""
+    from datetime import timedelta
+
+    from digitalstadt.appointments.selectors import free_starts, need_at
+
+    starts = []
+    for start in free_starts(need_at(location, [(service.pk, persons)]), limit=500):
+        if not starts or start >= starts[-1] + timedelta(minutes=gap_minutes):
+            starts.append(start)
+            if len(starts) == count:
+                return starts
+    raise AssertionError(f"fewer than {count} free starts {gap_minutes} minutes apart")
+
+
+def start_followed_by(location, service, *, minutes: int, persons: int = 1):
+    """The earliest free start `s` at which `s + minutes` is a free start too (both on
+    the same opening stretch)."""
+    from datetime import timedelta
+
+    from digitalstadt.appointments.selectors import free_starts, need_at
+
+    starts = free_starts(need_at(location, [(service.pk, persons)]), limit=500)
+    free = set(starts)
+    return next(s for s in starts if s + timedelta(minutes=minutes) in free)

@@ -12,7 +12,7 @@ from digitalstadt.core.pow import solve_for_tests
 from digitalstadt.mailbox.models import OutboundEmail
 from digitalstadt.testing.fixtures import find_link
 
-from .factories import make_location, make_service, offer
+from .factories import make_location, make_service, offer, spaced_free_starts
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/appointments"
@@ -102,9 +102,9 @@ def test_idempotency_key_returns_the_same_reservation(client, setup):
 
 def test_reservations_are_rate_limited_per_ip(client, setup, settings):
     settings.RESERVE_RATE_LIMIT = (2, 600)
-    location, service, start = setup
-    codes = [reserve(client, location, service, start + timedelta(minutes=30 * i), solved(client)).status_code
-             for i in range(3)]
+    location, service, _start = setup
+    codes = [reserve(client, location, service, start, solved(client)).status_code
+             for start in spaced_free_starts(location, service, 3)]
     assert codes == [201, 201, 429]
     assert Booking.objects.count() == 2
 

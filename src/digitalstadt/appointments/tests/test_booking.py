@@ -19,7 +19,8 @@ from digitalstadt.mailbox.models import OutboundEmail
 
 from .factories import make_location, make_service, offer
 
-pytestmark = pytest.mark.django_db
+# Date-sensitive: run at every named instant of the test clock.
+pytestmark = [pytest.mark.django_db, pytest.mark.instants()]
 
 
 @pytest.fixture
@@ -132,7 +133,8 @@ def test_earliest_across_locations_sorts_by_first_free_start(setup):
     later = make_location(slug="arheilgen", counters=1, hours=((time(11), time(12)),))
     offer(later, service, minutes=20)
     today = timezone.localdate()
-    generate_slots(location=later, start=today, end=today + timedelta(days=14))
+    # Later at any hour: it opens in three days only, and later in the day.
+    generate_slots(location=later, start=today + timedelta(days=3), end=today + timedelta(days=14))
     result = earliest_by_location(locations=[later, location], services=[(service.pk, 1)])
     assert [loc.slug for loc, _starts in result] == ["buergerbuero", "arheilgen"]
     assert result[0][1][0] <= result[1][1][0]

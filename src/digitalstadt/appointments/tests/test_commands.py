@@ -9,7 +9,8 @@ from digitalstadt.appointments.models import Booking, BookingStatus, Slot
 
 from .factories import make_location
 
-pytestmark = pytest.mark.django_db
+# Date-sensitive: run at every named instant of the test clock.
+pytestmark = [pytest.mark.django_db, pytest.mark.instants()]
 
 
 def test_periodic_commands_generate_slots_release_holds_and_mark_no_shows():

@@ -29,7 +29,9 @@ def confirmed_booking(location, starts_in_minutes, code):
 
 
 @pytest.fixture
-def location():
+def location(clock):
+    # The counter works during the day: appointments in the next hours are today's.
+    clock.set_time_of_day(9, 30)
     return make_location(counters=2)
 
 

@@ -22,7 +22,8 @@ def staff(email, role, **scope):
 
 
 @pytest.fixture
-def location():
+def location(clock):
+    clock.set_time_of_day(9, 30)  # the counter works during the day
     return make_location(counters=2)
 
 

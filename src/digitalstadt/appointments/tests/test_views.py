@@ -19,7 +19,7 @@ from digitalstadt.core.pow import challenge_create, solve_for_tests
 from digitalstadt.mailbox.models import Message, OutboundEmail
 from digitalstadt.testing.fixtures import find_link
 
-from .factories import make_location, make_service, offer
+from .factories import make_location, make_service, offer, start_followed_by
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,10 @@ def test_locations_show_the_earliest_start_across_all_locations(client, setup):
     late = make_location(slug="arheilgen", counters=1, hours=((timezone.datetime(2000, 1, 1, 11).time(),
                                                                timezone.datetime(2000, 1, 1, 12).time()),))
     offer(late, service, minutes=20)
-    generate_slots(location=late, start=timezone.localdate(), end=timezone.localdate() + timedelta(days=14))
+    # Later than the first location at any hour: it opens only in three days, and then
+    # later in the day (the first location has slots from today, from 8:00).
+    generate_slots(location=late, start=timezone.localdate() + timedelta(days=3),
+                   end=timezone.localdate() + timedelta(days=14))
     response = client.get("/termine/standorte/", selection(service))
     text = response.content.decode()
     assert response.status_code == 200
@@ -451,7 +454,7 @@ def test_rescheduling_needs_a_proof_of_work(client, setup):
 
 def test_reschedule_may_overlap_its_own_old_places(setup):
     location, service, _passport = setup
-    start = first_start(location, service)
+    start = start_followed_by(location, service, minutes=10)
     held, hold_token = booking_hold(location=location, services=[(service.pk, 1)], starts_at=start)
     booking, _token = booking_submit_details(booking=held, hold_token=hold_token, name="B", email="b@example.org")
     booking = booking_confirm(booking=booking)

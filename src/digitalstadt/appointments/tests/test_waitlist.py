@@ -12,7 +12,8 @@ from digitalstadt.mailbox.models import OutboundEmail
 
 from .factories import confirmed_booking_ahead
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Date-sensitive: run at every named instant of the test clock.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.instants()]
 
 
 @pytest.fixture

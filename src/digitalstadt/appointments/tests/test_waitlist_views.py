@@ -9,7 +9,8 @@ from digitalstadt.appointments.models import WaitlistEntry, WaitlistStatus
 
 from .factories import make_location, make_service, offer
 
-pytestmark = pytest.mark.django_db
+# Date-sensitive: run at every named instant of the test clock.
+pytestmark = [pytest.mark.django_db, pytest.mark.instants()]
 URL = reverse("appointments:waitlist")
 
 

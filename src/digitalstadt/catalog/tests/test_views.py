@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from digitalstadt.catalog.demo import seed as seed_catalogue
 from digitalstadt.catalog.models import Fee, Service
@@ -25,15 +26,19 @@ def test_search_life_situations_and_a_to_z(client, catalogue):
     assert "Hundesteuer-Anmeldung" in situation
 
 
+@pytest.mark.instants()
 def test_service_page_shows_fees_evidence_and_the_way_to_book(client, catalogue):
     page = client.get("/leistungen/personalausweis/").content.decode()
     assert "37,00\u00a0€" in page and "/termine/?leistung=personalausweis" in page
     permit = client.get("/leistungen/bewohnerparkausweis/").content.decode()
-    assert "120,00\u00a0€" in permit and "Fahrzeugschein" in permit
+    # The fee valid today: the demo catalogue raises it on 1 April 2027.
+    fee, other = ("120,00", "180,00") if timezone.localdate() < date(2027, 4, 1) else ("180,00", "120,00")
+    assert f"{fee}\u00a0€" in permit and f"{other}\u00a0€" not in permit and "Fahrzeugschein" in permit
     english = client.get("/en/leistungen/personalausweis/").content.decode()
     assert "€37.00" in english
 
 
+@pytest.mark.instants()
 def test_only_the_fee_valid_today_is_shown_and_inactive_services_are_hidden(client, catalogue):
     service = Service.objects.get(slug="hundesteuer")
     Fee.objects.create(service=service, label_de="Erster Hund (ab 2099)", amount_cents=99900,
@@ -47,5 +52,6 @@ def test_only_the_fee_valid_today_is_shown_and_inactive_services_are_hidden(clie
 
 def test_english_service_page_uses_the_english_demo_texts(client, catalogue):
     page = client.get("/en/leistungen/bewohnerparkausweis/").content.decode()
-    assert "Resident parking permit, one year: €120.00" in page
+    fee = "€120.00" if timezone.localdate() < date(2027, 4, 1) else "€180.00"
+    assert f"Resident parking permit, one year: {fee}" in page
     assert "Vehicle registration certificate (Part I)" in page

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
-import pyotp
 import pytest
+
+from digitalstadt.testing import clock as test_clock
+from digitalstadt.testing.clock import fresh_totp
 
 PASSWORD = "Sicheres-Testpasswort-2026"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPTESTTOTP234567AB"
@@ -40,12 +40,6 @@ def _empty_cache(request):
     cache.clear()
 
 
-def fresh_code(secret: str = TOTP_SECRET) -> str:
-    totp = pyotp.TOTP(secret)
-    if totp.interval - time.time() % totp.interval < 3:
-        time.sleep(3.5)
-    return totp.now()
-
 
 def make_user(email: str, *, role: str | None = None, totp: bool = False, is_staff: bool = False):
     from allauth.account.models import EmailAddress
@@ -72,7 +66,7 @@ def full_login(client, email: str):
     """Password, then the TOTP code (as a person would)."""
     response = password_login(client, email)
     assert response.status_code == 302 and "/konto/2fa/authenticate/" in response["Location"], response
-    response = client.post("/konto/2fa/authenticate/", {"code": fresh_code()})
+    response = client.post("/konto/2fa/authenticate/", {"code": fresh_totp(TOTP_SECRET)})
     assert response.status_code == 302, response.content.decode()[-2000:]
     return response
 
@@ -90,6 +84,7 @@ def subprocess_env(**extra: str) -> dict[str, str]:
         "DS_TEST_DATABASE_NAME": str(connection.settings_dict["NAME"]),
         "VAR_DIR": str(settings.VAR_DIR),
         "PYTHONUNBUFFERED": "1",
+        **test_clock.subprocess_env(),
     })
     env.update(extra)
     return env

@@ -33,7 +33,8 @@ def make_due(mail: OutboundEmail) -> None:
     OutboundEmail.objects.filter(pk=mail.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
 
 
-def test_mail_queued_during_an_smtp_outage_is_retried_and_delivered_once(smtp_server, deliver_mail, settings):
+def test_mail_queued_during_an_smtp_outage_is_retried_and_delivered_once(smtp_server, deliver_mail, settings,
+                                                                       clock):
     settings.OUTBOX_BACKOFF = [1, 1, 1]
     smtp_server.stop()
     mail = queue_mail()
@@ -53,7 +54,7 @@ def test_mail_queued_during_an_smtp_outage_is_retried_and_delivered_once(smtp_se
     smtp_server.start()
     deliver_mail()  # the retry is not due yet: nothing happens
     assert smtp_server.messages == []
-    time.sleep(max(0.0, (mail.next_attempt_at - timezone.now()).total_seconds()) + 0.2)
+    clock.move_to(mail.next_attempt_at + timedelta(seconds=0.2))  # the back-off passes
     deliver_mail()
 
     mail.refresh_from_db()
@@ -136,7 +137,7 @@ def test_negative_control_without_the_claim_the_race_sends_twice(smtp_server, mo
     assert len(smtp_server.messages) > 1
 
 
-def test_after_all_back_offs_the_mail_is_failed_and_audited(smtp_server, deliver_mail, settings):
+def test_after_all_back_offs_the_mail_is_failed_and_audited(smtp_server, deliver_mail, settings, clock):
     settings.OUTBOX_BACKOFF = [1, 1, 1]
     smtp_server.stop()
     mail = queue_mail("Kommt nie an")
@@ -154,7 +155,7 @@ def test_after_all_back_offs_the_mail_is_failed_and_audited(smtp_server, deliver
                                                                        "system:outbox")
     # Leftover retry tasks do nothing once the server is back.
     smtp_server.start()
-    time.sleep(1.1)
+    clock.shift(timedelta(seconds=1.1))  # the retry tasks fall due
     deliver_mail()
     mail.refresh_from_db()
     assert mail.status == "failed" and smtp_server.messages == []

@@ -9,7 +9,8 @@ from digitalstadt.core.models import AuditEntry
 from digitalstadt.core.retention import purge_expired_data
 from digitalstadt.mailbox.models import OutboundEmail
 
-pytestmark = pytest.mark.django_db
+# Date-sensitive: run at every named instant of the test clock.
+pytestmark = [pytest.mark.django_db, pytest.mark.instants()]
 
 
 def make_mail(status, *, sent_days_ago=None):

@@ -80,7 +80,7 @@ def test_sealed_decision_validates_against_the_dev_root_and_covers_the_entire_fi
     pdf = stored_bytes(document)
 
     # pyHanko's own validator, trusting only the development root.
-    root = load_cert_from_pemder(str(settings.VAR_DIR / "signing" / signing.DEV_ROOT_FILE))
+    root = load_cert_from_pemder(str(signing.signing_dir() / signing.DEV_ROOT_FILE))
     signature = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0]
     status = validate_pdf_signature(signature, ValidationContext(trust_roots=[root], allow_fetching=False))
     assert status.bottom_line and status.intact and status.valid and status.trusted
@@ -166,7 +166,7 @@ def test_with_a_timestamp_authority_the_seal_is_baseline_b_t(tmp_path, settings)
             key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                               serialization.NoEncryption()), passphrase=None),
     )
-    settings.SIGNING_TRUST_ROOTS = [str(settings.VAR_DIR / "signing" / signing.DEV_ROOT_FILE), str(tsa_cert_path)]
+    settings.SIGNING_TRUST_ROOTS = [str(signing.signing_dir() / signing.DEV_ROOT_FILE), str(tsa_cert_path)]
     signing.trust_roots.cache_clear()
 
     result = validate_pdf(sign_pdf(decision_pdf(), timestamp_authority=tsa))
