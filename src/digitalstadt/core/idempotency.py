@@ -4,6 +4,10 @@ The first request with a key runs and its answer is stored (in the same transact
 the change); a retry with the same key and body gets the stored answer; the same key
 with another body is refused (422). Concurrent requests with one key are serialised by
 the unique constraint.
+
+Stored answers belong to their caller: keys are scoped to the caller (user, session or
+client address), so a stored answer with a hold token is never replayed to someone else
+who sends the same key. Endpoints check their proof-of-work before a replay too.
 """
 
 from __future__ import annotations
@@ -23,12 +27,28 @@ class IdempotencyConflict(Exception):
     pass
 
 
-def run_idempotent(*, scope: str, key: str | None, body: dict, call: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
+def idempotency_caller(request) -> str:
+    """Who is asking: the signed-in user, else the browser session, else the client
+    address (an anonymous API client)."""
+    from .ratelimit import client_ip
+
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    session_key = getattr(getattr(request, "session", None), "session_key", None)
+    if session_key:
+        return f"session:{session_key}"
+    return f"ip:{client_ip(request)}"
+
+
+def run_idempotent(*, scope: str, key: str | None, caller: str, body: dict,
+                   call: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
     """`call` performs the write and returns (status, json body); it runs inside the
     transaction that stores the record."""
     if not key:
         return call()
     key = key[:MAX_KEY_LENGTH]
+    scope = f"{scope}:{hashlib.sha256(caller.encode()).hexdigest()[:16]}"
     request_hash = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
     existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
     if existing is not None:

@@ -31,13 +31,21 @@ def challenge_create() -> dict:
     return challenge.to_dict()
 
 
+def solution_valid(payload: str) -> bool:
+    """True if `payload` solves one of our challenges and has not expired (used or not)."""
+    if not payload or len(payload) > 4000:
+        return False
+    try:
+        ok, _error = altcha.verify_solution_v1(payload, _key(), check_expires=True)
+    except Exception:  # noqa: BLE001 - malformed payload
+        return False
+    return bool(ok)
+
+
 def solution_verify_once(payload: str) -> bool:
     """True if `payload` (base64 JSON from the widget or an API client) solves one of our
     challenges, has not expired and has not been used before."""
-    if not payload or len(payload) > 4000:
-        return False
-    ok, _error = altcha.verify_solution_v1(payload, _key(), check_expires=True)
-    if not ok:
+    if not solution_valid(payload):
         return False
     try:
         signature = altcha.PayloadV1.from_base64(payload).signature
