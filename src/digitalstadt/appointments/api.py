@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 
 from digitalstadt.catalog.models import Service
 from digitalstadt.core import pow
-from digitalstadt.core.idempotency import IdempotencyConflict, run_idempotent
+from digitalstadt.core.idempotency import IdempotencyConflict, idempotency_caller, run_idempotent
 from digitalstadt.core.ratelimit import client_ip, hit
 
 from . import services
@@ -104,6 +104,9 @@ def _booking_out(b) -> dict:
 
 
 def _service_ids(items: list[ServiceRequest]) -> list[tuple[int, int]]:
+    if len({i.service for i in items}) != len(items):
+        raise HttpError(422, "Jede Leistung nur einmal, mit der Personenzahl in persons. / "
+                             "Name each service once, with the number of people in persons.")
     ids = dict(Service.objects.filter(slug__in=[i.service for i in items], is_active=True).values_list("slug", "id"))
     if len(ids) != len({i.service for i in items}):
         raise HttpError(422, "Unbekannte Leistung / unknown service")
@@ -153,6 +156,9 @@ def reserve(request, payload: ReserveIn):
     location = get_object_or_404(Location, slug=payload.location, is_active=True)
     items = _service_ids(payload.services)
     body = payload.dict(exclude={"altcha"})
+    # Even a replay of a stored answer needs a solved challenge (a retry may send a new one).
+    if not pow.solution_valid(payload.altcha):
+        return Status(422, {"detail": "Rechenaufgabe ungültig oder abgelaufen. / Invalid proof of work."})
 
     def call():
         if not pow.solution_verify_once(payload.altcha):
@@ -167,7 +173,7 @@ def reserve(request, payload: ReserveIn):
 
     try:
         status, body = run_idempotent(scope="appointments.reserve", key=request.headers.get("Idempotency-Key"),
-                              body=body, call=call)
+                                      caller=idempotency_caller(request), body=body, call=call)
         return Status(status, body)
     except IdempotencyConflict:
         return Status(422, {"detail": "Idempotency-Key wurde mit anderen Daten verwendet. / Key reused with other data."})

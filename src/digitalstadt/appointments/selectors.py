@@ -24,8 +24,11 @@ class Need:
 
 
 def need_at(location: Location, services: list[tuple[int, int]]) -> Need | None:
-    """services: [(service_id, persons)]. None if the location does not offer all of them
-    or a person count exceeds its limit."""
+    """services: [(service_id, persons)]. None if the location does not offer all of them,
+    a person count exceeds its limit, or a service is named twice (which would add up
+    persons beyond the limit)."""
+    if len({service_id for service_id, _ in services}) != len(services):
+        return None
     offers = {o.service_id: o for o in LocationService.objects.filter(location=location,
                                                                        service_id__in=[s for s, _ in services])}
     minutes = 0
@@ -142,6 +145,8 @@ def earliest_by_location(*, locations, services: list[tuple[int, int]], now: dat
     needs = []
     for location in locations:
         minutes = 0
+        if len({service_id for service_id, _ in services}) != len(services):
+            return []
         for service_id, persons in services:
             offer = offers.get(location.pk, {}).get(service_id)
             if offer is None or persons < 1 or persons > offer.max_persons:

@@ -123,6 +123,8 @@ def booking_hold(*, location: Location, services: list[tuple[int, int]], starts_
     """Hold the places for `location.hold_minutes` while the citizen enters details.
     Returns the booking and a hold token that allows submitting the details (the
     browser keeps it in the session, an API client in memory)."""
+    if len({service_id for service_id, _ in services}) != len(services):
+        raise ValidationError(_("Bitte nennen Sie jede Leistung nur einmal, mit der Zahl der Personen."))
     need = need_at(location, services)
     if need is None:
         raise ValidationError(_("Diese Leistungen werden an diesem Standort nicht angeboten."))

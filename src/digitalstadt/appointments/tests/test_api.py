@@ -122,3 +122,48 @@ def test_confirmation_mail_carries_the_manage_link_and_the_cancellation_a_way_ba
     assert find_link(confirmed, "/termine/buchung/").endswith(f"/termine/buchung/{held['code']}/?t={token}")
     client.post(f"{API}/bookings/{held['code']}/cancel", json.dumps({"token": token}), content_type="application/json")
     assert find_link(OutboundEmail.objects.get(purpose="appointments:cancelled").body_text, "/termine/")
+
+
+def test_a_service_named_twice_cannot_add_up_beyond_its_person_limit(client, setup):
+    """`persons: 6` is refused (limit 4), and so is 4 + 2 of the same service."""
+    from django.core.exceptions import ValidationError
+
+    from digitalstadt.appointments.services import booking_hold
+
+    location, service, _start = setup
+    start = free_starts(need_at(location, [(service.pk, 4)]), limit=1)[0]  # room for four people
+
+    def hold(*persons):
+        return client.post(f"{API}/reservations", json.dumps({
+            "location": location.slug, "services": [{"service": service.slug, "persons": n} for n in persons],
+            "starts_at": start.isoformat(), "altcha": solved(client)}), content_type="application/json")
+
+    assert hold(6).status_code == 409
+    twice = hold(4, 2)
+    assert twice.status_code == 422 and "nur einmal" in twice.json()["detail"]
+    with pytest.raises(ValidationError, match="nur einmal"):
+        booking_hold(location=location, services=[(service.pk, 4), (service.pk, 2)], starts_at=start)
+    assert need_at(location, [(service.pk, 4), (service.pk, 2)]) is None
+    assert not Booking.objects.exists()
+    assert hold(4).status_code == 201  # the limit itself still allows four people
+
+
+def test_a_stored_answer_is_never_replayed_to_another_caller_or_without_proof_of_work(client, setup):
+    """The stored reservation answer holds the hold token: a second client sending the
+    same Idempotency-Key gets neither it nor a pass on the proof-of-work."""
+    from django.test import Client
+
+    location, service, start = setup
+    first = reserve(client, location, service, start, solved(client), key="shared-key")
+    assert first.status_code == 201
+    secret = first.json()["hold_token"]
+
+    no_proof = reserve(Client(), location, service, start, "no-proof-of-work", key="shared-key")
+    assert no_proof.status_code == 422 and secret not in no_proof.content.decode()
+    elsewhere = Client(REMOTE_ADDR="127.0.0.2")
+    other = reserve(elsewhere, location, service, start, solved(elsewhere), key="shared-key")
+    assert other.status_code == 409 and secret not in other.content.decode()  # its own attempt: the slot is taken
+
+    retry = reserve(client, location, service, start, solved(client), key="shared-key")
+    assert retry.status_code == 201 and retry.json()["hold_token"] == secret  # the caller's own retry
+    assert Booking.objects.count() == 1
