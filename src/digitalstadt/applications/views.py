@@ -259,7 +259,8 @@ def evidence(request, uuid):
              "uploads": [u for u in uploads if u.evidence_id == e.pk]} for e in items]
     context = _session_context(application, EVIDENCE_STEP)
     context.update(form=form, rows=rows, max_bytes=max_upload_bytes())
-    return render(request, "applications/evidence.html", context)
+    # A refused upload (wrong type, too large, no file) is a client error, not a page.
+    return render(request, "applications/evidence.html", context, status=400 if form.errors else 200)
 
 
 @login_required

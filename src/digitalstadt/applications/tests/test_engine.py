@@ -523,6 +523,19 @@ def test_an_oversized_upload_is_refused_before_the_body_is_read(client, citizen,
     assert ok.status_code == 302 and EvidenceUpload.objects.count() == 1
 
 
+def test_a_refused_upload_answers_400_with_the_reason_and_stores_nothing(client, citizen):
+    application = fill(citizen, "bewohnerparkausweis", permit_steps())
+    evidence = Evidence.objects.get(service=application.service, name_de=FAHRZEUGSCHEIN)
+    client.force_login(citizen)
+    url = f"/antraege/entwurf/{application.uuid}/nachweise/"
+    fake = client.post(url, {"evidence": str(evidence.pk), "file": Upload(b"nur Text, kein PDF\n", "schein.pdf")})
+    assert fake.status_code == 400 and "anderes Format" in fake.content.decode()
+    missing = client.post(url, {"evidence": str(evidence.pk)})
+    assert missing.status_code == 400
+    assert not EvidenceUpload.objects.exists()
+    assert client.get(url).status_code == 200
+
+
 @pytest.mark.instants()
 def test_a_dog_registered_late_is_taxed_for_the_earlier_years_too(citizen):
     plugin = get_plugin("hundesteuer")
