@@ -31,6 +31,7 @@ from playwright.sync_api import expect
 
 from digitalstadt.accounts.models import AssuranceLevel, Organisation, StaffRole, StaffRoleKind, User
 from digitalstadt.applications.models import Application, Case, CaseStatus, EvidenceUpload
+from digitalstadt.payments.selectors import reference_for_people
 from digitalstadt.register.models import PickupDate
 from digitalstadt.testing.fixtures import find_link
 from digitalstadt.testing.pdf import pdf_text
@@ -237,7 +238,8 @@ def test_meldebescheinigung_paid_by_transfer_is_issued_automatically(journey, st
     expect(main(page).locator(".girocode svg")).to_be_visible()
     remittance = main(page).locator("dt", has_text="Verwendungszweck").locator("xpath=following-sibling::dd")
     reference = remittance.inner_text().strip()
-    assert reference == case.payment.reference
+    assert reference == reference_for_people(case.payment.reference)  # RF... in groups of four
+    assert case.payment.reference.startswith("RF")
     journey.screenshot("online-meldebescheinigung-5-payment-1280")
 
     # The cash office imports the bank statement in the browser.
@@ -531,7 +533,7 @@ def test_hundesteuer_second_dog_is_assessed_by_a_case_worker(journey, staff_jour
         assert f"Für {since.year} ist keine Steuer zu zahlen" in text, text
     else:
         assert tax_payment["amount_cents"] == case.result["tax"]["due_cents"] > 0
-    assert tax_payment["reference"] in text
+    assert reference_for_people(tax_payment["reference"]) in text
     main(page).get_by_role("link", name="Festgesetzte Steuer bezahlen").click()
     page.wait_for_url("**/zahlungen/*/")
     journey.check_page()
@@ -543,7 +545,7 @@ def test_hundesteuer_second_dog_is_assessed_by_a_case_worker(journey, staff_jour
         expect(details.locator(".kern-description-list-item", has_text="Fällig am")).to_contain_text(
             formats.date_format(due, "DATE_FORMAT"))
     journey.screenshot("online-hundesteuer-4-payment-1280")
-    expect(main(page)).to_contain_text(tax_payment["reference"])
+    expect(main(page)).to_contain_text(reference_for_people(tax_payment["reference"]))
     expect(main(page).locator(".girocode svg")).to_be_visible()
 
 

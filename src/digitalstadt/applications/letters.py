@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from digitalstadt.core.pdf import DecisionLetter, Office
+from digitalstadt.payments.selectors import reference_for_people
 
 from .models import Case
 
@@ -71,6 +72,6 @@ def receipt_letter(*, case: Case, plugin: Any) -> DecisionLetter:
                "fee_cents": case.fee_cents, "fee_is_demo": case.fee_is_demo,
                "submitted_at": timezone.localtime(case.submitted_at),
                "uploads": [u.document.filename for u in case.uploads.select_related("document")],
-               "payment_reference": case.payment.reference if case.payment_id else "",
+               "payment_reference": reference_for_people(case.payment.reference) if case.payment_id else "",
                "waits_for_payment": case.status == "awaiting_payment"},
     )

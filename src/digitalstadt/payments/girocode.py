@@ -28,7 +28,16 @@ class TransferData:
     iban: str
     bic: str
     amount_cents: int
-    remittance: str
+    remittance: str = ""  # unstructured text (payments issued before RF references)
+    # ISO 11649 creditor reference (RF...): goes into the structured field instead.
+    structured_reference: str = ""
+
+    @property
+    def remittance_display(self) -> str:
+        """What the payer types: the RF reference in groups of four, else the text."""
+        from .references import group
+
+        return group(self.structured_reference) if self.structured_reference else self.remittance
 
     @property
     def amount_text(self) -> str:
@@ -45,7 +54,13 @@ def epc_payload(data: TransferData) -> str:
     if bic and len(bic) not in (8, 11):
         raise ValueError("BIC must have 8 or 11 characters")
     remittance = data.remittance.strip()
-    if not 0 < len(remittance) <= 140:
+    structured = data.structured_reference.strip().upper()
+    if structured:
+        from .references import rf_is_valid
+
+        if remittance or not rf_is_valid(structured) or len(structured) > 25:
+            raise ValueError("a structured reference is a valid ISO 11649 RF reference, with no text beside it")
+    elif not 0 < len(remittance) <= 140:
         raise ValueError("remittance text must have 1-140 characters")
     lines = [
         "BCD",  # service tag
@@ -57,8 +72,8 @@ def epc_payload(data: TransferData) -> str:
         normalise_iban(data.iban),
         f"EUR{data.amount_text}",
         "",  # purpose code
-        "",  # structured creditor reference (ISO 11649): not used, ours is unstructured
-        remittance,  # unstructured remittance information
+        structured,  # structured creditor reference (ISO 11649)
+        remittance,  # unstructured remittance information (only without a structured one)
     ]
     payload = "\n".join(lines)
     if len(payload.encode("utf-8")) > MAX_PAYLOAD_BYTES:

@@ -10,6 +10,13 @@ from django.db.models import QuerySet
 from .models import Payment, PaymentTransaction, StatementImport
 
 
+def reference_for_people(reference: str) -> str:
+    """A payment reference as printed for people who type it (RF... in groups of four)."""
+    from .references import group
+
+    return group(reference)
+
+
 def payment_of_payer(*, user: Any, uuid: UUID) -> Payment | None:
     """A payment as its payer sees it; another person's payment does not exist for them."""
     if not user.is_authenticated:

@@ -39,7 +39,7 @@ from .models import (
     WebhookEvent,
 )
 from .providers import PaymentStart, UnknownProvider, WebhookRejected, get_provider
-from .references import find_references, format_reference, parse_reference
+from .references import find_references, format_reference, group, parse_reference
 
 MAX_AMOUNT_CENTS = 99_999_999_999
 
@@ -141,17 +141,23 @@ class Incoming:
 
 
 def _references_in(text: str) -> list[str]:
-    return [ref.canonical for ref in find_references(text, prefix=reference_prefix())]
+    """Exact references only (see references.py): a look-alike never matches."""
+    return find_references(text, prefix=reference_prefix()).exact
 
 
 def _classify(*, incoming: Incoming, payment: Payment | None, references: list[str]) -> tuple[str, str]:
     """Decide the match status and flag reason; updates the (locked) payment's totals."""
     if len(references) > 1:
         return MatchStatus.UNKNOWN, _("Mehrere Zahlungsreferenzen im Verwendungszweck: %(refs)s") % {
-            "refs": ", ".join(references)}
+            "refs": ", ".join(group(r) for r in references)}
     if payment is None:
         if references:
-            return MatchStatus.UNKNOWN, _("Referenz %(ref)s ist keiner Zahlung zugeordnet.") % {"ref": references[0]}
+            return MatchStatus.UNKNOWN, _("Referenz %(ref)s ist keiner Zahlung zugeordnet.") % {
+                "ref": group(references[0])}
+        resembling = find_references(incoming.remittance_info, prefix=reference_prefix()).resembling
+        if resembling:
+            return MatchStatus.UNKNOWN, _("Keine exakte Zahlungsreferenz, nur Ähnliches: %(text)s") % {
+                "text": ", ".join(resembling)[:120]}
         return MatchStatus.UNKNOWN, _("Keine gültige Zahlungsreferenz im Verwendungszweck.")
     if incoming.currency != payment.currency:
         return MatchStatus.UNKNOWN, _("Fremdwährung %(currency)s.") % {"currency": incoming.currency}
@@ -427,7 +433,8 @@ def transaction_assign(*, transaction_id: int, reference: str, actor: Any) -> Pa
     parsed = parse_reference(reference, prefix=reference_prefix())
     if parsed is None:
         raise ValidationError(_("Bitte geben Sie eine gültige Zahlungsreferenz an (z. B. %(example)s).") % {
-            "example": format_reference(prefix=reference_prefix(), year=timezone.localdate().year, number=123)})
+            "example": group(format_reference(prefix=reference_prefix(), year=timezone.localdate().year,
+                                              number=123))})
     with transaction.atomic():
         found = lock_rows(PaymentTransaction.objects.filter(pk=transaction_id))
         if not found:
@@ -435,15 +442,15 @@ def transaction_assign(*, transaction_id: int, reference: str, actor: Any) -> Pa
         tx = found[0]
         if tx.match_status != MatchStatus.UNKNOWN or not tx.needs_review:
             raise ValidationError(_("Nur offene, unbekannte Zahlungseingänge können einer Zahlung zugeordnet werden."))
-        payments = lock_rows(Payment.objects.filter(reference=parsed.canonical))
+        payments = lock_rows(Payment.objects.filter(reference=parsed))
         if not payments:
-            raise ValidationError(_("Zur Referenz %(ref)s gibt es keine Zahlung.") % {"ref": parsed.canonical})
+            raise ValidationError(_("Zur Referenz %(ref)s gibt es keine Zahlung.") % {"ref": group(parsed)})
         payment = payments[0]
         before = payment.status
         status, reason = _classify(incoming=Incoming(amount_cents=tx.amount_cents, currency=tx.currency,
                                                      bank_reference=tx.bank_reference,
                                                      remittance_info=tx.remittance_info),
-                                   payment=payment, references=[parsed.canonical])
+                                   payment=payment, references=[parsed])
         if status == MatchStatus.UNKNOWN:
             raise ValidationError(reason)
         tx.payment = payment

@@ -204,9 +204,12 @@ class Hundesteuer(ServicePlugin):
         case.result = result
 
     def decision_context(self, *, case):
+        from digitalstadt.payments.selectors import reference_for_people
+
         tax = case.result["tax"]
         since = dt.date.fromisoformat(case.data["hund"]["since"])
         payment = case.result.get("tax_payment", {})
         return {"tax": tax, "dog": case.data["hund"], "due_date": dt.date.fromisoformat(case.result["due_date"]),
-                "payment_reference": payment.get("reference", ""), "payment_cents": payment.get("amount_cents"),
+                "payment_reference": reference_for_people(payment.get("reference", "")),
+                "payment_cents": payment.get("amount_cents"),
                 "since": since, "liable_from": liable_from(since=since), "annual_due": annual_due_date(since.year)}

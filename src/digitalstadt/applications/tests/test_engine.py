@@ -186,6 +186,61 @@ def test_meldebescheinigung_is_decided_automatically_after_payment(eid_citizen, 
     _assert_valid_seal(case.decision)
 
 
+def credit(remittance: str, cents: int) -> None:
+    from digitalstadt.payments.conf import creditor
+    from digitalstadt.payments.services import statement_import_camt053
+    from digitalstadt.testing.camt import Credit, camt053
+
+    statement_import_camt053(content=camt053(iban=creditor().iban, credits=[Credit(remittance, cents)],
+                                             day=TODAY()), filename=f"{remittance[:20]}.xml")
+
+
+def test_money_naming_another_citizens_case_is_never_booked_to_this_payment(citizen, eid_citizen, seal):
+    """The reproduction: a Meldebescheinigung paid by a reference issued before the RF
+    form (DA-2026-000004-1); a 10 EUR credit "Aktenzeichen DA-2026-000004 1 Exemplar"
+    names another citizen's case (same counter value, and the next digit happens to be
+    the check digit). It must land in review, not pay the certificate."""
+    from digitalstadt.payments.models import MatchStatus, Payment, PaymentTransaction
+    from digitalstadt.payments.references import format_legacy_reference
+    from digitalstadt.payments.selectors import reference_for_people
+
+    parking = services.application_submit(application=fill(citizen, "bewohnerparkausweis", permit_steps(),
+                                                            uploads=[(FAHRZEUGSCHEIN, tiny_pdf(), "s.pdf")]),
+                                          user=citizen)
+    certificate = services.application_submit(
+        application=fill(eid_citizen, "meldebescheinigung", {"bescheinigung": {"kind": "extended", "purpose": "Job"}}),
+        user=eid_citizen)
+    payment = certificate.payment
+    number = int(parking.reference[-6:])
+    legacy = format_legacy_reference(prefix="DA", year=TODAY().year, number=number)
+    Payment.objects.filter(pk=payment.pk).update(reference=legacy)  # issued before the RF form
+    rf_payment = parking.payment
+    assert rf_payment.reference.startswith("RF")
+
+    credit(f"Aktenzeichen {parking.reference} {legacy[-1]} Exemplar", payment.amount_cents)
+    credit(f"{legacy}7", payment.amount_cents)  # the right old reference with a digit glued on
+    credit(f"{rf_payment.reference}7", rf_payment.amount_cents)  # the same for an RF reference
+    credit(parking.reference, rf_payment.amount_cents)  # a case reference alone
+    for case in (certificate, parking):
+        case.refresh_from_db()
+        assert case.status == CaseStatus.AWAITING_PAYMENT and case.decision is None
+        assert case.payment.status == PaymentStatus.OPEN and case.payment.amount_received_cents == 0
+    review = PaymentTransaction.objects.filter(needs_review=True, match_status=MatchStatus.UNKNOWN, payment=None)
+    assert review.count() == 4
+
+    # Two references in one text, or the right one with the wrong amount: review too.
+    credit(f"{reference_for_people(rf_payment.reference)} und {legacy}", payment.amount_cents)
+    credit(reference_for_people(rf_payment.reference), rf_payment.amount_cents - 1)
+    parking.refresh_from_db()
+    assert parking.status == CaseStatus.AWAITING_PAYMENT
+    assert parking.payment.status == PaymentStatus.PARTIALLY_PAID and parking.payment.needs_review
+    assert PaymentTransaction.objects.filter(needs_review=True).count() == 6
+    # The exact old reference still pays the certificate.
+    credit(f"Meldebescheinigung {legacy}", payment.amount_cents)
+    certificate.refresh_from_db()
+    assert certificate.payment.status == PaymentStatus.PAID
+
+
 def test_a_partial_payment_does_not_start_processing(eid_citizen):
     from digitalstadt.payments.conf import creditor
     from digitalstadt.payments.services import statement_import_camt053
@@ -329,6 +384,7 @@ def test_hundesteuer_assessment_asks_for_the_tax_when_it_falls_due(citizen, case
     after the assessment; a December dog owes nothing this year, and its first year's
     tax falls due on 1 July next year."""
     from digitalstadt.payments.models import Payment
+    from digitalstadt.payments.selectors import reference_for_people
 
     today = clock.today()
     case = register_dog(citizen, since=today)
@@ -352,7 +408,7 @@ def test_hundesteuer_assessment_asks_for_the_tax_when_it_falls_due(citizen, case
         assert payment.purpose == f"Hundesteuer {next_year} {case.reference}"
         assert f"Für {today.year} ist keine Steuer zu zahlen" in text
         assert f"Die Steuer für {next_year} von 156,00 € wird am 01.07.{next_year} fällig" in text
-    assert payment.reference in text
+    assert reference_for_people(payment.reference) in text
 
 
 @pytest.mark.instants("1-december", "new-years-eve")

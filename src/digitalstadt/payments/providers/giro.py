@@ -17,7 +17,10 @@ class GiroTransferProvider(PaymentProvider):
 
     def start(self, *, payment) -> PaymentStart:
         account = creditor()
+        structured = payment.reference.upper().startswith("RF")
         return PaymentStart(kind="instructions", transfer=TransferData(
             name=account.name, iban=account.iban, bic=account.bic,
-            amount_cents=payment.outstanding_cents or payment.amount_cents, remittance=payment.reference,
+            amount_cents=payment.outstanding_cents or payment.amount_cents,
+            remittance="" if structured else payment.reference,
+            structured_reference=payment.reference if structured else "",
         ))

@@ -19,3 +19,11 @@ def iban(value) -> str:
     from ..references import format_iban
 
     return format_iban(value) if value else ""
+
+
+@register.filter
+def payment_reference(value) -> str:
+    """A payment reference in groups of four, as the payer types it: RF47 DA20 2600 0123."""
+    from ..references import group
+
+    return group(value) if value else ""

@@ -9,11 +9,12 @@ DATA = Path(__file__).parent / "data"
 CAMT_V08 = DATA / "camt053_v08_stadtkasse_2026-11-25.xml"
 CAMT_V02 = DATA / "camt053_v02_stadtkasse_2026-11-26.xml"
 
-# The payments the fixture statements pay for (reference -> amount in cents, purpose).
+# The payments the fixture statements pay for (reference -> amount in cents, purpose):
+# RF references as issued now, and references of the form issued before.
 FIXTURE_PAYMENTS = {
     "DA-2026-000101-0": (1000, "Meldebescheinigung"),
-    "DA-2026-000102-8": (12000, "Hundesteuer 2027"),
-    "DA-2026-000103-6": (12000, "Bewohnerparkausweis Martinsviertel-Ost"),
+    "RF97DA2026000102": (12000, "Hundesteuer 2027"),
+    "RF70DA2026000103": (12000, "Bewohnerparkausweis Martinsviertel-Ost"),
     "DA-2026-000104-4": (2600, "Gewerbeanmeldung"),
     "DA-2026-000105-2": (3000, "Sperrmüll-Abholung"),
     "DA-2026-000106-9": (1500, "Beglaubigung"),

@@ -59,7 +59,7 @@ def test_rendered_girocode_decodes_to_the_epc_fields():
     assert lines[6] == "DE89370400440532013000"  # IBAN
     assert lines[7] == "EUR120.00"  # amount in EUR with two decimals
     assert lines[8] == ""  # purpose code
-    assert lines[9] == ""  # structured reference (not used)
+    assert lines[9] == ""  # structured reference (none for a reference issued before the RF form)
     assert lines[10] == "DA-2026-000123-7"  # unstructured remittance
     assert len(lines) == 11
 
@@ -76,3 +76,23 @@ def test_svg_is_inline_with_accessible_name():
     svg = str(epc_qr_svg(transfer(), title="GiroCode für die Überweisung"))
     assert svg.startswith("<svg ") and 'role="img"' in svg and "aria-label=\"GiroCode" in svg
     assert "data:" not in svg and "<script" not in svg
+
+
+def test_an_rf_reference_goes_into_the_structured_field_and_decodes():
+    from digitalstadt.payments.references import format_reference, rf_is_valid
+
+    reference = format_reference(prefix="DA", year=2026, number=123)
+    lines = decode_png(epc_qr_png(transfer(remittance="", structured_reference=reference))).split("\n")
+    assert lines[9] == reference and rf_is_valid(lines[9])  # structured creditor reference (ISO 11649)
+    assert lines[10] == ""  # no unstructured text beside it
+    assert transfer(remittance="", structured_reference=reference).remittance_display == (
+        f"{reference[:4]} DA20 2600 0123")
+
+
+@pytest.mark.parametrize("overrides", [
+    {"remittance": "", "structured_reference": "RF00DA2026000123"},  # wrong check digits
+    {"remittance": "Text", "structured_reference": "RF18539007547034"},  # both fields
+])
+def test_a_structured_reference_must_be_valid_and_alone(overrides):
+    with pytest.raises(ValueError):
+        epc_payload(transfer(**overrides))
