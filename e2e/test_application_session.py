@@ -33,6 +33,8 @@ def _start_sperrmuell(journey):
     page.get_by_label("Postleitzahl").fill("64289")
     page.get_by_role("button", name="Weiter", exact=True).click()
     page.get_by_text("Ihr Stadtteil").wait_for()
+    # The warning's timers start when its deferred script has run: only then let time pass.
+    page.wait_for_load_state("load")
 
 
 def test_warning_before_the_session_ends_and_stay_signed_in(phone_journey, citizen, settings, clock):

@@ -120,15 +120,26 @@ def start(name: str):
 
 def subprocess_env() -> dict[str, str]:
     """What a subprocess started by a test (a task worker, a server) needs to run on
-    the test's clock: test settings read it and travel there (see follow_parent)."""
-    return {"DS_TEST_CLOCK": current().now().isoformat()} if _current is not None else {}
+    the test's clock: the instant now, and the real time it was taken at (the child
+    starts a while later and catches up by that much). Test settings read it."""
+    import time
+
+    if _current is None:
+        return {}
+    # CLOCK_MONOTONIC is one clock for every process of the machine (and not travelled).
+    return {"DS_TEST_CLOCK": f"{current().now().isoformat()}|{time.monotonic()!r}"}
 
 
 def follow_parent() -> None:
     """In a subprocess started by a test: run on the parent test's clock."""
-    moment = os.environ.get("DS_TEST_CLOCK")
-    if moment:
-        time_machine.travel(dt.datetime.fromisoformat(moment), tick=True).start()
+    value = os.environ.get("DS_TEST_CLOCK")
+    if not value:
+        return
+    import time
+
+    moment, _, taken_at = value.partition("|")
+    elapsed = max(0.0, time.monotonic() - float(taken_at)) if taken_at else 0.0
+    time_machine.travel(dt.datetime.fromisoformat(moment) + dt.timedelta(seconds=elapsed), tick=True).start()
 
 
 def fresh_totp(secret: str) -> str:
