@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from digitalstadt.core.audit import audit_log
+from digitalstadt.core.locking import lock_first, lock_one, lock_rows
 from digitalstadt.core.urls_helpers import absolute_url
 
 from .models import (
@@ -46,7 +47,7 @@ def _hash(secret: str) -> str:
 def user_raise_assurance(*, user: User, level: str, source: str, eid_subject: str | None = None) -> User:
     """Raise (never lower) a person's identity assurance level."""
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
+        user = lock_one(User.objects.filter(pk=user.pk))
         changed = False
         if AssuranceLevel.rank(level) > AssuranceLevel.rank(user.assurance_level):
             user.assurance_level = level
@@ -163,7 +164,7 @@ def invitation_by_token(*, token: str) -> Invitation | None:
 
 def invitation_accept(*, actor: User, token: str) -> Membership:
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().filter(token_hash=_hash(token)).first()
+        invitation = lock_first(Invitation.objects.filter(token_hash=_hash(token)))
         if invitation is None or not invitation.is_open:
             raise ValidationError(_("Diese Einladung ist ungültig, abgelaufen oder wurde bereits verwendet."))
         if invitation.email.lower() != actor.email.lower():
@@ -202,7 +203,7 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
     if OrgRole.OWNER in (role, membership.role) and actor_role != OrgRole.OWNER:
         raise PermissionDenied(_("Nur Inhaber/innen können die Inhaberrolle vergeben oder entziehen."))
     with transaction.atomic():
-        Membership.objects.select_for_update().filter(organisation=organisation).count()
+        lock_rows(Membership.objects.filter(organisation=organisation))  # the last-owner rule, race-free
         if _owners_left_after(organisation, membership, role) == 0:
             raise ValidationError(_("Eine Organisation braucht mindestens eine Inhaberin oder einen Inhaber."))
         old = membership.role
@@ -221,7 +222,7 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
         if membership.role == OrgRole.OWNER and actor_role != OrgRole.OWNER:
             raise PermissionDenied(_("Nur Inhaber/innen können Inhaber/innen entfernen."))
     with transaction.atomic():
-        Membership.objects.select_for_update().filter(organisation=organisation).count()
+        lock_rows(Membership.objects.filter(organisation=organisation))  # the last-owner rule, race-free
         if _owners_left_after(organisation, membership, None) == 0:
             raise ValidationError(_("Eine Organisation braucht mindestens eine Inhaberin oder einen Inhaber."))
         audit_log(actor=actor, action="membership.removed", subject=membership, data_subject=membership.user)

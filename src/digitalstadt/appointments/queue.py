@@ -13,6 +13,7 @@ from django.db.models import Avg, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from digitalstadt.core.locking import lock_one, lock_rows
 from digitalstadt.core.audit import audit_log
 
 from .models import Booking, BookingStatus, Counter, Location, Ticket, TicketStatus
@@ -42,7 +43,7 @@ def _create_ticket(**fields) -> Ticket:
 def ticket_check_in(*, booking: Booking, actor: Any) -> Ticket:
     now = timezone.now()
     with transaction.atomic():
-        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        booking = lock_one(Booking.objects.filter(pk=booking.pk))
         if booking.status == BookingStatus.CHECKED_IN and hasattr(booking, "ticket"):
             return booking.ticket
         if booking.status != BookingStatus.CONFIRMED:
@@ -99,7 +100,7 @@ def ticket_call_next(*, location: Location, counter: Counter, actor: Any) -> Tic
 
 
 def _locked(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update(of=("self",)).select_related("booking").get(pk=ticket.pk)
+    return lock_rows(Ticket.objects.select_related("booking").filter(pk=ticket.pk), of=("self",))[0]
 
 
 def ticket_recall(*, ticket: Ticket, actor: Any) -> Ticket:

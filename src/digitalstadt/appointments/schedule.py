@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
+from digitalstadt.core.locking import lock_rows
+
 from .models import Closure, HoursKind, Location, OpeningHours, Slot
 
 HOLIDAY_COUNTRY = "DE"
@@ -67,8 +69,8 @@ def generate_slots(*, location: Location, start: date, end: date) -> dict[str, i
     range_end = datetime.combine(end + timedelta(days=1), time.min).replace(tzinfo=tz)
     created = updated = conflicts = 0
     with transaction.atomic():
-        existing = {s.starts_at: s for s in Slot.objects.select_for_update().filter(
-            location=location, starts_at__gte=range_start, starts_at__lt=range_end)}
+        existing = {s.starts_at: s for s in lock_rows(Slot.objects.filter(
+            location=location, starts_at__gte=range_start, starts_at__lt=range_end), "starts_at")}
         new_rows = []
         for starts_at, capacity in wanted.items():
             slot = existing.pop(starts_at, None)

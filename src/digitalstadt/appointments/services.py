@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from digitalstadt.core.audit import audit_log
-from digitalstadt.core.locking import lock_rows
+from digitalstadt.core.locking import lock_first, lock_one, lock_rows
 
 from .models import (
     ACTIVE_FOR_PERSON,
@@ -169,7 +169,7 @@ def booking_submit_details(*, booking: Booking, hold_token: str, name: str, emai
     now = timezone.now()
     email = email.strip().lower()
     with transaction.atomic():
-        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        booking = lock_one(Booking.objects.filter(pk=booking.pk))
         if not secrets.compare_digest(booking.manage_token_hash, _hash(hold_token or "")):
             raise PermissionDenied
         if booking.status != BookingStatus.HELD or booking.expires_at is None or booking.expires_at <= now:
@@ -208,7 +208,7 @@ def booking_by_token(*, code: str, token: str) -> Booking | None:
 def booking_confirm(*, booking: Booking, actor: Any = None, token: str | None = None) -> Booking:
     now = timezone.now()
     with transaction.atomic():
-        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        booking = lock_one(Booking.objects.filter(pk=booking.pk))
         if booking.status == BookingStatus.CONFIRMED:
             return booking
         if booking.status != BookingStatus.PENDING or booking.expires_at is None or booking.expires_at <= now:
@@ -230,7 +230,7 @@ def booking_cancel(*, booking: Booking, actor: Any = None, notify: bool = True) 
     with transaction.atomic():
         slot_ids = list(booking.booking_slots.values_list("slot_id", flat=True))
         lock_rows(Slot.objects.filter(id__in=slot_ids), "location_id", "starts_at")
-        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        booking = lock_one(Booking.objects.filter(pk=booking.pk))
         if booking.status not in (BookingStatus.HELD, BookingStatus.PENDING, BookingStatus.CONFIRMED):
             raise ValidationError(_("Dieser Termin kann nicht mehr abgesagt werden."))
         if booking.starts_at <= now:
@@ -261,8 +261,8 @@ def release_expired_bookings(*, now: datetime | None = None) -> int:
         with transaction.atomic():
             slot_ids = list(BookingSlot.objects.filter(booking_id=booking_id).values_list("slot_id", flat=True))
             lock_rows(Slot.objects.filter(id__in=slot_ids), "location_id", "starts_at")
-            booking = Booking.objects.select_for_update().filter(
-                id=booking_id, status__in=[BookingStatus.HELD, BookingStatus.PENDING], expires_at__lte=now).first()
+            booking = lock_first(Booking.objects.filter(
+                id=booking_id, status__in=[BookingStatus.HELD, BookingStatus.PENDING], expires_at__lte=now))
             if booking is not None:
                 _release(booking, status=BookingStatus.EXPIRED, now=now)
                 released += 1
@@ -292,7 +292,7 @@ def booking_reschedule(*, booking: Booking, starts_at: datetime, actor: Any = No
         old_holder: dict[str, Booking] = {}
 
         def release_old() -> None:
-            old = Booking.objects.select_for_update().get(pk=booking.pk)
+            old = lock_one(Booking.objects.filter(pk=booking.pk))
             if old.status != BookingStatus.CONFIRMED:
                 raise ValidationError(_("Nur bestätigte Termine können verschoben werden."))
             if old.starts_at <= now:

@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "ninja",
 ]
 
+# How long a request waits for a row lock (PostgreSQL) before it says "try again".
+LOCK_TIMEOUT_MS = int(os.environ.get("LOCK_TIMEOUT_MS", "5000"))
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -80,6 +83,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "digitalstadt.core.middleware.FormErrorStatusMiddleware",
+    "digitalstadt.core.middleware.LockTimeoutMiddleware",
     "digitalstadt.accounts.middleware.UserLanguageMiddleware",
     "digitalstadt.accounts.middleware.SlidingSessionMiddleware",
     "digitalstadt.accounts.middleware.StaffMFARequiredMiddleware",
