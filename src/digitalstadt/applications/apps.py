@@ -7,4 +7,6 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Online-Anträge und Vorgänge")
 
     def ready(self) -> None:
-        from . import plugins  # noqa: F401  (registers the service plugins)
+        from . import hooks
+
+        hooks.register()

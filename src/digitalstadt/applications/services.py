@@ -366,7 +366,7 @@ def _case_ready(case: Case) -> None:
 
 
 def payment_settled(*, payment: Any) -> None:
-    """Called by payments (PAYMENT_SETTLED_HANDLERS) inside the transaction that
+    """Called by payments (registered in `settled_handlers`) inside the transaction that
     settled `payment`: a case waiting for it moves on."""
     cases = lock_rows(Case.objects.filter(payment_id=payment.pk))
     for case in cases:

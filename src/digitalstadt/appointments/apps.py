@@ -6,3 +6,8 @@ class AppointmentsConfig(AppConfig):
     name = "digitalstadt.appointments"
     label = "appointments"
     verbose_name = _("Termine")
+
+    def ready(self) -> None:
+        from . import hooks
+
+        hooks.register()

@@ -3,17 +3,17 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
+from .registry import capabilities
+
 
 def staff_required(view):
     """City staff only (MFA is enforced by StaffMFARequiredMiddleware on /verwaltung/)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        from digitalstadt.accounts.selectors import user_is_staff
-
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not user_is_staff(user=request.user):
+        if not capabilities.call("user_is_staff", user=request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -24,9 +24,7 @@ def platform_admin_required(view):
     @wraps(view)
     @staff_required
     def wrapper(request, *args, **kwargs):
-        from digitalstadt.accounts.selectors import is_platform_admin
-
-        if not is_platform_admin(user=request.user):
+        if not capabilities.call("user_is_platform_admin", user=request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

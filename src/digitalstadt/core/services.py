@@ -126,7 +126,7 @@ def signed_document_revoke(*, document: Document, actor: Any, reason: str = "") 
 
 def document_can_read(*, user: Any, document: Document) -> bool:
     """Owner, a member of the owning organisation, or a platform admin. Later apps
-    (case work) extend this through `DOCUMENT_ACCESS_CHECKS`."""
+    (case work) extend this through the `document_access_checks` registry."""
     if not user.is_authenticated:
         return False
     if document.owner_user_id == user.pk:
@@ -135,12 +135,9 @@ def document_can_read(*, user: Any, document: Document) -> bool:
         organisation_id=document.owner_organisation_id
     ).exists():
         return True
-    from django.utils.module_loading import import_string
+    from .registry import document_access_checks
 
-    for path in getattr(settings, "DOCUMENT_ACCESS_CHECKS", []):
-        if import_string(path)(user=user, document=document):
-            return True
-    return False
+    return any(check(user=user, document=document) for check in document_access_checks.all())
 
 
 def document_open(*, user: Any, document: Document, ip_address: str | None = None) -> Document:
@@ -174,16 +171,16 @@ def document_open_for_staff(*, user: Any, document: Document, ip_address: str | 
 
 
 def accessibility_feedback_submit(*, message: str, page_url: str, email: str, user: Any) -> AccessibilityFeedback:
-    from digitalstadt.accounts.selectors import platform_admin_emails
-    from digitalstadt.mailbox.services import outbox_enqueue
+    from .registry import capabilities
 
     with transaction.atomic():
         feedback = AccessibilityFeedback.objects.create(
             message=message, page_url=page_url[:500], email=email,
             user=user if user is not None and user.is_authenticated else None,
         )
-        for address in platform_admin_emails():
-            outbox_enqueue(
+        for address in capabilities.call("platform_admin_emails"):
+            capabilities.call(
+                "send_email",
                 to=address,
                 subject=f"[{settings.PLATFORM_NAME}] Rückmeldung Barrierefreiheit #{feedback.pk}",
                 body_text=(

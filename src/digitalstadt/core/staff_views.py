@@ -1,26 +1,22 @@
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from digitalstadt.accounts.selectors import is_platform_admin, staff_roles, user_has_staff_role
-
 from .models import AccessibilityFeedback, AuditEntry
 from .permissions import platform_admin_required, staff_required
+from .registry import staff_areas
 
 
 @staff_required
 def home(request):
+    """The staff start page: the user's roles and the work areas the apps registered
+    for them (core.registry `staff_areas`)."""
+    areas = sorted((area for area in staff_areas.all() if area.visible_to(request.user)),
+                   key=lambda area: (area.order, str(area.label)))
     return render(request, "core/staff/home.html", {
-        "roles": staff_roles(user=request.user),
-        "is_platform_admin": is_platform_admin(user=request.user),
-        "is_case_worker": _is_case_worker(request.user),
-        "is_parking_enforcement": user_has_staff_role(user=request.user, role="parking_enforcement"),
+        "roles": request.user.staff_roles.select_related("office", "location"),
+        "areas": areas,
     })
-
-
-def _is_case_worker(user) -> bool:
-    from digitalstadt.applications.selectors import is_case_worker
-
-    return is_case_worker(user=user)
 
 
 @platform_admin_required
@@ -33,8 +29,7 @@ def audit_log(request):
     if subject:
         entries = entries.filter(subject_type=subject)
     page = Paginator(entries, 50).get_page(request.GET.get("seite"))
-    from digitalstadt.accounts.models import User
-
+    User = get_user_model()
     ids = {int(e.data_subject_ref.split(":")[1]) for e in page if e.data_subject_ref.startswith("user:")}
     emails = {f"user:{pk}": email for pk, email in User.objects.filter(pk__in=ids).values_list("pk", "email")}
     for entry in page:

@@ -248,13 +248,13 @@ def _render_verification(request, document, *, max_bytes: int, form=None, result
     from .forms import VerificationUploadForm
     from .services import verification_id_display
 
-    from django.utils.module_loading import import_string
+    from .registry import document_verification_details
 
     # Apps add facts about their documents (e.g. a permit's zone and validity; the
-    # plate only for parking enforcement): settings.DOCUMENT_VERIFICATION_DETAILS.
+    # plate only for parking enforcement) through the registry.
     details = []
-    for path in getattr(settings, "DOCUMENT_VERIFICATION_DETAILS", []):
-        details += import_string(path)(document=document, user=request.user, ip_address=client_ip(request))
+    for add_details in document_verification_details.all():
+        details += add_details(document=document, user=request.user, ip_address=client_ip(request))
     return render(request, "core/verify.html", {
         "document": document, "form": form or VerificationUploadForm(max_bytes=max_bytes),
         "result": result, "upload_error": upload_error, "details": details,

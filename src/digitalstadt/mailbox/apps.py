@@ -6,3 +6,8 @@ class MailboxConfig(AppConfig):
     name = "digitalstadt.mailbox"
     label = "mailbox"
     verbose_name = _("Postfach")
+
+    def ready(self) -> None:
+        from . import hooks
+
+        hooks.register()

@@ -6,3 +6,10 @@ class PaymentsConfig(AppConfig):
     name = "digitalstadt.payments"
     label = "payments"
     verbose_name = _("Zahlungen")
+
+    def ready(self) -> None:
+        from . import hooks
+        from .providers import load_builtin
+
+        load_builtin()
+        hooks.register()

@@ -111,17 +111,16 @@ def payment_cancel(*, payment: Payment, actor: Any) -> Payment:
 
 
 def _after_status_change(payment: Payment, before: str) -> None:
-    """Tell the apps that wait for money (settings.PAYMENT_SETTLED_HANDLERS, dotted
-    paths called with `payment=`) when a payment becomes paid, inside the transaction
-    that booked it: a case moves on iff the money is booked."""
+    """Tell the apps that wait for money (registry `settled_handlers`) when a payment
+    becomes paid, inside the transaction that booked it: a case moves on iff the money
+    is booked."""
     settled = {PaymentStatus.PAID, PaymentStatus.OVERPAID}
     if before in settled or payment.status not in settled:
         return
-    from django.conf import settings
-    from django.utils.module_loading import import_string
+    from .registry import settled_handlers
 
-    for path in getattr(settings, "PAYMENT_SETTLED_HANDLERS", []):
-        import_string(path)(payment=payment)
+    for handler in settled_handlers.all():
+        handler(payment=payment)
 
 
 # --- reconciliation ----------------------------------------------------------------

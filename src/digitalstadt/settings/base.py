@@ -106,6 +106,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "digitalstadt.core.context_processors.platform",
+                "digitalstadt.accounts.context_processors.staff",
+                "digitalstadt.mailbox.context_processors.mailbox",
             ],
         },
     },
@@ -352,11 +354,9 @@ SIGNING_TSA_TIMEOUT = int(os.environ.get("SIGNING_TSA_TIMEOUT", "10"))
 VERIFICATION_UPLOAD_MAX_BYTES = int(os.environ.get("VERIFICATION_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 VERIFICATION_RATE_LIMIT = (int(os.environ.get("VERIFICATION_RATE_LIMIT", "20")), 600)
 
-# Online applications: apps that react when a fee is paid.
-PAYMENT_SETTLED_HANDLERS = ["digitalstadt.applications.services.payment_settled"]
-DOCUMENT_VERIFICATION_DETAILS = ["digitalstadt.parking.selectors.permit_verification_details"]
+# Apps that react when a fee is paid, extra facts on the verification page and extra
+# document-access checks are registered by the apps (core.registry), not listed here.
 # Staff read case documents only under /verwaltung/ (behind staff MFA), not through the
-# citizens' document URL: no extra access checks for /dokumente/.
-DOCUMENT_ACCESS_CHECKS: list[str] = []
+# citizens' document URL: no app registers a document-access check today.
 EVIDENCE_MAX_UPLOAD_BYTES = int(os.environ.get("EVIDENCE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 CASE_REFERENCE_PREFIX = os.environ.get("CASE_REFERENCE_PREFIX", "DA")

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from django.conf import settings
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+
+from digitalstadt.core.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -31,15 +32,15 @@ def _oidc_start(request):
     return start(request)
 
 
-REGISTRY: dict[str, EidPlugin] = {
-    "simulator": EidPlugin("simulator", _("eID-Simulator (nur Entwicklung)"), _simulator_start),
-    "oidc": EidPlugin("oidc", _("BundID / DeutschlandID"), _oidc_start),
-}
+eid_plugins: Registry[EidPlugin] = Registry("eid_plugins", setting="EID_PLUGINS", id_attr="key",
+                                            description="ways to prove one's identity (EID_PLUGINS)")
+eid_plugins.register(EidPlugin("simulator", _("eID-Simulator (nur Entwicklung)"), _simulator_start))
+eid_plugins.register(EidPlugin("oidc", _("BundID / DeutschlandID"), _oidc_start))
 
 
 def enabled_plugins() -> list[EidPlugin]:
-    return [REGISTRY[key] for key in settings.EID_PLUGINS if key in REGISTRY]
+    return eid_plugins.all()
 
 
 def get_plugin(key: str) -> EidPlugin | None:
-    return REGISTRY.get(key) if key in settings.EID_PLUGINS else None
+    return eid_plugins.get(key)

@@ -18,17 +18,20 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from digitalstadt.accounts.models import AssuranceLevel
+from digitalstadt.core.registry import Registry
 
-REGISTRY: dict[str, "ServicePlugin"] = {}
+# One plugin per service slug. Every registered plugin is enabled: a service is offered
+# online when the catalogue marks it so and its plugin exists.
+service_plugins: Registry["ServicePlugin"] = Registry("service_plugins", id_attr="slug",
+                                                      description="online services (applications)")
 
 
 def register(cls: type["ServicePlugin"]) -> type["ServicePlugin"]:
-    REGISTRY[cls.slug] = cls()
-    return cls
+    return service_plugins.register(cls)
 
 
 def get_plugin(slug: str) -> "ServicePlugin | None":
-    return REGISTRY.get(slug)
+    return service_plugins.get(slug)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from digitalstadt.core.registry import Registry
+
 if TYPE_CHECKING:
     from ..girocode import TransferData
     from ..models import Payment
@@ -85,29 +87,32 @@ class PaymentProvider:
         raise WebhookRejected("this provider has no webhook", status_code=404)
 
 
-_registry: dict[str, type[PaymentProvider]] = {}
+def _enabled() -> list[str]:
+    from ..conf import enabled_providers
+
+    return enabled_providers()
+
+
+# Providers are stateless; one instance each serves every payment.
+providers: Registry[PaymentProvider] = Registry("payment_providers", enabled=_enabled, id_attr="key",
+                                                description="how payers pay (PAYMENT_PROVIDERS)")
 
 
 def register(cls: type[PaymentProvider]) -> type[PaymentProvider]:
-    _registry[cls.key] = cls
-    return cls
+    return providers.register(cls)
 
 
 def get_provider(key: str) -> PaymentProvider:
-    from ..conf import enabled_providers
-
-    _load_builtin()
-    if key not in _registry or key not in enabled_providers():
+    provider = providers.get(key)
+    if provider is None:
         raise UnknownProvider(key)
-    return _registry[key]()
+    return provider
 
 
 def available_providers() -> list[PaymentProvider]:
-    from ..conf import enabled_providers
-
-    _load_builtin()
-    return [_registry[key]() for key in enabled_providers() if key in _registry]
+    return providers.all()
 
 
-def _load_builtin() -> None:
+def load_builtin() -> None:
+    """Called from PaymentsConfig.ready()."""
     from . import giro, testpsp  # noqa: F401 - registers on import

@@ -1,0 +1,205 @@
+"""One generic plugin registry for every extension point of the platform.
+
+Core never imports an app: an app hands core (and other apps) what they need by
+registering into a `Registry` from its `AppConfig.ready()` (or on import of a module
+that `ready()` imports). The same class serves core's own extension points (below),
+service plugins, payment providers, eID plugins and payment-settled handlers.
+
+- ids are unique per registry: registering an id twice raises `ImproperlyConfigured`
+  (a copy-pasted plugin must not silently replace another);
+- a registry may name a setting that lists the enabled ids (`EID_PLUGINS = ["oidc"]`);
+  without one, every registered entry is enabled;
+- `choices()` gives (id, label) pairs for forms;
+- `check()` is a Django system check: enabled ids that nothing registered, and each
+  entry's own `system_check()` if it has one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+T = TypeVar("T")
+
+_ALL: dict[str, "Registry"] = {}
+
+
+class Registry(Generic[T]):
+    def __init__(self, name: str, *, setting: str | None = None, enabled: Callable[[], list[str]] | None = None,
+                 id_attr: str = "id", description: str = "") -> None:
+        if name in _ALL:
+            raise ImproperlyConfigured(f"a registry named {name!r} exists already")
+        self.name = name
+        self.setting = setting
+        self._enabled = enabled
+        self.id_attr = id_attr
+        self.description = description
+        self._entries: dict[str, T] = {}
+        _ALL[name] = self
+
+    # --- registering ---------------------------------------------------------------
+
+    def register(self, entry: T | None = None, *, id: str | None = None) -> Any:
+        """Register `entry` under `id` (default: the entry's `id` attribute). Usable as a
+        call or as a decorator on a class (registered as an instance) or function."""
+
+        def add(item: Any) -> Any:
+            key = id or getattr(item, self.id_attr, None)
+            if not key:
+                raise ImproperlyConfigured(f"{self.name}: an entry needs an id ({item!r})")
+            if key in self._entries:
+                raise ImproperlyConfigured(f"{self.name}: the id {key!r} is registered twice")
+            self._entries[key] = item() if isinstance(item, type) else item
+            return item
+
+        return add if entry is None else add(entry)
+
+    def unregister(self, id: str) -> None:
+        """For tests that register a throw-away entry."""
+        self._entries.pop(id, None)
+
+    # --- reading -------------------------------------------------------------------
+
+    def enabled_ids(self) -> list[str]:
+        if self._enabled is not None:
+            return list(self._enabled())
+        if self.setting is None:
+            return list(self._entries)
+        return list(getattr(settings, self.setting, []) or [])
+
+    def is_enabled(self, id: str) -> bool:
+        return id in self._entries and id in self.enabled_ids()
+
+    def get(self, id: str) -> T | None:
+        """The enabled entry with this id, or None."""
+        return self._entries[id] if self.is_enabled(id) else None
+
+    def registered(self, id: str) -> T | None:
+        """An entry whether enabled or not (for data that names a plugin turned off since)."""
+        return self._entries.get(id)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.all())
+
+    def __contains__(self, id: object) -> bool:
+        return isinstance(id, str) and self.is_enabled(id)
+
+    def all(self) -> list[T]:
+        """Enabled entries, in the order of the setting (else of registration)."""
+        return [self._entries[key] for key in self.enabled_ids() if key in self._entries]
+
+    def items(self) -> list[tuple[str, T]]:
+        return [(key, self._entries[key]) for key in self.enabled_ids() if key in self._entries]
+
+    def choices(self) -> list[tuple[str, Any]]:
+        return [(key, getattr(entry, "label", key)) for key, entry in self.items()]
+
+    # --- checking ------------------------------------------------------------------
+
+    def check(self) -> list[checks.CheckMessage]:
+        errors: list[checks.CheckMessage] = []
+        for key in self.enabled_ids():
+            if key not in self._entries:
+                errors.append(checks.Error(
+                    f"{self.setting or 'the settings'} name {key!r}, but no app registered it in {self.name!r}",
+                    hint=f"registered: {', '.join(sorted(self._entries)) or '(none)'}",
+                    id="digitalstadt.E001",
+                ))
+        for key, entry in self.items():
+            own_check = getattr(entry, "system_check", None)
+            if callable(own_check):
+                for problem in own_check() or []:
+                    errors.append(problem if isinstance(problem, checks.CheckMessage) else checks.Error(
+                        f"{self.name} {key!r}: {problem}", id="digitalstadt.E002"))
+        return errors
+
+
+def registries() -> dict[str, Registry]:
+    return dict(_ALL)
+
+
+@checks.register()
+def check_registries(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    errors: list[checks.CheckMessage] = []
+    for registry in _ALL.values():
+        errors += registry.check()
+    return errors
+
+
+# --- what core needs from apps ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffArea:
+    """A work area on the staff home and in the staff navigation."""
+
+    id: str
+    label: Any
+    url_name: str
+    description: Any = ""
+    visible_to: Callable[[Any], bool] = field(default=lambda user: False, compare=False)
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    """Personal data of one kind, kept `days` (default; settings.RETENTION_DAYS[id]
+    overrides) and then deleted by `purge(cutoff=...)`, which returns the count."""
+
+    id: str
+    label: Any
+    default_days: int
+    purge: Callable[..., int] = field(compare=False)
+
+
+@dataclass(frozen=True)
+class AuditAction:
+    """One kind of audit entry, with the label people read in the audit log."""
+
+    id: str
+    label: Any
+
+
+@dataclass(frozen=True)
+class Capability:
+    """Something core's own features need from an app, looked up by id: whether a user
+    is city staff, the platform admins' addresses, sending an e-mail through the
+    outbox. Core's check hook fails when one of REQUIRED_CAPABILITIES is missing."""
+
+    id: str
+    function: Callable[..., Any] = field(compare=False)
+    label: Any = ""
+
+
+class CapabilityRegistry(Registry[Capability]):
+    REQUIRED = ("user_is_staff", "user_is_platform_admin", "platform_admin_emails", "send_email")
+
+    def call(self, id: str, /, *args: Any, **kwargs: Any) -> Any:
+        entry = self.get(id)
+        if entry is None:
+            raise ImproperlyConfigured(f"no app provides the capability {id!r}")
+        return entry.function(*args, **kwargs)
+
+    def check(self) -> list[checks.CheckMessage]:
+        errors = super().check()
+        for key in self.REQUIRED:
+            if key not in self:
+                errors.append(checks.Error(f"no app provides the capability {key!r}", id="digitalstadt.E003"))
+        return errors
+
+
+staff_areas: Registry[StaffArea] = Registry("staff_areas", description="work areas per staff role")
+retention_policies: Registry[RetentionPolicy] = Registry("retention_policies",
+                                                          description="how long each kind of personal data is kept")
+document_access_checks: Registry[Any] = Registry(
+    "document_access_checks", description="callables (user=, document=) -> bool that grant reading a document")
+document_verification_details: Registry[Any] = Registry(
+    "document_verification_details",
+    description="callables (document=, user=, ip_address=) -> [(label, value)] for the public verification page")
+audit_actions: Registry[AuditAction] = Registry("audit_actions", description="the audit log's catalogue of actions")
+capabilities = CapabilityRegistry("capabilities", description="functions core calls without importing an app")

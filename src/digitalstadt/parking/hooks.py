@@ -1,0 +1,26 @@
+"""What parking registers into core's registry (called from ParkingConfig.ready)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from digitalstadt.core.registry import StaffArea, document_verification_details, staff_areas
+
+
+def _enforcement(user) -> bool:
+    from digitalstadt.accounts.selectors import user_has_staff_role
+
+    return user_has_staff_role(user=user, role="parking_enforcement")
+
+
+def _permit_details(**kwargs):
+    from .selectors import permit_verification_details
+
+    return permit_verification_details(**kwargs)
+
+
+def register() -> None:
+    staff_areas.register(StaffArea("parking.permit_check", _("Bewohnerparkausweis prüfen"),
+                                   "staff-parking:permit-check", _("Kennzeichen gegen gültige Ausweise prüfen"),
+                                   _enforcement, 400))
+    document_verification_details.register(_permit_details, id="parking.resident_permit")
