@@ -6,6 +6,7 @@ from ninja import NinjaAPI, Schema
 from ninja.security import HttpBearer, django_auth
 
 from digitalstadt.accounts.services import api_token_authenticate
+from digitalstadt.core.api_errors import api_errors
 
 
 class OrganisationToken(HttpBearer):
@@ -43,7 +44,8 @@ class HealthOut(Schema):
     database: str
 
 
-@api.get("/health", response=HealthOut, tags=["platform"], summary="Liveness and database check")
+@api.get("/health", response={200: HealthOut, 503: HealthOut, **api_errors()}, tags=["platform"],
+         summary="Liveness and database check")
 def health(request):
     try:
         with connection.cursor() as cursor:
@@ -59,8 +61,8 @@ class WhoAmIOut(Schema):
     email: str | None = None
 
 
-@api.get("/whoami", response=WhoAmIOut, auth=[OrganisationToken(), django_auth], tags=["platform"],
-         summary="Who is calling: an organisation token or a signed-in person")
+@api.get("/whoami", response={200: WhoAmIOut, **api_errors(401)}, auth=[OrganisationToken(), django_auth],
+         tags=["platform"], summary="Who is calling: an organisation token or a signed-in person")
 def whoami(request):
     token = getattr(request, "api_token", None)
     if token is not None:

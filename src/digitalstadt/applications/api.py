@@ -10,6 +10,8 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from digitalstadt.core.api_errors import api_errors
+
 from . import selectors
 from .models import CaseStatus
 
@@ -55,12 +57,13 @@ def _case_out(case) -> dict:
     }
 
 
-@router.get("/cases", response=list[CaseOut], summary="My cases (newest first)")
+@router.get("/cases", response={200: list[CaseOut], **api_errors(401)}, summary="My cases (newest first)")
 def my_cases(request):
     return [_case_out(c) for c in selectors.cases_of(user=request.user).select_related("decision", "receipt")]
 
 
-@router.get("/cases/{reference}", response=CaseDetailOut, summary="One of my cases with its public history")
+@router.get("/cases/{reference}", response={200: CaseDetailOut, **api_errors(401, 404)},
+            summary="One of my cases with its public history")
 def my_case(request, reference: str):
     import re
 

@@ -4,13 +4,14 @@ be bookmarked, shared and used without JavaScript."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from django import forms
-from django.conf import settings
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from digitalstadt.core.params import BadParameter, check_date, query_datetime
 
 SERVICE_PARAM = "leistung"
 PERSONS_PREFIX = "personen_"
@@ -62,14 +63,17 @@ def selection_query(selection) -> list[tuple[str, str]]:
     return params
 
 
-def parse_later(value: str | None) -> datetime | None:
-    """`ab=2026-11-27T10:21` (local time) -> aware datetime, None if absent or invalid."""
-    if not value:
-        return None
-    try:
-        return datetime.strptime(value, LATER_FORMAT).replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
-    except ValueError:
-        return None
+# Paging through free starts: far enough back for an old bookmark, far enough ahead for
+# any booking window.
+LATER_RANGE_YEARS = 10
+
+
+def parse_later(data) -> datetime | None:
+    """`ab=2026-11-27T10:21` (local time) in `data` -> aware datetime, None if absent;
+    core.params.BadParameter (a 400 with the reason) if it is no time or out of range."""
+    today = timezone.localdate()
+    span = timedelta(days=366 * LATER_RANGE_YEARS)
+    return query_datetime(data, LATER_PARAM, earliest=today - span, latest=today + span)
 
 
 class SlotChoiceForm(forms.Form):
@@ -85,6 +89,10 @@ class SlotChoiceForm(forms.Form):
             raise forms.ValidationError(_("Bitte wählen Sie eine Uhrzeit aus der Liste.")) from None
         if value.tzinfo is None:
             raise forms.ValidationError(_("Bitte wählen Sie eine Uhrzeit aus der Liste."))
+        try:
+            check_date(value.date(), name="beginn")
+        except BadParameter as exc:
+            raise forms.ValidationError(exc.message) from None
         return value
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from digitalstadt.core.audit import audit_log
 from digitalstadt.core.messages import add_error_messages
+from digitalstadt.core.params import query_date, query_int, query_text
 from digitalstadt.core.permissions import staff_required
 
 from . import queue
@@ -33,11 +34,10 @@ def _location(request, slug) -> Location:
     return location
 
 
-def _parse_day(value: str | None) -> date:
-    try:
-        return date.fromisoformat(value) if value else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
+def _day(data, name: str, default: date | None = None) -> date:
+    """A day of the counter pages (`?datum=`, `?von=`, `?bis=`): today when absent; a
+    malformed or far-away date is a 400 with the reason (core.params)."""
+    return query_date(data, name, default=default or timezone.localdate())
 
 
 @staff_required
@@ -52,21 +52,22 @@ def index(request):
 @staff_required
 def day_plan(request, slug):
     location = _location(request, slug)
-    day = _parse_day(request.GET.get("datum"))
+    day = _day(request.GET, "datum")
+    query = query_text(request.GET, "suche")
+    counter_id = query_int(request.GET, "schalter")
     tz = local_tz()
     start = datetime.combine(day, time.min).replace(tzinfo=tz)
     bookings = (Booking.objects.filter(location=location, starts_at__gte=start, starts_at__lt=start + timedelta(days=1),
                                        status__in=[BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN,
                                                    BookingStatus.SERVED, BookingStatus.NO_SHOW])
                 .prefetch_related("booked_services__service").select_related("ticket").order_by("starts_at"))
-    query = request.GET.get("suche", "").strip()[:100]
     if query:
         bookings = bookings.filter(Q(name__icontains=query) | Q(code__iexact=query.upper()))
     # Reading the day plan shows names of citizens: a staff read of personal data.
     audit_log(actor=request.user, action="appointments.day_plan_viewed", subject=location,
               data={"day": day.isoformat(), "bookings": len(bookings)})
     counters = location.counters.filter(is_active=True)
-    counter = counters.filter(pk=request.GET.get("schalter") or 0).first() or None
+    counter = counters.filter(pk=counter_id).first() if counter_id is not None else None
     current = None
     if counter is not None:
         current = Ticket.objects.filter(counter=counter, status=TicketStatus.CALLED, day=timezone.localdate()).first()
@@ -83,16 +84,21 @@ def day_plan(request, slug):
     })
 
 
-def _back(location, request):
+def _counter_id(request) -> int | None:
+    """The counter the staff member works at (`schalter`), read before anything changes."""
+    return query_int(request.POST, "schalter")
+
+
+def _back(location, counter_id: int | None):
     url = reverse("appointments-staff:day-plan", kwargs={"slug": location.slug})
-    counter = request.POST.get("schalter")
-    return redirect(f"{url}?schalter={counter}" if counter else url)
+    return redirect(f"{url}?schalter={counter_id}" if counter_id else url)
 
 
 @staff_required
 @require_POST
 def check_in(request, slug, code):
     location = _location(request, slug)
+    counter_id = _counter_id(request)
     booking = get_object_or_404(Booking, location=location, code=code)
     try:
         ticket = queue.ticket_check_in(booking=booking, actor=request.user)
@@ -100,14 +106,15 @@ def check_in(request, slug, code):
         add_error_messages(request, exc)
     else:
         messages.success(request, _("Eingecheckt: Wartenummer %(n)s.") % {"n": ticket.number})
-    return _back(location, request)
+    return _back(location, counter_id)
 
 
 @staff_required
 @require_POST
 def walk_in(request, slug):
     location = _location(request, slug)
-    service = location.offered_services.filter(service_id=request.POST.get("service") or 0).first()
+    service_id = query_int(request.POST, "service")
+    service = location.offered_services.filter(service_id=service_id).first() if service_id else None
     ticket = queue.ticket_walk_in(location=location, service=service.service if service else None, actor=request.user)
     messages.success(request, _("Neue Wartenummer: %(n)s.") % {"n": ticket.number})
     return redirect(reverse("appointments-public:ticket", kwargs={"uuid": ticket.uuid}) + "?druck=1")
@@ -117,7 +124,8 @@ def walk_in(request, slug):
 @require_POST
 def call_next(request, slug):
     location = _location(request, slug)
-    counter = get_object_or_404(Counter, location=location, pk=request.POST.get("schalter") or 0, is_active=True)
+    counter_id = _counter_id(request)
+    counter = get_object_or_404(Counter, location=location, pk=counter_id or 0, is_active=True)
     try:
         ticket = queue.ticket_call_next(location=location, counter=counter, actor=request.user)
     except PermissionDenied:
@@ -126,13 +134,14 @@ def call_next(request, slug):
         messages.info(request, _("Niemand wartet."))
     else:
         messages.success(request, _("Aufgerufen: %(n)s an %(c)s.") % {"n": ticket.number, "c": counter.name})
-    return _back(location, request)
+    return _back(location, counter_id)
 
 
 @staff_required
 @require_POST
 def ticket_action(request, slug, uuid, action):
     location = _location(request, slug)
+    counter_id = _counter_id(request)
     ticket = get_object_or_404(Ticket, location=location, uuid=uuid)
     handlers = {"erneut": queue.ticket_recall, "erledigt": queue.ticket_mark_served,
                 "nicht-erschienen": queue.ticket_mark_missed}
@@ -143,14 +152,14 @@ def ticket_action(request, slug, uuid, action):
         handler(ticket=ticket, actor=request.user)
     except ValidationError as exc:
         add_error_messages(request, exc)
-    return _back(location, request)
+    return _back(location, counter_id)
 
 
 @staff_required
 def statistics(request, slug):
     location = _location(request, slug)
-    until = _parse_day(request.GET.get("bis"))
-    since = _parse_day(request.GET.get("von")) if request.GET.get("von") else until - timedelta(days=6)
+    until = _day(request.GET, "bis")
+    since = _day(request.GET, "von", default=until - timedelta(days=6))
     if since > until or (until - since).days > 92:
         messages.error(request, _("Bitte wählen Sie einen Zeitraum von höchstens 93 Tagen."))
         since = until - timedelta(days=6)

@@ -9,7 +9,7 @@ the API (`api.reserve`): per-IP rate limit, ALTCHA proof-of-work, `booking_hold`
 from __future__ import annotations
 
 from collections import OrderedDict
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from digitalstadt.catalog.selectors import search_services
 from digitalstadt.core import pow
 from digitalstadt.core.messages import add_error_messages
+from digitalstadt.core.params import BadParameter, query_date, query_text, query_uuid
 from digitalstadt.core.ratelimit import client_ip, hit
 
 from . import services
@@ -138,7 +139,7 @@ def _slot_page(request, *, location, selection=None, booking=None, token="", sta
     need = need_at(location, wanted)
     if need is None:
         raise Http404
-    after = parse_later(request.GET.get(LATER_PARAM) or request.POST.get(LATER_PARAM))
+    after = parse_later(request.GET if request.GET.get(LATER_PARAM) else request.POST)
     starts = free_starts(need, limit=SLOTS_PER_PAGE + 1, after=after)
     more = len(starts) > SLOTS_PER_PAGE
     starts = starts[:SLOTS_PER_PAGE]
@@ -189,7 +190,7 @@ def _proof_and_rate_limit(request, choice: SlotChoiceForm) -> tuple[int, str] | 
 
 @require_POST
 def reserve(request):
-    location = get_object_or_404(Location, slug=request.POST.get("standort", ""), is_active=True)
+    location = get_object_or_404(Location, slug=query_text(request.POST, "standort"), is_active=True)
     form = _selection_form(request.POST)
     if not form.is_valid():
         return _start_with_errors(request, form)
@@ -410,7 +411,8 @@ def waitlist(request):
     from .waitlist import waitlist_join, waitlist_leave
 
     if request.method == "POST" and request.POST.get("action") == "verlassen":
-        entry = get_object_or_404(WaitlistEntry, uuid=request.POST.get("entry"), user=request.user)
+        entry = get_object_or_404(WaitlistEntry, uuid=query_uuid(request.POST, "entry", required=True),
+                                  user=request.user)
         try:
             waitlist_leave(user=request.user, entry=entry)
         except ValidationError as exc:
@@ -420,16 +422,17 @@ def waitlist(request):
         return redirect("appointments:waitlist")
     status = 200
     if request.method == "POST":
-        location = get_object_or_404(Location, slug=request.POST.get("standort", ""), is_active=True)
+        location = get_object_or_404(Location, slug=query_text(request.POST, "standort"), is_active=True)
         form = _selection_form(request.POST)
         selection = form.cleaned_data["selection"] if form.is_valid() else None
-        latest = request.POST.get("bis", "")
         try:
-            latest_date = date.fromisoformat(latest)
-        except ValueError:
-            latest_date = None
-        if selection is None or latest_date is None:
-            messages.error(request, _("Bitte geben Sie an, bis wann Sie einen Termin brauchen."))
+            latest_date = query_date(request.POST, "bis")
+            problem = None if selection and latest_date else _(
+                "Bitte geben Sie an, bis wann Sie einen Termin brauchen.")
+        except BadParameter as exc:
+            problem = exc.message
+        if problem:
+            messages.error(request, problem)
             status = 400
         else:
             try:

@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Plattform-Kern")
 
     def ready(self) -> None:
-        from . import hooks
+        from . import hooks, lookups
 
         hooks.register()
+        lookups.register()

@@ -5,7 +5,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib import messages
 from django.db import connection
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import translate_url
@@ -76,11 +76,12 @@ def set_language(request):
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    # Only a path on this site (anything else, e.g. `abc`, would be taken for a view name).
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         next_url = "/"
     target = translate_url(next_url, language)
-    response = redirect(target)
+    response = HttpResponseRedirect(target)
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600,
                         samesite="Lax", secure=request.is_secure())
     if request.user.is_authenticated and request.user.language != language:

@@ -1,0 +1,257 @@
+"""The data the hostile-input walk (test_hostile_input.py) runs against: a small city with
+one of every object a URL can name, so that good path values lead the walk deep into
+each view before it turns one value hostile.
+
+`build_world()` returns a `World`: the users, the good values for path parameters (one
+list per parameter name, and linked sets for URLs that name two objects that must fit
+together), the good values for query and form parameters, and session data (held
+bookings) that some pages need.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from allauth.mfa.totp.internal.auth import TOTP
+from django.utils import timezone
+
+from digitalstadt.accounts.models import (
+    AssuranceLevel,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    OrgRole,
+    StaffRole,
+    StaffRoleKind,
+    User,
+)
+
+PASSWORD = "Sicher-genug-2026"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPTESTTOTP234567AB"
+OFFICES = [("buergeramt", "Bürger- und Ordnungsamt"), ("strassenverkehrsamt", "Straßenverkehrsamt"),
+           ("wirtschaftsfoerderung", "Wirtschaftsförderung")]
+
+
+@dataclass
+class World:
+    users: dict[str, User | None]
+    path_values: dict[str, list[str]]
+    linked_path_values: list[dict[str, str]]
+    query_values: dict[str, list[str]]  # the first value is sent by default; others are tried too
+    session: dict = field(default_factory=dict)
+    # Good values for the fields of the API's JSON bodies and query parameters, by name.
+    json_values: dict[str, object] = field(default_factory=dict)
+
+
+class _Upload(io.BytesIO):
+    def __init__(self, content: bytes, name: str):
+        super().__init__(content)
+        self.name = name
+        self.size = len(content)
+
+
+def _tiny_pdf() -> bytes:
+    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
+            b"endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def _staff_user(offices: dict[str, Organisation], location) -> User:
+    """Every staff role (office-scoped ones for every office), the Django admin, TOTP set up."""
+    user = User.objects.create_user("alle.rollen@stadt.example", PASSWORD, first_name="Alma", last_name="Amt",
+                                    is_staff=True, is_superuser=True)
+    for office in [*offices.values(), location.office]:
+        for role in (StaffRoleKind.CASE_WORKER, StaffRoleKind.COUNTER_STAFF, StaffRoleKind.OFFICE_ADMIN):
+            StaffRole.objects.get_or_create(user=user, role=role, office=office)
+    for role in (StaffRoleKind.BUSINESS_DEVELOPMENT, StaffRoleKind.PARKING_ENFORCEMENT, StaffRoleKind.PLATFORM_ADMIN):
+        StaffRole.objects.create(user=user, role=role)
+    TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+def _fill(user, slug: str, steps: dict):
+    from digitalstadt.applications import services
+    from digitalstadt.applications.plugins.base import get_plugin
+    from digitalstadt.catalog.models import Service
+
+    application = services.application_start(service=Service.objects.get(slug=slug), user=user)
+    plugin = get_plugin(slug)
+    for step in plugin.steps():
+        form = step.form_class(data=steps[step.key], **plugin.form_kwargs(step=step, data=application.data, user=user))
+        assert form.is_valid(), (step.key, form.errors)
+        application = services.application_save_step(application=application, step_key=step.key,
+                                                     cleaned=form.cleaned_data, user=user)
+    return application
+
+
+def build_world() -> World:
+    from digitalstadt.applications import services as application_services
+    from digitalstadt.applications.plugins.base import get_plugin
+    from digitalstadt.appointments import queue
+    from digitalstadt.appointments.models import Counter
+    from digitalstadt.appointments.schedule import generate_slots
+    from digitalstadt.appointments.selectors import free_starts, need_at
+    from digitalstadt.appointments.services import booking_confirm, booking_hold, booking_submit_details
+    from digitalstadt.appointments.tests.factories import make_location, make_service, offer
+    from digitalstadt.appointments.waitlist import waitlist_join
+    from digitalstadt.catalog.demo import seed as seed_catalog
+    from digitalstadt.catalog.models import Evidence, LifeSituation, Service
+    from digitalstadt.mailbox.models import Message
+    from digitalstadt.payments.conf import creditor
+    from digitalstadt.payments.services import statement_import_camt053
+    from digitalstadt.register.demo import seed as seed_register
+    from digitalstadt.testing.camt import Credit, camt053
+
+    offices = {slug: Organisation.objects.create(slug=slug, name=name, kind=OrganisationKind.OFFICE,
+                                                 street="Luisenplatz 5", postal_code="64283", city="Darmstadt")
+               for slug, name in OFFICES}
+    seed_catalog()
+    seed_register()
+
+    citizen = User.objects.create_user("berta@example.org", PASSWORD, first_name="Berta", last_name="Bürger",
+                                       assurance_level=AssuranceLevel.EMAIL)
+
+    # Appointments: a location with slots, a confirmed and a held booking, a waiting
+    # list entry, tickets (one waiting, one called).
+    location = make_location(slug="luisenplatz", counters=2, hours=((dt.time(8), dt.time(16)),))
+    service = make_service()
+    offer(location, service)
+    today = timezone.localdate()
+    generate_slots(location=location, start=today, end=today + dt.timedelta(days=21))
+    starts = free_starts(need_at(location, [(service.pk, 1)]), limit=40,
+                         after=timezone.now() + dt.timedelta(days=2))
+    booking, hold = booking_hold(location=location, services=[(service.pk, 1)], starts_at=starts[0], user=citizen)
+    booking, manage_token = booking_submit_details(booking=booking, hold_token=hold, name="Berta Bürger",
+                                                   email=citizen.email, user=citizen)
+    booking = booking_confirm(booking=booking, token=manage_token)
+    held, held_token = booking_hold(location=location, services=[(service.pk, 1)], starts_at=starts[5], user=citizen)
+    entry = waitlist_join(user=citizen, location=location, services=[(service.pk, 1)],
+                          latest_date=today + dt.timedelta(days=30))
+    counter = Counter.objects.filter(location=location).first()
+    waiting = queue.ticket_walk_in(location=location, service=service, actor=None)
+    queue.ticket_walk_in(location=location, service=service, actor=None)
+    called = queue.ticket_call_next(location=location, counter=counter, actor=None)
+
+    staff = _staff_user(offices, location)
+
+    # Applications: a draft of every online service, a submitted dog-tax case (free) and
+    # a submitted resident permit (with fee, payment and an evidence upload).
+    drafts = []
+    for slug in ("meldebescheinigung", "bewohnerparkausweis", "gewerbeanmeldung", "hundesteuer", "sperrmuell"):
+        plugin_service = Service.objects.get(slug=slug)
+        plugin = get_plugin(slug)
+        if not citizen.has_assurance(plugin.assurance_level):
+            continue
+        draft = application_services.application_start(service=plugin_service, user=citizen)
+        drafts.append((draft, [s.key for s in plugin.steps()]))
+    dog = _fill(citizen, "hundesteuer", {
+        "halter": {"street": "Heinheimer Straße", "house_number": "20", "postal_code": "64289", "other_dogs": "0"},
+        "hund": {"name": "Bello", "breed": "Mischling", "sex": "male", "since": today.isoformat()}})
+    dog_case = application_services.application_submit(application=dog, user=citizen)
+    permit = _fill(citizen, "bewohnerparkausweis", {
+        "adresse": {"street": "Heinheimer Straße", "house_number": "20", "postal_code": "64289"},
+        "fahrzeug": {"plate": "DA-AB 123", "use": "own", "duration": "year", "valid_from": today.isoformat()}})
+    evidence = Evidence.objects.filter(service=permit.service).first()
+    upload = application_services.application_upload_evidence(application=permit, evidence=evidence,
+                                                              uploaded=_Upload(_tiny_pdf(), "schein.pdf"),
+                                                              user=citizen)
+    permit_case = application_services.application_submit(application=permit, user=citizen)
+    # A second draft with an upload (the first was submitted), for the remove-upload URL.
+    draft_with_upload = application_services.application_start(service=permit.service, user=citizen)
+    draft_upload = application_services.application_upload_evidence(
+        application=draft_with_upload, evidence=evidence, uploaded=_Upload(_tiny_pdf(), "schein.pdf"), user=citizen)
+
+    # Payments: the permit's payment and a credit nobody can match (to be resolved by staff).
+    payment = permit_case.payment
+    statement_import_camt053(content=camt053(iban=creditor().iban, credits=[
+        Credit("Spende ohne Bezug", 1234)]), filename="auszug.xml")
+    from digitalstadt.payments.models import PaymentTransaction
+
+    transaction_pk = PaymentTransaction.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+    message = Message.objects.create(recipient_user=citizen, sender_name="Stadt Darmstadt", subject="Hallo",
+                                     body="Eine Nachricht.")
+
+    # An organisation the citizen owns, with a member, an open invitation and an API token.
+    from digitalstadt.accounts import services as account_services
+
+    organisation = Organisation.objects.create(slug="softwarehaus", name="Softwarehaus", kind=OrganisationKind.COMPANY)
+    Membership.objects.create(user=citizen, organisation=organisation, role=OrgRole.OWNER)
+    member = User.objects.create_user("kollege@example.org", PASSWORD)
+    membership = Membership.objects.create(user=member, organisation=organisation, role=OrgRole.MEMBER)
+    invitation = account_services.invitation_create(actor=citizen, organisation=organisation,
+                                                    email="neu@example.org", role=OrgRole.MEMBER)
+    api_token, api_secret = account_services.api_token_create(actor=citizen, organisation=organisation, name="Kasse")
+    # The staff member is in the organisation too (organisation pages are for members).
+    Membership.objects.create(user=staff, organisation=organisation, role=OrgRole.OWNER)
+
+    documents = [d for d in (permit_case.receipt, dog_case.receipt, upload.document) if d is not None]
+    situation = LifeSituation.objects.first()
+    first_step = drafts[0][1][0] if drafts else "adresse"
+    later = (timezone.localtime(starts[10])).strftime("%Y-%m-%dT%H:%M")
+
+    path_values = {
+        "slug": [location.slug, service.slug, "bewohnerparkausweis", situation.slug if situation else "umzug-wohnen",
+                 organisation.slug, "buergeramt", "simulator", "giro"],
+        "code": [booking.code, held.code],
+        "uuid": [str(waiting.uuid), str(message.uuid), str(payment.uuid), *[str(d.uuid) for d, _k in drafts],
+                 *[str(d.uuid) for d in documents]],
+        "reference": [permit_case.reference, dog_case.reference],
+        "verification_id": ["ABCD-EFGH-IJKL"],
+        "token": ["x"],  # an invitation's secret is only in its e-mail
+        "token_uuid": [str(api_token.uuid)],
+        "pk": [str(transaction_pk), str(membership.pk), str(counter.pk), "1"],
+        "upload_id": [str(draft_upload.pk)],
+        "provider": ["giro", "demo-psp"],
+        "plugin": ["simulator", "oidc"],
+        "kind": ["schalter", "leistung", "oeffnungszeit", "schliesstag"],
+        "action": ["erneut", "erledigt", "nicht-erschienen"],
+        "step": [first_step],
+        "app_label": ["core"],
+        "object_id": ["1"],
+        "content_type_id": ["1"],
+        "id": [str(citizen.pk)],
+        "url": ["nicht-vorhanden/"],
+        "key": ["abc"],
+        "uidb36": ["1"],
+    }
+    linked = [
+        {"slug": location.slug, "code": booking.code},
+        {"slug": location.slug, "uuid": str(waiting.uuid), "action": "erledigt"},
+        {"slug": location.slug, "uuid": str(called.uuid), "action": "erneut"},
+        {"slug": location.slug, "kind": "schalter", "pk": str(counter.pk)},
+        {"slug": organisation.slug, "pk": str(membership.pk)},
+        {"slug": organisation.slug, "pk": str(invitation.pk)},
+        {"slug": organisation.slug, "token_uuid": str(api_token.uuid)},
+        {"uuid": str(payment.uuid), "provider": "giro"},
+        {"uuid": str(draft_with_upload.uuid), "upload_id": str(draft_upload.pk)},
+        *[{"uuid": str(d.uuid), "step": key} for d, keys in drafts for key in keys[:1]],
+        *[{"reference": permit_case.reference, "uuid": str(d.uuid)} for d in documents],
+    ]
+    query_values = {
+        # The booking journey
+        "leistung": [service.slug], f"personen_{service.slug}": ["1"], "standort": [location.slug],
+        "ab": [later], "beginn": [starts[12].isoformat()], "t": [manage_token], "bestaetigt": ["1"],
+        "entry": [str(entry.uuid)], "bis": [(today + dt.timedelta(days=20)).isoformat()],
+        "von": [(today - dt.timedelta(days=6)).isoformat()], "q": ["Perso"],
+        # Counter pages
+        "datum": [today.isoformat()], "schalter": [str(counter.pk)], "service": [str(service.pk)],
+        "suche": ["Berta"], "druck": ["1"],
+        # Lists, filters, languages, documents
+        "seite": ["1"], "filter": ["ungelesen"], "status": ["open"], "next": ["/"], "language": ["en"],
+        "download": ["1"], "aktion": ["appointments"], "objekt": ["appointments.location"], "plate": ["DA-AB 123"],
+        "reason": ["Wasserschaden"], "note": ["geklärt"], "reference": [payment.reference],
+        # Forms with several actions: each value is tried, the first one by default.
+        "action": ["verlassen", "cancel", "confirm", "release", "continue", "next", "back"],
+        "form": ["standort", "schalter", "leistung", "oeffnungszeit", "schliesstag"],
+    }
+    session = {"appointments_holds": {held.code: held_token}, "appointments_sent": [booking.code]}
+    json_values = {
+        "location": location.slug, "service": service.slug, "persons": 1, "starts_at": starts[14].isoformat(),
+        "altcha": "", "hold_token": held_token, "token": manage_token, "name": "Berta Bürger",
+        "email": citizen.email, "phone": "", "code": booking.code, "reference": permit_case.reference,
+    }
+    return World(users={"anonymous": None, "citizen": citizen, "staff": staff}, path_values=path_values,
+                 linked_path_values=linked, query_values=query_values, session=session, json_values=json_values)
