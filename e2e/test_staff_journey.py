@@ -119,14 +119,24 @@ def test_staff_without_totp_must_enrol_before_the_staff_area(journey):
     assert page.get_by_text("Sachbearbeitung").first.is_visible()
 
 
-def test_demo_staff_log_in_with_totp_and_see_only_their_pages(journey):
+@pytest.fixture
+def e2e_marker_action():
+    """A throw-away audit action: audit_log() refuses keys outside the catalogue."""
+    from digitalstadt.core.registry import AuditAction, audit_actions
+
+    audit_actions.register(AuditAction("e2e.marker", "E2E-Markierung"))
+    yield "e2e.marker"
+    audit_actions.unregister("e2e.marker")
+
+
+def test_demo_staff_log_in_with_totp_and_see_only_their_pages(journey, e2e_marker_action):
     from django.core.management import call_command
 
     from digitalstadt.accounts.management.commands.seed_demo import DEMO_TOTP_SECRET
     from digitalstadt.core.audit import audit_log
 
     call_command("seed_demo", verbosity=0)
-    audit_log(actor=None, system="e2e", action="e2e.marker")
+    audit_log(actor=None, system="e2e", action=e2e_marker_action)
     page = journey.page
 
     # Platform admin: password, then a real TOTP code, then the staff home.

@@ -4,9 +4,31 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from digitalstadt.core.registry import Capability, RetentionPolicy, capabilities, retention_policies
+from digitalstadt.core.registry import (
+    Capability,
+    RetentionPolicy,
+    capabilities,
+    register_audit_actions,
+    retention_policies,
+)
 
 from . import selectors
+
+AUDIT_ACTIONS = (
+    ("account.signup", _("Konto registriert")),
+    ("account.login", _("Angemeldet")),
+    ("account.login_failed", _("Anmeldung fehlgeschlagen")),
+    ("account.profile_changed", _("Eigenes Profil geändert")),
+    ("account.assurance_raised", _("Vertrauensniveau erhöht (eID)")),
+    ("organisation.created", _("Organisation angelegt")),
+    ("invitation.created", _("Einladung in eine Organisation verschickt")),
+    ("invitation.accepted", _("Einladung angenommen")),
+    ("invitation.revoked", _("Einladung widerrufen")),
+    ("membership.role_changed", _("Rolle eines Mitglieds geändert")),
+    ("membership.removed", _("Mitglied aus der Organisation entfernt")),
+    ("api_token.created", _("API-Schlüssel erstellt")),
+    ("api_token.revoked", _("API-Schlüssel widerrufen")),
+)
 
 
 def _purge_closed_invitations(*, cutoff) -> int:
@@ -14,7 +36,8 @@ def _purge_closed_invitations(*, cutoff) -> int:
 
     from .models import Invitation
 
-    return Invitation.objects.filter(
+    # A platform job: every organisation's closed invitations.
+    return Invitation.objects.with_scopes_disabled().filter(
         Q(accepted_at__lt=cutoff) | Q(revoked_at__lt=cutoff) | Q(expires_at__lt=cutoff)).delete()[0]
 
 
@@ -32,6 +55,7 @@ def _purge_unverified_accounts(*, cutoff) -> int:
 
 
 def register() -> None:
+    register_audit_actions(AUDIT_ACTIONS)
     retention_policies.register(RetentionPolicy(
         "invitations_closed", _("Angenommene, widerrufene oder abgelaufene Einladungen"), 90,
         _purge_closed_invitations))

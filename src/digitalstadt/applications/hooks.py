@@ -6,8 +6,37 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from digitalstadt.core.registry import RetentionPolicy, StaffArea, retention_policies, staff_areas
+from digitalstadt.core.registry import (
+    RetentionPolicy,
+    StaffArea,
+    register_audit_actions,
+    retention_policies,
+    staff_areas,
+)
 from digitalstadt.payments.registry import SettledHandler, settled_handlers
+
+AUDIT_ACTIONS = (
+    ("applications.draft_started", _("Online-Antrag begonnen")),
+    ("applications.step_saved", _("Antragsschritt gespeichert")),
+    ("applications.evidence_uploaded", _("Nachweis hochgeladen")),
+    ("applications.evidence_removed", _("Hochgeladenen Nachweis entfernt")),
+    ("applications.evidence_completed", _("Nachweise vollständig (Schritt abgeschlossen)")),
+    ("applications.resume_link_sent", _("Link zum Weiterbearbeiten verschickt")),
+    ("applications.draft_discarded", _("Antragsentwurf verworfen")),
+    ("applications.case_submitted", _("Antrag eingereicht")),
+    ("applications.case_paid", _("Gebühr für einen Vorgang bezahlt")),
+    ("applications.case_assigned", _("Vorgang zugewiesen")),
+    ("applications.case_status_changed", _("Status eines Vorgangs geändert")),
+    ("applications.case_withdrawn", _("Antrag zurückgezogen")),
+    ("applications.case_note_added", _("Interne Notiz zu einem Vorgang")),
+    ("applications.case_due_date_set", _("Frist eines Vorgangs gesetzt")),
+    ("applications.evidence_requested", _("Nachweis nachgefordert")),
+    ("applications.evidence_request_answered", _("Nachforderung beantwortet")),
+    ("applications.case_decided", _("Bescheid erlassen")),
+    ("applications.inbox_viewed", _("Vorgangsliste angesehen")),
+    ("applications.case_viewed_by_staff", _("Vorgang von der Verwaltung angesehen")),
+    ("applications.case_exported", _("Vorgang exportiert")),
+)
 
 
 def _purge_drafts(*, cutoff) -> int:
@@ -44,6 +73,8 @@ def _payment_settled(*, payment) -> None:
 
 def register() -> None:
     from . import plugins  # noqa: F401  (registers the service plugins)
+
+    register_audit_actions(AUDIT_ACTIONS)
 
     retention_policies.register(RetentionPolicy(
         "application_drafts", _("Nie eingereichte Online-Anträge (mit ihren Uploads)"), 90, _purge_drafts))

@@ -49,7 +49,7 @@ def affected_bookings(*, location: Location):
 
 
 def location_changed(*, location: Location, actor: Any, what: str) -> dict:
-    result = ensure_slots(location=location)
+    result = ensure_slots(location=location, actor=actor)
     audit_log(actor=actor, action=f"appointments.{what}", subject=location, data=result)
     return result
 
@@ -65,5 +65,5 @@ def cancel_affected(*, location: Location, bookings: list[Booking], actor: Any, 
             send_cancelled_by_office(booking=cancelled, reason=reason)
             audit_log(actor=actor, action="appointments.cancelled_by_office", subject=cancelled)
             count += 1
-    ensure_slots(location=location)
+    ensure_slots(location=location, actor=actor)
     return count

@@ -4,7 +4,41 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from digitalstadt.core.registry import StaffArea, staff_areas
+from digitalstadt.core.registry import StaffArea, register_audit_actions, staff_areas
+
+AUDIT_ACTIONS = (
+    ("booking.held", _("Termin vorgemerkt")),
+    ("booking.details_submitted", _("Angaben zum Termin eingegeben")),
+    ("booking.confirmed", _("Termin bestätigt")),
+    ("booking.cancelled", _("Termin abgesagt")),
+    ("booking.rescheduled", _("Termin verschoben")),
+    ("booking.expired", _("Nicht bestätigte Terminvormerkung verfallen")),
+    ("booking.no_shows_marked", _("Nicht erschienene Termine markiert")),
+    ("waitlist.joined", _("Auf die Warteliste eingetragen")),
+    ("waitlist.left", _("Von der Warteliste ausgetragen")),
+    ("waitlist.offered", _("Termin von der Warteliste angeboten")),
+    ("waitlist.offer_expired", _("Angebot von der Warteliste verfallen")),
+    ("queue.checked_in", _("Am Standort eingecheckt")),
+    ("queue.walk_in", _("Wartenummer ohne Termin gezogen")),
+    ("queue.called", _("Wartenummer aufgerufen")),
+    ("queue.recalled", _("Wartenummer erneut aufgerufen")),
+    ("queue.served", _("Wartenummer bedient")),
+    ("queue.missed", _("Wartenummer nicht erschienen")),
+    ("appointments.day_plan_viewed", _("Tagesplan angesehen")),
+    ("appointments.slots_generated", _("Terminzeiten erzeugt oder angepasst")),
+    ("appointments.cancelled_by_office", _("Termin vom Amt abgesagt")),
+    # admin_services.location_changed writes "appointments.<what>": the location's own
+    # settings, or "<form kind>_added"/"_removed" for a kind of admin_views.FORMS.
+    ("appointments.location_changed", _("Standort-Einstellungen geändert")),
+    ("appointments.schalter_added", _("Schalter angelegt")),
+    ("appointments.schalter_removed", _("Schalter ab- oder wieder eingeschaltet")),
+    ("appointments.leistung_added", _("Leistung am Standort hinzugefügt")),
+    ("appointments.leistung_removed", _("Leistung am Standort entfernt")),
+    ("appointments.oeffnungszeit_added", _("Öffnungszeit hinzugefügt")),
+    ("appointments.oeffnungszeit_removed", _("Öffnungszeit entfernt")),
+    ("appointments.schliesstag_added", _("Schließtag eingetragen")),
+    ("appointments.schliesstag_removed", _("Schließtag entfernt")),
+)
 
 
 def _counter_staff(user) -> bool:
@@ -14,6 +48,7 @@ def _counter_staff(user) -> bool:
 
 
 def register() -> None:
+    register_audit_actions(AUDIT_ACTIONS)
     staff_areas.register(StaffArea("appointments.counter", _("Termine, Tagesplan und Aufruf"),
                                    "appointments-staff:index",
                                    _("Einchecken, Wartenummern, Aufruf, Statistik und Standort-Einstellungen"),

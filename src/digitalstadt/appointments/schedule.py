@@ -8,6 +8,7 @@ clock change no opening hours exist, so no ambiguous time is ever produced.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
+from digitalstadt.core.audit import audit_log
 from digitalstadt.core.locking import lock_rows
 
 from .models import Closure, HoursKind, Location, OpeningHours, Slot
@@ -52,9 +54,10 @@ def capacity_by_start(location: Location, day: date, *, hours: list[OpeningHours
     return result
 
 
-def generate_slots(*, location: Location, start: date, end: date) -> dict[str, int]:
+def generate_slots(*, location: Location, start: date, end: date, actor: Any = None) -> dict[str, int]:
     """Create or adjust slot rows for [start, end]. Capacity never drops below what is
-    already booked: such slots are reported so that staff can notify the citizens."""
+    already booked: such slots are reported so that staff can notify the citizens.
+    A run that changes slots writes one audit entry with the counts (not one per slot)."""
     hours = list(OpeningHours.objects.filter(location=location, kind=HoursKind.APPOINTMENTS))
     closures = list(Closure.objects.filter(location=location, starts_on__lte=end, ends_on__gte=start))
     feiertage = public_holidays(range(start.year, end.year + 1))
@@ -67,7 +70,7 @@ def generate_slots(*, location: Location, start: date, end: date) -> dict[str, i
     tz = local_tz()
     range_start = datetime.combine(start, time.min).replace(tzinfo=tz)
     range_end = datetime.combine(end + timedelta(days=1), time.min).replace(tzinfo=tz)
-    created = updated = conflicts = 0
+    created = updated = conflicts = removed = 0
     with transaction.atomic():
         existing = {s.starts_at: s for s in lock_rows(Slot.objects.filter(
             location=location, starts_at__gte=range_start, starts_at__lt=range_end), "starts_at")}
@@ -87,19 +90,25 @@ def generate_slots(*, location: Location, start: date, end: date) -> dict[str, i
         for slot in existing.values():
             if slot.booked == 0:
                 slot.delete()
+                removed += 1
             else:
                 conflicts += 1
                 if slot.capacity != slot.booked:
                     slot.capacity = slot.booked
                     slot.save(update_fields=["capacity"])
+        if created or updated or removed or conflicts:
+            audit_log(actor=actor, system="slots", action="appointments.slots_generated", subject=location,
+                      data={"start": start.isoformat(), "end": end.isoformat(), "created": created,
+                            "updated": updated, "removed": removed, "conflicts": conflicts})
     return {"created": created, "updated": updated, "conflicts": conflicts}
 
 
-def ensure_slots(*, location: Location, today: date | None = None) -> dict[str, int]:
+def ensure_slots(*, location: Location, today: date | None = None, actor: Any = None) -> dict[str, int]:
     from django.utils import timezone
 
     today = today or timezone.localdate()
-    return generate_slots(location=location, start=today, end=today + timedelta(days=location.booking_window_days))
+    return generate_slots(location=location, start=today, end=today + timedelta(days=location.booking_window_days),
+                          actor=actor)
 
 
 def active_locations():

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from digitalstadt.core.admin import AuditedModelAdmin
+
 from .models import Evidence, Fee, LifeSituation, SearchSynonym, Service
 
 
@@ -14,7 +16,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(AuditedModelAdmin):
     list_display = ("name_de", "leika_key", "ozg_maturity", "online_application", "is_active")
     list_filter = ("ozg_maturity", "online_application", "is_active")
     search_fields = ("name_de", "name_en", "synonyms", "leika_key")
@@ -23,9 +25,9 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(LifeSituation)
-class LifeSituationAdmin(admin.ModelAdmin):
+class LifeSituationAdmin(AuditedModelAdmin):
     list_display = ("name_de", "order")
     filter_horizontal = ("services",)
 
 
-admin.site.register(SearchSynonym)
+admin.site.register(SearchSynonym, AuditedModelAdmin)

@@ -6,3 +6,8 @@ class CatalogConfig(AppConfig):
     name = "digitalstadt.catalog"
     label = "catalog"
     verbose_name = _("Leistungskatalog")
+
+    def ready(self) -> None:
+        from . import hooks
+
+        hooks.register()

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 
 from .models import AuditEntry
+from .registry import audit_actions
 
 
 def subject_ref(obj: models.Model | None) -> tuple[str, str]:
@@ -39,7 +40,11 @@ def audit_log(
     ip_address: str | None = None,
     system: str = "",
 ) -> AuditEntry:
-    """Write one audit entry. `actor` is a user or None (then `system` names the job)."""
+    """Write one audit entry. `actor` is a user or None (then `system` names the job).
+    `action` must be in the catalogue (`registry.audit_actions`): the log is read by
+    people through its labels, so a write cannot invent a key."""
+    if audit_actions.registered(action) is None:
+        raise ValueError(f"unknown audit action {action!r}: register it in the app's hooks.py (audit_actions)")
     subject_type, subject_id = subject_ref(subject)
     actor_obj = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     actor_ref = person_ref(actor_obj) or f"system:{system or 'anonymous'}"

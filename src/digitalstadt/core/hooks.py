@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from .registry import StaffArea, capabilities, staff_areas
+from .registry import StaffArea, capabilities, register_audit_actions, staff_areas
+
+# Core's own audit actions; every app registers its own in its hooks.py.
+AUDIT_ACTIONS = (
+    ("document.stored", _("Dokument gespeichert")),
+    ("document.sealed", _("Dokument gesiegelt")),
+    ("document.revoked", _("Gesiegeltes Dokument widerrufen")),
+    ("document.first_opened", _("Dokument erstmals geöffnet")),
+    ("document.read_by_staff", _("Dokument von der Verwaltung gelesen")),
+    ("accessibility_feedback.received", _("Rückmeldung zur Barrierefreiheit eingegangen")),
+    ("retention.purged", _("Abgelaufene Daten gelöscht (Aufbewahrungsfristen)")),
+    ("admin.created", _("Im Django-Admin angelegt")),
+    ("admin.changed", _("Im Django-Admin geändert")),
+    ("admin.deleted", _("Im Django-Admin gelöscht")),
+)
 
 
 def _platform_admin(user) -> bool:
@@ -15,6 +29,7 @@ def register() -> None:
     from . import retention_policies
 
     retention_policies.register()
+    register_audit_actions(AUDIT_ACTIONS)
     staff_areas.register(StaffArea("core.audit_log", _("Protokoll (Audit-Log)"), "staff:audit-log",
                                    _("Wer hat wann was getan – Plattform-Administration"), _platform_admin, 900))
     staff_areas.register(StaffArea("core.accessibility_feedback", _("Rückmeldungen zur Barrierefreiheit"),

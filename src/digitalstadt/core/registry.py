@@ -16,7 +16,7 @@ service plugins, payment providers, eID plugins and payment-settled handlers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -203,3 +203,9 @@ document_verification_details: Registry[Any] = Registry(
     description="callables (document=, user=, ip_address=) -> [(label, value)] for the public verification page")
 audit_actions: Registry[AuditAction] = Registry("audit_actions", description="the audit log's catalogue of actions")
 capabilities = CapabilityRegistry("capabilities", description="functions core calls without importing an app")
+
+
+def register_audit_actions(actions: Iterable[tuple[str, Any]]) -> None:
+    """Register an app's audit actions, given as (id, label) pairs, from its hooks.py."""
+    for action_id, label in actions:
+        audit_actions.register(AuditAction(action_id, label))

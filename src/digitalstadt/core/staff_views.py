@@ -1,10 +1,12 @@
+import unicodedata
+
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from .models import AccessibilityFeedback, AuditEntry
 from .permissions import platform_admin_required, staff_required
-from .registry import staff_areas
+from .registry import audit_actions, staff_areas
 
 
 @staff_required
@@ -19,12 +21,20 @@ def home(request):
     })
 
 
+def _sort_key(text: str) -> str:
+    """Alphabetical as people expect it: "Änderung" next to "Anmeldung", not after "Z"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
 @platform_admin_required
 def audit_log(request):
     entries = AuditEntry.objects.select_related("actor").all()
     action = request.GET.get("aktion", "").strip()
     subject = request.GET.get("objekt", "").strip()
-    if action:
+    labels = {key: str(label) for key, label in audit_actions.choices()}  # in the user's language
+    if action in labels:
+        entries = entries.filter(action=action)
+    elif action:  # a key prefix such as "booking." (links and bookmarks from before the list)
         entries = entries.filter(action__startswith=action)
     if subject:
         entries = entries.filter(subject_type=subject)
@@ -34,7 +44,12 @@ def audit_log(request):
     emails = {f"user:{pk}": email for pk, email in User.objects.filter(pk__in=ids).values_list("pk", "email")}
     for entry in page:
         entry.data_subject_label = emails.get(entry.data_subject_ref, entry.data_subject_ref)
-    return render(request, "core/staff/audit_log.html", {"page": page, "action": action, "subject": subject})
+        entry.action_label = labels.get(entry.action, entry.action)  # an old key may be gone from the catalogue
+    action_choices = sorted(labels.items(), key=lambda item: (_sort_key(item[1]), item[0]))
+    return render(request, "core/staff/audit_log.html", {
+        "page": page, "action": action, "subject": subject, "action_choices": action_choices,
+        "action_is_prefix": bool(action) and action not in labels,
+    })
 
 
 @platform_admin_required

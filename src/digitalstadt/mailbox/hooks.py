@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from digitalstadt.core.registry import Capability, RetentionPolicy, capabilities, retention_policies
+from digitalstadt.core.registry import (
+    Capability,
+    RetentionPolicy,
+    capabilities,
+    register_audit_actions,
+    retention_policies,
+)
+
+AUDIT_ACTIONS = (
+    ("mailbox.message_sent", _("Nachricht ins Postfach zugestellt")),
+    ("mailbox.message_read", _("Postfach-Nachricht gelesen")),
+    ("outbox.failed", _("E-Mail endgültig nicht zustellbar")),
+)
 
 
 def _purge_sent(*, cutoff) -> int:
@@ -26,6 +38,7 @@ def _send_email(**kwargs):
 
 
 def register() -> None:
+    register_audit_actions(AUDIT_ACTIONS)
     retention_policies.register(RetentionPolicy("outbox_sent", _("Versendete E-Mails"), 30, _purge_sent))
     retention_policies.register(RetentionPolicy("outbox_failed", _("Nicht zustellbare E-Mails"), 180,
                                                 _purge_failed))

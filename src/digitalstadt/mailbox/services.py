@@ -196,4 +196,8 @@ def message_send(
 
 
 def message_mark_read(*, message: Message, user: Any) -> None:
-    MessageRead.objects.get_or_create(message=message, user=user)
+    """The first opening by this person is recorded (and audited); later ones change nothing."""
+    with transaction.atomic():
+        _read, created = MessageRead.objects.get_or_create(message=message, user=user)
+        if created:
+            audit_log(actor=user, action="mailbox.message_read", subject=message, data_subject=user)

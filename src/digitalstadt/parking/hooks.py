@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from digitalstadt.core.registry import StaffArea, document_verification_details, staff_areas
+from digitalstadt.core.registry import StaffArea, document_verification_details, register_audit_actions, staff_areas
+
+AUDIT_ACTIONS = (
+    ("parking.permit_checked", _("Bewohnerparkausweis geprüft")),
+    ("parking.plate_checked", _("Kennzeichen geprüft (Parkraumüberwachung)")),
+    ("parking.permit_issued", _("Bewohnerparkausweis ausgestellt")),
+    ("parking.permit_document_attached", _("Ausweis-PDF mit dem Bewohnerparkausweis verknüpft")),
+    ("parking.permit_renewed", _("Bewohnerparkausweis verlängert")),
+    ("parking.permit_revoked", _("Bewohnerparkausweis widerrufen")),
+)
 
 
 def _enforcement(user) -> bool:
@@ -20,6 +29,7 @@ def _permit_details(**kwargs):
 
 
 def register() -> None:
+    register_audit_actions(AUDIT_ACTIONS)
     staff_areas.register(StaffArea("parking.permit_check", _("Bewohnerparkausweis prüfen"),
                                    "staff-parking:permit-check", _("Kennzeichen gegen gültige Ausweise prüfen"),
                                    _enforcement, 400))

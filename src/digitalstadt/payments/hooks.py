@@ -4,7 +4,22 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from digitalstadt.core.registry import StaffArea, staff_areas
+from digitalstadt.core.registry import StaffArea, register_audit_actions, staff_areas
+
+AUDIT_ACTIONS = (
+    ("payments.payment_created", _("Zahlung angelegt")),
+    ("payments.provider_chosen", _("Zahlungsart gewählt")),
+    ("payments.payment_cancelled", _("Zahlung storniert")),
+    ("payments.payment_flagged", _("Zahlung zur Klärung markiert")),
+    ("payments.payment_reconciled", _("Zahlungseingang verbucht")),
+    ("payments.statement_imported", _("Kontoauszug importiert (CAMT.053)")),
+    ("payments.webhook_received", _("Meldung des Zahlungsdienstleisters empfangen")),
+    ("payments.payment_refunded", _("Zahlung erstattet")),
+    ("payments.transaction_resolved", _("Klärungsfall erledigt")),
+    ("payments.transaction_assigned", _("Zahlungseingang von Hand zugeordnet")),
+    ("payments.personal_data_purged", _("Personenbezogene Zahlungsdaten gelöscht")),
+    ("payments.flagged_viewed", _("Klärungsfälle angesehen")),
+)
 
 
 def _payment_staff(user) -> bool:
@@ -14,5 +29,6 @@ def _payment_staff(user) -> bool:
 
 
 def register() -> None:
+    register_audit_actions(AUDIT_ACTIONS)
     staff_areas.register(StaffArea("payments.overview", _("Zahlungen und Kontoauszüge"), "payments-staff:overview",
                                    _("Zahlungseingänge, CAMT-Import und Klärungsfälle"), _payment_staff, 300))

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from digitalstadt.core.admin import ReadOnlyAdmin
+from digitalstadt.core.admin import AuditedModelAdmin, ReadOnlyAdmin
 
 from .models import District, ParkingZone, PickupDate, Resident, Street, StreetZone
 
@@ -11,16 +11,16 @@ class StreetZoneInline(admin.TabularInline):
 
 
 @admin.register(Street)
-class StreetAdmin(admin.ModelAdmin):
+class StreetAdmin(AuditedModelAdmin):
     list_display = ["name", "postal_code", "district"]
     list_filter = ["district"]
     search_fields = ["name"]
     inlines = [StreetZoneInline]
 
 
-admin.site.register(District)
-admin.site.register(ParkingZone)
-admin.site.register(PickupDate)
+admin.site.register(District, AuditedModelAdmin)
+admin.site.register(ParkingZone, AuditedModelAdmin)
+admin.site.register(PickupDate, AuditedModelAdmin)
 
 
 @admin.register(Resident)
