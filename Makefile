@@ -73,6 +73,7 @@ TEST_WORKERS ?= auto
 
 test: setup-dev chromium
 	$(VENV)/bin/ruff check --select F,E9 src e2e bench
+	cd src && PYTHONPATH=. ../$(VENV)/bin/lint-imports --config ../pyproject.toml --no-logo
 	DJANGO_SETTINGS_MODULE=digitalstadt.settings.test $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal \
 	  --durations=25 $(PYTEST_ARGS)
 

@@ -13,11 +13,9 @@ CASE_WORK_ROLES = ("case_worker", "office_admin")
 
 
 def offices_worked_by(*, user: Any) -> list[int]:
-    from digitalstadt.accounts.models import StaffRole
+    from digitalstadt.accounts.selectors import staff_role_scopes
 
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return list(StaffRole.objects.filter(user=user, role__in=CASE_WORK_ROLES, office__isnull=False)
+    return list(staff_role_scopes(user=user, roles=CASE_WORK_ROLES).filter(office__isnull=False)
                 .values_list("office_id", flat=True).distinct())
 
 
@@ -88,10 +86,9 @@ def inbox(*, user: Any, status: str = "", service: str = "", assigned: str = "",
 
 
 def case_workers_for(*, case: Case):
-    from digitalstadt.accounts.models import User
+    from digitalstadt.accounts.selectors import staff_with_roles
 
-    return (User.objects.filter(staff_roles__role__in=CASE_WORK_ROLES, staff_roles__office_id=case.office_id,
-                                is_active=True).exclude(pk=case.applicant_id).distinct()
+    return (staff_with_roles(roles=CASE_WORK_ROLES, office_id=case.office_id).exclude(pk=case.applicant_id)
             .order_by("last_name", "first_name"))
 
 
@@ -105,3 +102,10 @@ def case_document(*, case: Case, uuid) -> Any:
 
 
 REFERENCE_PATTERN = r"[A-Z]{1,8}-[0-9]{4}-[0-9]{6}"
+
+
+def has_online_application(*, slug: str) -> bool:
+    """Whether a service can be applied for online here (a service plugin exists)."""
+    from .plugins.base import get_plugin
+
+    return get_plugin(slug) is not None

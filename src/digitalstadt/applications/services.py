@@ -100,6 +100,9 @@ def application_save_step(*, application: Application, step_key: str, cleaned: d
         locked.data = data
         locked.completed_steps = completed
         locked.save(update_fields=["data", "completed_steps", "updated_at"])
+        # Field names only: the values are the applicant's personal data.
+        audit_log(actor=user, action="applications.step_saved", subject=locked, data_subject=user,
+                  data={"step": step_key, "fields": sorted(cleaned)})
     application.refresh_from_db()
     return application
 
@@ -113,6 +116,8 @@ def application_complete_evidence(*, application: Application, user: Any) -> App
         if EVIDENCE_STEP not in locked.completed_steps:
             locked.completed_steps = [*locked.completed_steps, EVIDENCE_STEP]
             locked.save(update_fields=["completed_steps", "updated_at"])
+            audit_log(actor=user, action="applications.evidence_completed", subject=locked, data_subject=user,
+                      data={"uploads": locked.uploads.count()})
     application.refresh_from_db()
     return application
 
@@ -475,16 +480,9 @@ def case_change_status(*, case: Case, status: str, actor: Any) -> Case:
 def _cancel_open_payment(case: Case, actor: Any) -> None:
     """An unpaid fee is cancelled with its case; money that still arrives is then
     flagged as a duplicate for refund (payments never matches it silently)."""
-    from digitalstadt.payments.models import Payment, PaymentStatus
+    from digitalstadt.payments.services import payment_withdraw
 
-    payment = lock_rows(Payment.objects.filter(pk=case.payment_id))[0]
-    if payment.status == PaymentStatus.OPEN:
-        payment.status = PaymentStatus.CANCELLED
-        payment.save(update_fields=["status"])
-        audit_log(actor=actor, action="payments.payment_cancelled", subject=payment, data_subject=payment.payer,
-                  data={"regarding": case.reference})
-    elif payment.status == PaymentStatus.PARTIALLY_PAID:
-        Payment.objects.filter(pk=payment.pk).update(needs_review=True)
+    payment_withdraw(payment_id=case.payment_id, actor=actor, regarding=case.reference)
 
 
 def case_withdraw(*, case: Case, user: Any) -> Case:

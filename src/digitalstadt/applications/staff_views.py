@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from digitalstadt.catalog.models import Service
+from digitalstadt.catalog.selectors import online_application_services
 from digitalstadt.core.audit import audit_log
 from digitalstadt.core.messages import add_error_messages
 from digitalstadt.core.permissions import staff_required
@@ -50,7 +50,7 @@ class InboxFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        slugs = [s for s in Service.objects.filter(online_application=True).order_by("name_de")]
+        slugs = list(online_application_services())
         self.fields["service"].choices = [("", _l("alle"))] + [(s.slug, s.name) for s in slugs]
 
 

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
-from digitalstadt.accounts.models import AssuranceLevel
-from digitalstadt.catalog.models import Service
+from digitalstadt.accounts.types import AssuranceLevel
+from digitalstadt.catalog.selectors import service_by_slug
 from digitalstadt.core.messages import add_error_messages
 from digitalstadt.core.ratelimit import hit
 
@@ -140,7 +140,9 @@ def _session_context(application, current: str) -> dict:
 
 
 def start(request, slug):
-    service = get_object_or_404(Service.objects.select_related("office"), slug=slug, is_active=True)
+    service = service_by_slug(slug=slug)
+    if service is None:
+        raise Http404
     plugin = get_plugin(service.slug)
     if plugin is None or not service.online_application:
         raise Http404

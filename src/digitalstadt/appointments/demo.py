@@ -16,8 +16,8 @@ from datetime import date, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from digitalstadt.accounts.models import Organisation, OrganisationKind
-from digitalstadt.catalog.models import Service
+from digitalstadt.accounts.services import office_ensure
+from digitalstadt.catalog.services import service_ensure
 
 from .models import Booking, Counter, HoursKind, Location, LocationService, OpeningHours
 from .schedule import ensure_slots
@@ -90,11 +90,10 @@ LOCATIONS = [
 
 def seed(stdout=None) -> None:
     with transaction.atomic():
-        office, _ = Organisation.objects.get_or_create(
-            slug="buergeramt", defaults={"name": "Bürger- und Ordnungsamt", "kind": OrganisationKind.OFFICE})
+        office = office_ensure(slug="buergeramt", name="Bürger- und Ordnungsamt")
         services = {}
         for slug, name_de, name_en, synonyms, bring, minutes in SERVICES:
-            services[slug], _ = Service.objects.get_or_create(slug=slug, defaults={
+            services[slug] = service_ensure(slug=slug, defaults={
                 "name_de": name_de, "name_en": name_en, "synonyms": synonyms, "what_to_bring_de": bring,
                 "what_to_bring_en": ENGLISH.get(bring, "")})
         for slug, name, street, plz, lat, lon, counters, week, offered, access in LOCATIONS:

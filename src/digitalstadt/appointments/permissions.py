@@ -7,7 +7,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from digitalstadt.accounts.models import StaffRole, StaffRoleKind
+from digitalstadt.accounts.selectors import is_platform_admin, staff_role_scopes
+from digitalstadt.accounts.types import StaffRoleKind
 
 from .models import Location
 
@@ -18,9 +19,9 @@ ADMIN_ROLES = [StaffRoleKind.OFFICE_ADMIN]
 def locations_for_staff(*, user: Any, roles: list[str]) -> QuerySet[Location]:
     if not user.is_authenticated:
         return Location.objects.none()
-    if user.is_superuser or StaffRole.objects.filter(user=user, role=StaffRoleKind.PLATFORM_ADMIN).exists():
+    if is_platform_admin(user=user):
         return Location.objects.all()
-    scoped = StaffRole.objects.filter(user=user, role__in=roles)
+    scoped = staff_role_scopes(user=user, roles=roles)
     return Location.objects.filter(
         Q(pk__in=scoped.filter(location__isnull=False).values("location_id"))
         | Q(office_id__in=scoped.filter(location__isnull=True, office__isnull=False).values("office_id"))

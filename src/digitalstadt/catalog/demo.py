@@ -18,7 +18,7 @@ from datetime import date
 
 from django.db import transaction
 
-from digitalstadt.accounts.models import Organisation
+from digitalstadt.accounts.selectors import offices as office_list
 
 from .models import Evidence, Fee, LifeSituation, SearchSynonym, Service
 
@@ -161,7 +161,7 @@ EVIDENCE = [
 
 def seed(stdout=None) -> None:
     with transaction.atomic():
-        offices = {o.slug: o for o in Organisation.objects.filter(kind="office")}
+        offices = {o.slug: o for o in office_list()}
         for slug, name_de, name_en, synonyms, summary, maturity, office in EXTRA_SERVICES:
             Service.objects.get_or_create(slug=slug, defaults={
                 "name_de": name_de, "name_en": name_en, "synonyms": synonyms, "summary_de": summary,

@@ -4,6 +4,9 @@ from django.db.models import QuerySet
 
 from .models import Service
 
+__all__ = ["active_services", "fee_for", "fees_on", "life_situations", "online_application_services",
+           "search_services", "service_by_slug", "service_ids_by_slug"]
+
 
 def active_services() -> QuerySet[Service]:
     return Service.objects.filter(is_active=True).order_by("name_de")
@@ -38,3 +41,19 @@ def fee_for(*, service: Service, code: str, day):
 
     return (service.fees.filter(code=code, valid_from__lte=day)
             .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day)).order_by("-valid_from").first())
+
+
+def service_by_slug(*, slug: str, active_only: bool = True) -> Service | None:
+    services = Service.objects.select_related("office").filter(slug=slug)
+    if active_only:
+        services = services.filter(is_active=True)
+    return services.first()
+
+
+def online_application_services() -> QuerySet[Service]:
+    return Service.objects.filter(online_application=True).order_by("name_de")
+
+
+def service_ids_by_slug(*, slugs) -> dict[str, int]:
+    """slug -> id of the active services among `slugs` (unknown slugs are left out)."""
+    return dict(Service.objects.filter(slug__in=list(slugs), is_active=True).values_list("slug", "id"))

@@ -35,6 +35,6 @@ def detail(request, slug):
 
 
 def _has_plugin(service) -> bool:
-    from digitalstadt.applications.plugins.base import get_plugin
+    from digitalstadt.applications.selectors import has_online_application
 
-    return get_plugin(service.slug) is not None
+    return has_online_application(slug=service.slug)

@@ -28,3 +28,7 @@ def unread_count(*, user: Any) -> int:
 def message_for_user(*, user: Any, uuid: Any) -> Message | None:
     """The message if this person may read it, else None (object-level permission)."""
     return messages_for_user(user=user).filter(uuid=uuid).prefetch_related("documents").first()
+
+
+def has_messages(*, user: Any) -> bool:
+    return Message.objects.filter(recipient_user=user).exists()

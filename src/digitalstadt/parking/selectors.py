@@ -6,6 +6,8 @@ from django.db.models import QuerySet
 
 from .models import ResidentPermit, normalise_plate
 
+__all__ = ["overlapping_permit", "permit_verification_details", "permits_for_plate"]
+
 
 def permits_for_plate(*, plate: str, day: dt.date) -> QuerySet[ResidentPermit]:
     """Permits valid on `day` for a plate (enforcement look-up)."""
@@ -13,10 +15,13 @@ def permits_for_plate(*, plate: str, day: dt.date) -> QuerySet[ResidentPermit]:
                                           valid_until__gte=day, revoked_at__isnull=True).select_related("zone"))
 
 
-def overlapping_permit(*, plate: str, zone_id: int, start: dt.date, end: dt.date) -> ResidentPermit | None:
-    return (ResidentPermit.objects.filter(plate_normalised=normalise_plate(plate), zone_id=zone_id,
-                                          revoked_at__isnull=True, valid_from__lte=end, valid_until__gte=start)
-            .first())
+def overlapping_permit(*, plate: str, zone_id: int, start: dt.date, end: dt.date,
+                       exclude: int | None = None) -> ResidentPermit | None:
+    permits = ResidentPermit.objects.filter(plate_normalised=normalise_plate(plate), zone_id=zone_id,
+                                            revoked_at__isnull=True, valid_from__lte=end, valid_until__gte=start)
+    if exclude is not None:
+        permits = permits.exclude(pk=exclude)
+    return permits.first()
 
 
 def permit_verification_details(*, document, user, ip_address=None) -> list[tuple[str, str]]:

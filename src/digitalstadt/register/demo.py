@@ -252,15 +252,18 @@ def _seed_residents(streets: dict[tuple[str, str], Street]) -> None:
 
 
 def _link_eid_demo_account() -> None:
-    from digitalstadt.accounts.models import User
+    from django.core.exceptions import ValidationError
 
-    user = User.objects.filter(email=EID_DEMO_EMAIL).first()
+    from digitalstadt.accounts.selectors import user_by_email
+    from digitalstadt.accounts.services import user_raise_assurance
+
+    user = user_by_email(email=EID_DEMO_EMAIL)
     if user is None or user.eid_subject:
         return
-    if User.objects.filter(eid_subject=EID_DEMO_SUBJECT).exists():
+    try:
+        user_raise_assurance(user=user, level=user.assurance_level, source="demo", eid_subject=EID_DEMO_SUBJECT)
+    except ValidationError:
         return  # another account already holds the demo subject; never move an eID link
-    user.eid_subject = EID_DEMO_SUBJECT
-    user.save(update_fields=["eid_subject"])
 
 
 def pickup_days(*, weekday: int, after: date, count: int = PICKUP_DAYS_AHEAD) -> list[date]:

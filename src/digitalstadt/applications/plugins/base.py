@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from digitalstadt.accounts.models import AssuranceLevel
+from digitalstadt.accounts.types import AssuranceLevel
 from digitalstadt.core.registry import Registry
 
 # One plugin per service slug. Every registered plugin is enabled: a service is offered

@@ -154,28 +154,20 @@ class Bewohnerparkausweis(ServicePlugin):
                 "valid_from": start.isoformat(), "valid_until": end.isoformat()}
 
     def on_approved(self, *, case, actor):
-        from digitalstadt.core.locking import lock_rows
-        from digitalstadt.parking.models import ResidentPermit
-        from digitalstadt.parking.selectors import overlapping_permit
-        from digitalstadt.register.models import ParkingZone
+        from digitalstadt.parking.services import resident_permit_issue
 
         start, end = validity(case.data)
-        # Permits of a zone are issued one at a time (zone row lock), each re-checked.
-        lock_rows(ParkingZone.objects.filter(pk=case.result["zone"]["id"]))
-        if overlapping_permit(plate=case.data["fahrzeug"]["plate"], zone_id=case.result["zone"]["id"], start=start,
-                              end=end) is not None:
-            raise ValidationError(_("Für dieses Kennzeichen gibt es in dieser Zone schon einen gültigen Ausweis "
-                                    "im selben Zeitraum."))
-        permit = ResidentPermit.objects.create(
-            number=f"BPA-{case.reference}", holder=case.applicant, zone_id=case.result["zone"]["id"],
-            plate=case.data["fahrzeug"]["plate"], valid_from=start, valid_until=end, case_reference=case.reference)
+        permit = resident_permit_issue(
+            holder=case.applicant, zone_id=case.result["zone"]["id"], plate=case.data["fahrzeug"]["plate"],
+            valid_from=start, valid_until=end, number=f"BPA-{case.reference}", case_reference=case.reference,
+            actor=actor)
         case.result = {**case.result, "permit_id": permit.pk, "permit_number": permit.number}
 
     def on_decision_issued(self, *, case, document, approved, actor):
-        from digitalstadt.parking.models import ResidentPermit
+        from digitalstadt.parking.services import resident_permit_attach_document
 
         if approved:
-            ResidentPermit.objects.filter(pk=case.result["permit_id"]).update(document=document)
+            resident_permit_attach_document(permit_id=case.result["permit_id"], document=document, actor=actor)
 
     def decision_context(self, *, case):
         return {"plate": case.data["fahrzeug"]["plate"], "zone": case.result["zone"],

@@ -144,10 +144,10 @@ class Hundesteuer(ServicePlugin):
 
     def extra_summary(self, *, step, data):
         if step.key == "hund" and "hund" in data and "halter" in data:
-            from digitalstadt.catalog.models import Service
+            from digitalstadt.catalog.selectors import service_by_slug
             from digitalstadt.core.money import format_eur
 
-            service = Service.objects.filter(slug=self.slug).first()
+            service = service_by_slug(slug=self.slug, active_only=False)
             try:
                 tax = self.tax(service=service, data=data, day=timezone.localdate())
             except Exception:  # noqa: BLE001 - a missing rate is reported at submission

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from digitalstadt.accounts.models import AssuranceLevel
+from digitalstadt.accounts.types import AssuranceLevel
 
 from .base import FeeQuote, ServicePlugin, Step, register
 

@@ -5,7 +5,6 @@ the application is submitted, and the order confirmation is issued automatically
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -86,32 +85,16 @@ class Sperrmuell(ServicePlugin):
             quote.lines = []
         return quote
 
-    def _pickup(self, case, *, lock: bool):
+    def on_submit(self, *, case):
+        """Take one place of the chosen day (register locks the row and re-checks)."""
         import datetime as dt
 
-        from digitalstadt.core.locking import lock_rows
-        from digitalstadt.register.models import PickupDate
+        from digitalstadt.register.services import pickup_place_take
 
-        if case.result.get("pickup_id"):  # the day taken at submission, whatever the register says now
-            qs = PickupDate.objects.filter(pk=case.result["pickup_id"])
-            found = lock_rows(qs) if lock else list(qs)
-            return found[0] if found else None
         street = street_of(case.data, "adresse")
-        day = dt.date.fromisoformat(case.data["abholung"]["pickup_date"])
-        qs = PickupDate.objects.filter(district=street.district, date=day)
-        found = lock_rows(qs) if lock else list(qs)
-        return found[0] if found else None
-
-    def on_submit(self, *, case):
-        """Take one place of the chosen day: locked row, re-check, constraint last."""
-        from django.db.models import F
-
-        from digitalstadt.register.models import PickupDate
-
-        pickup = self._pickup(case, lock=True)
-        if pickup is None or pickup.booked >= pickup.capacity:
-            raise ValidationError(_("Dieser Abholtag ist inzwischen ausgebucht. Bitte wählen Sie einen anderen Tag."))
-        PickupDate.objects.filter(pk=pickup.pk).update(booked=F("booked") + 1)
+        pickup = pickup_place_take(district_id=street.district_id,
+                                   day=dt.date.fromisoformat(case.data["abholung"]["pickup_date"]),
+                                   actor=case.applicant, regarding=case.reference)
         case.result = {**case.result, "pickup_id": pickup.pk}
 
     def result_on_submit(self, *, case):
@@ -120,13 +103,11 @@ class Sperrmuell(ServicePlugin):
                 "pickup_id": case.result.get("pickup_id")}
 
     def on_rejected(self, *, case, actor):
-        from django.db.models import F
+        """The day taken at submission is given back, once, whatever the register says now."""
+        from digitalstadt.register.services import pickup_place_release
 
-        from digitalstadt.register.models import PickupDate
-
-        pickup = self._pickup(case, lock=True)
-        if pickup is not None and pickup.booked > 0 and not case.result.get("pickup_released"):
-            PickupDate.objects.filter(pk=pickup.pk).update(booked=F("booked") - 1)
+        if case.result.get("pickup_id") and not case.result.get("pickup_released"):
+            pickup_place_release(pickup_id=case.result["pickup_id"], actor=actor, regarding=case.reference)
             case.result = {**case.result, "pickup_released": True}
 
     def decision_context(self, *, case):

@@ -279,3 +279,36 @@ def test_the_register_is_read_only_in_the_admin_and_reads_are_logged(client, dja
     client.post(f"/admin/register/resident/{resident.pk}/change/", {"eid_subject": "stolen", "family_name": "X"})
     resident.refresh_from_db()
     assert resident.eid_subject == "sub-1" and resident.family_name == "Muster"
+
+
+# --- pick-up places: taken and released only through register's services -------------
+
+
+def test_a_pickup_place_is_taken_and_released_with_audit_rows(nord):
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from digitalstadt.core.models import AuditEntry
+    from digitalstadt.register.services import pickup_place_release, pickup_place_take
+
+    day = timezone.localdate() + timedelta(days=7)
+    pickup = PickupDate.objects.create(district=nord, date=day, capacity=1)
+    citizen = User.objects.create_user("buerger@example.org", "x" * 12)
+    with transaction.atomic():
+        taken = pickup_place_take(district_id=nord.pk, day=day, actor=citizen, regarding="DA-2026-000007")
+    assert taken.pk == pickup.pk
+    pickup.refresh_from_db()
+    assert pickup.booked == 1
+    with pytest.raises(ValidationError, match="ausgebucht"), transaction.atomic():
+        pickup_place_take(district_id=nord.pk, day=day, actor=citizen)
+    pickup.refresh_from_db()
+    assert pickup.booked == 1
+    with transaction.atomic():
+        pickup_place_release(pickup_id=pickup.pk, actor=None, regarding="DA-2026-000007")
+        pickup_place_release(pickup_id=pickup.pk, actor=None)  # never below zero
+    pickup.refresh_from_db()
+    assert pickup.booked == 0
+    actions = list(AuditEntry.objects.filter(subject_type="register.pickupdate").values_list("action", flat=True))
+    assert actions.count("register.pickup_place_taken") == 1
+    assert actions.count("register.pickup_place_released") == 1
+

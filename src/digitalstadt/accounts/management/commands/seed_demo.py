@@ -27,7 +27,8 @@ from digitalstadt.accounts.models import (
     StaffRoleKind,
     User,
 )
-from digitalstadt.mailbox.models import Message
+from digitalstadt.mailbox.selectors import has_messages
+from digitalstadt.mailbox.services import message_send
 
 DEFAULT_DEMO_PASSWORD = "Darmstadt-Demo-2026"
 # Documented in the README: add it to any authenticator app (or compute codes with pyotp).
@@ -115,8 +116,8 @@ class Command(BaseCommand):
                 RecoveryCodes.activate(user)
         for email, first, last, assurance in CITIZENS:
             user = self.ensure_user(email, first, last, assurance=assurance)
-            if not Message.objects.filter(recipient_user=user).exists():
-                Message.objects.create(
+            if not has_messages(user=user):
+                message_send(
                     recipient_user=user, sender_name="Wissenschaftsstadt Darmstadt",
                     subject="Willkommen in Ihrem Postfach",
                     body="Hier erhalten Sie Bescheide, Termine und Nachrichten der Stadt. (Demo-Daten)",
