@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digitalstadt.core.scoping import organisation_scoped
+
 
 class AssuranceLevel(models.TextChoices):
     """Identity assurance (Vertrauensniveau). Only an eID plugin raises it."""
@@ -147,6 +149,8 @@ class Invitation(models.Model):
     accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    objects = organisation_scoped()
+
     class Meta:
         verbose_name = _("Einladung")
         verbose_name_plural = _("Einladungen")
@@ -228,6 +232,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = organisation_scoped()
 
     class Meta:
         verbose_name = _("API-Schlüssel")

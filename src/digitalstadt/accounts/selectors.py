@@ -4,7 +4,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from .models import ORG_MANAGER_ROLES, ApiToken, Membership, Organisation, StaffRole, StaffRoleKind, User
+from digitalstadt.core.scoping import organisation_scope
+
+from .models import (
+    ORG_MANAGER_ROLES, ApiToken, Invitation, Membership, Organisation, OrganisationKind, StaffRole, StaffRoleKind, User,
+)
 
 
 def user_is_staff(*, user: Any) -> bool:
@@ -29,6 +33,34 @@ def user_has_staff_role(*, user: Any, role: str, office: Organisation | None = N
     if office is not None:
         qs = qs.filter(office=office)
     return qs.exists()
+
+
+def user_has_any_staff_role(*, user: Any, roles) -> bool:
+    """Superusers always; otherwise a role out of `roles` (any office or location)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser) or StaffRole.objects.filter(user=user, role__in=list(roles)).exists()
+
+
+def staff_role_scopes(*, user: Any, roles) -> QuerySet[StaffRole]:
+    """The user's roles out of `roles`, with the office or location each is scoped to."""
+    if not getattr(user, "is_authenticated", False):
+        return StaffRole.objects.none()
+    return StaffRole.objects.filter(user=user, role__in=list(roles))
+
+
+def staff_with_roles(*, roles, office_id: int) -> QuerySet[User]:
+    """Active users holding one of `roles` for the office."""
+    return User.objects.filter(staff_roles__role__in=list(roles), staff_roles__office_id=office_id,
+                               is_active=True).distinct()
+
+
+def offices() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=OrganisationKind.OFFICE)
+
+
+def user_by_email(*, email: str) -> User | None:
+    return User.objects.filter(email__iexact=email).first()
 
 
 def is_platform_admin(*, user: Any) -> bool:
@@ -59,7 +91,23 @@ def memberships_of(*, organisation: Organisation) -> QuerySet[Membership]:
 
 
 def api_tokens_of(*, organisation: Organisation) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(organisation=organisation).select_related("created_by")
+    with organisation_scope(organisation):
+        return ApiToken.objects.select_related("created_by")
+
+
+def api_token_of(*, organisation: Organisation, uuid) -> ApiToken | None:
+    with organisation_scope(organisation):
+        return ApiToken.objects.filter(uuid=uuid).first()
+
+
+def open_invitations_of(*, organisation: Organisation, limit: int = 50) -> list[Invitation]:
+    with organisation_scope(organisation):
+        return [i for i in Invitation.objects.all()[:limit] if i.is_open]
+
+
+def invitation_of(*, organisation: Organisation, pk: int) -> Invitation | None:
+    with organisation_scope(organisation):
+        return Invitation.objects.filter(pk=pk).first()
 
 
 def platform_admin_emails() -> list[str]:

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from digitalstadt.core.audit import audit_log
+from digitalstadt.core.scoping import organisation_scope
 from digitalstadt.core.locking import lock_first, lock_one, lock_rows
 from digitalstadt.core.urls_helpers import absolute_url
 
@@ -99,6 +100,16 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
+def office_ensure(*, slug: str, name: str, system: str = "demo") -> Organisation:
+    """The office with `slug`, created if missing (demo data and set-up commands)."""
+    office, created = Organisation.objects.get_or_create(slug=slug, defaults={"name": name,
+                                                                              "kind": OrganisationKind.OFFICE})
+    if created:
+        audit_log(actor=None, system=system, action="organisation.created", subject=office,
+                  data={"kind": OrganisationKind.OFFICE})
+    return office
+
+
 def organisation_create(*, actor: User, name: str, kind: str, email: str = "", street: str = "",
                         postal_code: str = "", city: str = "") -> Organisation:
     """A citizen creates a company, shop or courier service and becomes its owner.
@@ -135,9 +146,9 @@ def invitation_create(*, actor: User, organisation: Organisation, email: str, ro
     from digitalstadt.mailbox.services import outbox_enqueue_template
 
     token = secrets.token_urlsafe(32)
-    with transaction.atomic():
+    with transaction.atomic(), organisation_scope(organisation):
         # A new invitation replaces an open one for the same address.
-        Invitation.objects.filter(organisation=organisation, email__iexact=email, accepted_at__isnull=True,
+        Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True,
                                   revoked_at__isnull=True).update(revoked_at=timezone.now())
         invitation = Invitation.objects.create(
             organisation=organisation, email=email, role=role, token_hash=_hash(token),
@@ -159,12 +170,14 @@ def invitation_create(*, actor: User, organisation: Organisation, email: str, ro
 
 
 def invitation_by_token(*, token: str) -> Invitation | None:
-    return Invitation.objects.select_related("organisation").filter(token_hash=_hash(token)).first()
+    # Looked up by its secret across organisations (the link names no organisation).
+    return (Invitation.objects.with_scopes_disabled().select_related("organisation")
+            .filter(token_hash=_hash(token)).first())
 
 
 def invitation_accept(*, actor: User, token: str) -> Membership:
     with transaction.atomic():
-        invitation = lock_first(Invitation.objects.filter(token_hash=_hash(token)))
+        invitation = lock_first(Invitation.objects.with_scopes_disabled().filter(token_hash=_hash(token)))
         if invitation is None or not invitation.is_open:
             raise ValidationError(_("Diese Einladung ist ungültig, abgelaufen oder wurde bereits verwendet."))
         if invitation.email.lower() != actor.email.lower():
@@ -184,7 +197,7 @@ def invitation_accept(*, actor: User, token: str) -> Membership:
 
 def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
     _require_manager(actor, invitation.organisation)
-    with transaction.atomic():
+    with transaction.atomic(), organisation_scope(invitation.organisation):
         Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(revoked_at=timezone.now())
         audit_log(actor=actor, action="invitation.revoked", subject=invitation)
 
@@ -250,7 +263,7 @@ def api_token_create(*, actor: User, organisation: Organisation, name: str) -> t
 
 def api_token_revoke(*, actor: User, token: ApiToken) -> None:
     _require_manager(actor, token.organisation)
-    with transaction.atomic():
+    with transaction.atomic(), organisation_scope(token.organisation):
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
         audit_log(actor=actor, action="api_token.revoked", subject=token)
 
@@ -258,13 +271,13 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> None:
 def api_token_authenticate(*, secret: str) -> ApiToken | None:
     if not secret or not secret.startswith(API_TOKEN_PREFIX):
         return None
-    token = ApiToken.objects.select_related("organisation").filter(
-        token_hash=_hash(secret), revoked_at__isnull=True
-    ).first()
+    # Looked up by its secret across organisations; the token then names its organisation.
+    tokens = ApiToken.objects.with_scopes_disabled()
+    token = tokens.select_related("organisation").filter(token_hash=_hash(secret), revoked_at__isnull=True).first()
     if token is not None:
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            tokens.filter(pk=token.pk).update(last_used_at=now)
     return token
 
 

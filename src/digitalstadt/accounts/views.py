@@ -12,9 +12,12 @@ from digitalstadt.mailbox.selectors import messages_for_user
 from . import services
 from .eid import enabled_plugins, get_plugin
 from .forms import ApiTokenForm, EidSimulatorForm, InvitationForm, OrganisationForm, ProfileForm, RoleForm
-from .models import ApiToken, Invitation, Membership, Organisation, OrgRole
+from .models import Membership, Organisation, OrgRole
 from .selectors import (
+    api_token_of,
     api_tokens_of,
+    invitation_of,
+    open_invitations_of,
     can_manage_organisation,
     membership_for,
     memberships_of,
@@ -100,7 +103,7 @@ def _render_organisation(request, org, membership, *, can_manage, invite_form=No
         "membership": membership,
         "can_manage": can_manage,
         "memberships": memberships_of(organisation=org),
-        "invitations": [i for i in org.invitations.all()[:50] if i.is_open] if can_manage else [],
+        "invitations": open_invitations_of(organisation=org) if can_manage else [],
         "invite_form": invite_form,
         "token_form": token_form or ApiTokenForm(),
         "tokens": api_tokens_of(organisation=org) if can_manage else [],
@@ -156,7 +159,9 @@ def membership_remove(request, slug, pk):
 @require_POST
 def invitation_revoke(request, slug, pk):
     org, _m = _organisation_for_member(request, slug)
-    invitation = get_object_or_404(Invitation, pk=pk, organisation=org)
+    invitation = invitation_of(organisation=org, pk=pk)
+    if invitation is None:
+        raise Http404
     try:
         services.invitation_revoke(actor=request.user, invitation=invitation)
     except ValidationError as exc:
@@ -210,7 +215,9 @@ def api_token_create(request, slug):
 @require_POST
 def api_token_revoke(request, slug, token_uuid):
     org, _m = _organisation_for_member(request, slug)
-    token = get_object_or_404(ApiToken, uuid=token_uuid, organisation=org)
+    token = api_token_of(organisation=org, uuid=token_uuid)
+    if token is None:
+        raise Http404
     try:
         services.api_token_revoke(actor=request.user, token=token)
     except ValidationError as exc:

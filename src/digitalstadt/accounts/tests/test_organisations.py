@@ -8,12 +8,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from digitalstadt.accounts import services
 from digitalstadt.accounts.models import ApiToken, Invitation, Membership, Organisation, OrgRole, User
+from digitalstadt.accounts.tests.factories import UserFactory
 from digitalstadt.core.models import AuditEntry
 from digitalstadt.mailbox.models import OutboundEmail
 from digitalstadt.testing.fixtures import find_link
@@ -24,9 +24,7 @@ PASSWORD = "Kranichstein-Lauf-2026"
 
 
 def make_user(email: str) -> User:
-    user = User.objects.create_user(email=email, password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
-    return user
+    return UserFactory(email=email, password=PASSWORD)
 
 
 def audit_actions(subject) -> list[str]:
@@ -91,7 +89,7 @@ def test_invite_accept_role_change_remove_are_audited(org, owner, colleague):
     token = token_from_mail(mail)
     # Only the hash of the token is stored.
     assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
-    assert not Invitation.objects.filter(token_hash=token).exists()
+    assert not Invitation.objects.with_scopes_disabled().filter(token_hash=token).exists()
 
     membership = services.invitation_accept(actor=colleague, token=token)
     assert membership.role == OrgRole.MEMBER
@@ -122,7 +120,7 @@ def test_invitation_is_single_use_and_expires(org, owner, colleague):
 
     services.invitation_create(actor=owner, organisation=org, email=colleague.email, role=OrgRole.MEMBER)
     token = token_from_mail(OutboundEmail.objects.filter(purpose="accounts:invitation").latest("id"))
-    Invitation.objects.filter(accepted_at__isnull=True).update(expires_at=timezone.now() - timedelta(seconds=1))
+    Invitation.objects.with_scopes_disabled().filter(accepted_at__isnull=True).update(expires_at=timezone.now() - timedelta(seconds=1))
     with pytest.raises(ValidationError):
         services.invitation_accept(actor=colleague, token=token)
     with pytest.raises(ValidationError):
@@ -154,9 +152,9 @@ def test_members_cannot_invite_or_manage(org, owner, colleague):
     with pytest.raises(PermissionDenied):
         services.api_token_create(actor=colleague, organisation=org, name="Kasse")
     assert AuditEntry.objects.count() == before
-    assert not Invitation.objects.filter(email="x@example.org").exists()
+    assert not Invitation.objects.with_scopes_disabled().filter(email="x@example.org").exists()
     assert Membership.objects.get(pk=membership.pk).role == OrgRole.MEMBER
-    assert not ApiToken.objects.exists()
+    assert not ApiToken.objects.with_scopes_disabled().exists()
 
 
 def test_admins_cannot_touch_the_owner_role(org, owner, colleague):
@@ -188,9 +186,9 @@ def test_the_last_owner_can_be_neither_demoted_nor_removed(org, owner, colleague
 def test_api_token_stores_only_the_hash(org, owner):
     token, secret = services.api_token_create(actor=owner, organisation=org, name="Kasse Filiale Mitte")
     assert secret.startswith("dst_") and len(secret) > 40
-    row = ApiToken.objects.get(pk=token.pk)
+    row = ApiToken.objects.with_scopes_disabled().get(pk=token.pk)
     assert row.token_hash == hashlib.sha256(secret.encode()).hexdigest()
-    stored = " ".join(str(v) for v in ApiToken.objects.values_list().get(pk=token.pk))
+    stored = " ".join(str(v) for v in ApiToken.objects.with_scopes_disabled().values_list().get(pk=token.pk))
     assert secret not in stored and secret[12:] not in stored
     assert services.api_token_authenticate(secret=secret).organisation == org
     services.api_token_revoke(actor=owner, token=token)
@@ -214,7 +212,7 @@ def test_other_organisations_are_404_for_non_members(client, org, colleague):
                 f"/mein-konto/organisationen/{other.slug}/mitglieder/{owner_membership.pk}/entfernen/"]:
         assert client.post(url, {"role": "member", "name": "x"}).status_code == 404, url
     assert Membership.objects.get(pk=owner_membership.pk).role == OrgRole.OWNER
-    assert not ApiToken.objects.exists()
+    assert not ApiToken.objects.with_scopes_disabled().exists()
 
 
 def test_non_manager_member_changes_nothing_through_the_views(client, org, owner, colleague):
@@ -241,9 +239,9 @@ def test_non_manager_member_changes_nothing_through_the_views(client, org, owner
     assert AuditEntry.objects.count() == before
     assert Membership.objects.get(pk=owner_membership.pk).role == OrgRole.OWNER
     assert Membership.objects.get(pk=membership.pk).role == OrgRole.MEMBER
-    assert ApiToken.objects.get(pk=token.pk).revoked_at is None
-    assert ApiToken.objects.count() == 1
-    assert not Invitation.objects.filter(email="neu@example.org").exists()
+    assert ApiToken.objects.with_scopes_disabled().get(pk=token.pk).revoked_at is None
+    assert ApiToken.objects.with_scopes_disabled().count() == 1
+    assert not Invitation.objects.with_scopes_disabled().filter(email="neu@example.org").exists()
 
 
 def test_last_owner_message_in_the_view(client, org, owner):
@@ -264,7 +262,7 @@ def test_invalid_and_expired_invitation_links(client, org, owner, colleague):
     assert "Diese Einladung ist ungültig, abgelaufen oder wurde bereits verwendet." in response.content.decode()
     services.invitation_create(actor=owner, organisation=org, email=colleague.email, role=OrgRole.MEMBER)
     token = token_from_mail(OutboundEmail.objects.get(purpose="accounts:invitation"))
-    Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    Invitation.objects.with_scopes_disabled().update(expires_at=timezone.now() - timedelta(minutes=1))
     assert client.get(f"/mein-konto/einladung/{token}/").status_code == 410
     response = client.post(f"/mein-konto/einladung/{token}/")
     assert response.status_code == 410
@@ -282,7 +280,7 @@ def test_invitation_form_errors_are_german_and_change_nothing(client, org, owner
                                                                         "role": "member"})
     assert response.status_code == 400
     assert "Diese Person ist bereits Mitglied der Organisation." in response.content.decode()
-    assert not Invitation.objects.exists() and not OutboundEmail.objects.exists()
+    assert not Invitation.objects.with_scopes_disabled().exists() and not OutboundEmail.objects.exists()
 
 
 def test_organisation_form_rejects_bad_input(client, owner):
@@ -300,7 +298,7 @@ def test_whoami_with_token_then_revoked(client, org, owner):
     response = client.get("/api/v1/whoami", headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 200
     assert response.json() == {"kind": "organisation", "organisation": org.slug, "email": None}
-    services.api_token_revoke(actor=owner, token=ApiToken.objects.get())
+    services.api_token_revoke(actor=owner, token=ApiToken.objects.with_scopes_disabled().get())
     assert client.get("/api/v1/whoami", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
     assert client.get("/api/v1/whoami", headers={"Authorization": "Bearer dst_falsch"}).status_code == 401
 
@@ -313,13 +311,13 @@ def test_api_token_page_shows_the_secret_once_and_keeps_it_nowhere(client, org, 
     response = client.post(url, {"name": ""})
     assert response.status_code == 400
     assert "Bitte geben Sie eine Bezeichnung an." in response.content.decode()
-    assert not ApiToken.objects.exists()
+    assert not ApiToken.objects.with_scopes_disabled().exists()
 
     response = client.post(url, {"name": "Kasse Filiale Mitte"})
     assert response.status_code == 201
     assert response["Cache-Control"] == "no-store"
     secret = re.search(r'id="new-token">(dst_[^<]+)<', response.content.decode()).group(1)
-    assert ApiToken.objects.get().token_hash == hashlib.sha256(secret.encode()).hexdigest()
+    assert ApiToken.objects.with_scopes_disabled().get().token_hash == hashlib.sha256(secret.encode()).hexdigest()
     assert not any(secret in str(s.get_decoded()) for s in Session.objects.all())
     page = client.get(f"/mein-konto/organisationen/{org.slug}/").content.decode()
     assert "Kasse Filiale Mitte" in page and secret not in page and secret[:12] in page
@@ -332,7 +330,7 @@ def test_api_token_page_shows_the_secret_once_and_keeps_it_nowhere(client, org, 
     response = client.post(url, {"name": ""})
     assert response.status_code == 403
     assert "Kasse Filiale Mitte" not in response.content.decode()
-    assert ApiToken.objects.count() == 1
+    assert ApiToken.objects.with_scopes_disabled().count() == 1
 
 
 def test_invitation_link_opened_with_another_account(client, org, owner, colleague):
