@@ -10,14 +10,21 @@ On PostgreSQL a lock that is not granted within `settings.LOCK_TIMEOUT_MS` raise
 language) instead of leaving the request hanging; views show it like any refusal, and
 `LockTimeoutMiddleware` answers 503 with the message where a view does not catch it.
 
-`settings.LOCKING_DISABLED_FOR_TESTS` switches the lock off for negative-control tests
-that prove the race exists without it; production settings never set it.
+Negative controls (tests that prove the race exists without the lock) use one
+mechanism: `negative_control(unlock=[model labels], windows={name: callable})` turns
+the lock off for those models and runs the test's callable at each named
+`race_window(name)` that services mark between their availability check and their
+write (the test widens the window there: a barrier, never a sleep in application code).
+It works only where settings.NEGATIVE_CONTROLS_ALLOWED is true: the test settings.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import OperationalError, connection
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -31,18 +38,49 @@ class LockTimeout(ValidationError):
                            "noch einmal."), code="lock_timeout")
 
 
+# Set only inside `negative_control` (tests): model labels whose rows are not locked,
+# and the callables run at named race windows. Shared by every thread of the process
+# (the live server's request threads included).
+_control: dict = {"unlocked": frozenset(), "windows": {}}
+
+
+@contextmanager
+def negative_control(*, unlock: Iterable[str] = (), windows: dict[str, Callable[[], object]] | None = None
+                     ) -> Iterator[None]:
+    if not getattr(settings, "NEGATIVE_CONTROLS_ALLOWED", False):
+        raise ImproperlyConfigured("negative controls switch locks off: only test settings allow them")
+    previous = dict(_control)
+    _control.update(unlocked=frozenset(label.lower() for label in unlock), windows=dict(windows or {}))
+    try:
+        yield
+    finally:
+        _control.clear()
+        _control.update(previous)
+
+
+def race_window(name: str) -> None:
+    """Marks the point between an availability check and the write that depends on it.
+    Does nothing unless a negative-control test hooks into it."""
+    hook = _control["windows"].get(name)
+    if hook is not None:
+        hook()
+
+
 def lock_rows(queryset: QuerySet, *ordering: str, of: tuple[str, ...] = ()) -> list:
     """Lock the rows of `queryset` (ordered by `ordering`, then pk) and return them.
     `of`: with select_related, lock only these tables (``("self",)``)."""
     if not connection.in_atomic_block:
         raise RuntimeError("lock_rows must be called inside transaction.atomic()")
     ordered = queryset.order_by(*ordering, "pk")
-    if getattr(settings, "LOCKING_DISABLED_FOR_TESTS", False):
+    if _control["unlocked"] and queryset.model._meta.label_lower in _control["unlocked"]:
         return list(ordered)
     if connection.vendor == "postgresql":
         timeout_ms = int(getattr(settings, "LOCK_TIMEOUT_MS", 5000))
-        with connection.cursor() as cursor:  # for the rest of this transaction (0 waits for ever)
-            cursor.execute(f"SET LOCAL lock_timeout = '{timeout_ms}ms'")
+        # The connection starts with the configured timeout (settings.database_config);
+        # only a different value costs a statement, for the rest of this transaction.
+        if f"lock_timeout={timeout_ms}ms" not in connection.settings_dict.get("OPTIONS", {}).get("options", ""):
+            with connection.cursor() as cursor:  # 0 waits for ever
+                cursor.execute(f"SET LOCAL lock_timeout = '{timeout_ms}ms'")
     try:
         return list(ordered.select_for_update(of=of))
     except OperationalError as exc:

@@ -24,7 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from digitalstadt.core.audit import audit_log
-from digitalstadt.core.locking import lock_rows
+from digitalstadt.core.locking import lock_rows, race_window
 
 from .camt import CamtError, parse_camt053
 from .conf import personal_data_retention_days, reference_prefix, statement_ibans
@@ -107,6 +107,25 @@ def payment_cancel(*, payment: Payment, actor: Any) -> Payment:
         locked.status = PaymentStatus.CANCELLED
         locked.save(update_fields=["status"])
         audit_log(actor=actor, action="payments.payment_cancelled", subject=locked, data_subject=locked.payer)
+    return locked
+
+
+def payment_withdraw(*, payment_id: int, actor: Any, regarding: str = "") -> Payment:
+    """What is owed is no longer owed (its case was withdrawn): an open payment is
+    cancelled; one with part of the money in is flagged for review (refund), never
+    silently kept. Money that still arrives later is flagged as a duplicate."""
+    with transaction.atomic():
+        locked = lock_rows(Payment.objects.filter(pk=payment_id))[0]
+        if locked.status == PaymentStatus.OPEN:
+            locked.status = PaymentStatus.CANCELLED
+            locked.save(update_fields=["status"])
+            audit_log(actor=actor, action="payments.payment_cancelled", subject=locked, data_subject=locked.payer,
+                      data={"regarding": regarding})
+        elif locked.status == PaymentStatus.PARTIALLY_PAID and not locked.needs_review:
+            locked.needs_review = True
+            locked.save(update_fields=["needs_review"])
+            audit_log(actor=actor, action="payments.payment_flagged", subject=locked, data_subject=locked.payer,
+                      data={"regarding": regarding, "reason": "withdrawn_after_part_payment"})
     return locked
 
 
@@ -220,6 +239,7 @@ def _book(*, incoming: Incoming, payments: dict[str, Payment], source: str,
         return tx
     before = (payment.status, payment.amount_received_cents) if payment is not None else None
     status, reason = _classify(incoming=incoming, payment=payment, references=references)
+    race_window("payments.money_booked")
     tx = _create_transaction(incoming=incoming, source=source, statement_import=statement_import,
                              payment_id=payment.pk if payment is not None else None, status=status, reason=reason)
     if payment is not None:

@@ -28,3 +28,4 @@ WHITENOISE_USE_FINDERS = True
 from digitalstadt.testing.clock import follow_parent as _follow_parent_clock  # noqa: E402
 
 _follow_parent_clock()
+NEGATIVE_CONTROLS_ALLOWED = True  # core.locking.negative_control: tests only

@@ -2,13 +2,12 @@
 
 Parallel clients submit applications for the same pick-up day with one place left:
 with the row locks (pick-up day, and the case-number counter that also serialises
-submissions) exactly one gets it. The negative control takes both locks away and
-widens the window between the check and the write: then several
-pass the check and the database constraint (booked <= capacity) has to refuse them.
+submissions) exactly one gets it. The negative control takes both locks away and holds
+every client between the check and the write until all have checked: then all pass the
+check and the database constraint (booked <= capacity) has to refuse all but one.
 """
 
 import threading
-import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -18,7 +17,9 @@ from digitalstadt.applications import services
 from digitalstadt.applications.models import Case
 from digitalstadt.applications.plugins.base import get_plugin
 from digitalstadt.catalog.models import Service
+from digitalstadt.core.locking import negative_control
 from digitalstadt.register.models import PickupDate
+from digitalstadt.testing.races import meeting_point
 
 from .conftest import make_citizen
 
@@ -85,18 +86,6 @@ def test_the_last_place_of_a_day_goes_to_exactly_one_applicant(city):
 
 
 def test_negative_control_without_the_lock_the_constraint_refuses(city, monkeypatch):
-    from digitalstadt.core import locking
-
-    original = locking.lock_rows
-
-    def no_lock_for_pickups(queryset, *ordering):
-        if queryset.model is PickupDate:
-            rows = list(queryset.order_by(*ordering, "pk"))
-            time.sleep(0.3)  # widen the window between the check and the write
-            return rows
-        return original(queryset, *ordering)
-
-    monkeypatch.setattr(locking, "lock_rows", no_lock_for_pickups)
     # The case-number counter is locked too and would serialise the submissions on its
     # own; numbers without that lock isolate the pick-up check.
     import itertools
@@ -106,9 +95,12 @@ def test_negative_control_without_the_lock_the_constraint_refuses(city, monkeypa
     drafts, day = _drafts(CLIENTS)
     pickup = PickupDate.objects.get(date=day, district__streets__name="Heinheimer Straße")
     PickupDate.objects.filter(pk=pickup.pk).update(booked=pickup.capacity - 1)
-    outcomes = _race(drafts)
+    # Without the pick-up day's lock, every client passes the check before any writes.
+    with negative_control(unlock=["register.PickupDate"],
+                          windows={"register.pickup_place_taken": meeting_point(CLIENTS)}):
+        outcomes = _race(drafts)
     # The race happened (several passed the check), and only the constraint stopped it.
-    assert outcomes.count("constraint") >= 1, outcomes
+    assert outcomes.count("constraint") == CLIENTS - 1, outcomes
     assert outcomes.count("submitted") == 1, outcomes
     pickup.refresh_from_db()
     assert pickup.booked == pickup.capacity

@@ -15,7 +15,9 @@ from django.utils import timezone
 from digitalstadt.appointments.models import Booking, Slot
 from digitalstadt.appointments.schedule import generate_slots
 from digitalstadt.appointments.selectors import free_starts, need_at
+from digitalstadt.core.locking import negative_control
 from digitalstadt.core.pow import solve_for_tests
+from digitalstadt.testing.races import meeting_point
 
 from .factories import make_location, make_service, offer
 
@@ -80,11 +82,12 @@ def test_parallel_clients_book_exactly_the_capacity(live_server, contested):
     assert Booking.objects.filter(location=location, starts_at=starts_at).count() == 3
 
 
-def test_negative_control_without_the_lock_the_constraint_rejects(live_server, contested, settings):
-    settings.LOCKING_DISABLED_FOR_TESTS = True
-    settings.BOOKING_RACE_PAUSE_FOR_TESTS = 0.5
+def test_negative_control_without_the_lock_the_constraint_rejects(live_server, contested):
     location, service, starts_at = contested
-    results = _race(live_server.url, location, service, starts_at)
+    # Without the slot locks every client passes the availability check before any writes.
+    with negative_control(unlock=["appointments.Slot", "appointments.Booking"],
+                          windows={"appointments.slot_taken": meeting_point(CLIENTS)}):
+        results = _race(live_server.url, location, service, starts_at)
     # Without the lock more than three requests pass the availability check; the
     # increments beyond capacity violate `booked <= capacity` and fail (500).
     print("negative control results:", sorted(results))

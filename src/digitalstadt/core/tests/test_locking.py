@@ -95,3 +95,4 @@ def test_an_uncaught_lock_timeout_is_a_503_with_the_message_not_a_500(row, setti
                 response = middleware.process_exception(request, exc)
             assert response.status_code == 503 and response["Retry-After"] == "2"
             assert "noch einmal" in response.content.decode()
+

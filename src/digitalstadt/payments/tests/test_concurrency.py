@@ -10,16 +10,18 @@
 
 import json
 import threading
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 from django.db import connection
 
+from digitalstadt.core.locking import negative_control
 from digitalstadt.payments import services
 from digitalstadt.payments.models import MatchStatus, Payment, PaymentStatus, PaymentTransaction, StatementImport
 from digitalstadt.payments.providers.testpsp import sign
+
+from digitalstadt.testing.races import meeting_point
 
 from .factories import CAMT_V08, make_fixture_payments, make_payment
 
@@ -81,17 +83,11 @@ def test_concurrent_webhooks_settle_a_payment_once(live_server):
     assert _counted(payment) == 1000
 
 
-def test_negative_control_without_the_lock_the_constraint_catches_it(live_server, settings, monkeypatch):
-    settings.LOCKING_DISABLED_FOR_TESTS = True
-    original = services._classify
-
-    def slow_classify(**kwargs):
-        time.sleep(0.3)  # widen the window between reading and writing the payment
-        return original(**kwargs)
-
-    monkeypatch.setattr(services, "_classify", slow_classify)
+def test_negative_control_without_the_lock_the_constraint_catches_it(live_server):
     payment = make_payment("DA-2026-000101-0", 1000, provider="testpsp")
-    results = _race(live_server.url, payment.reference)
+    # Without the payment's lock every webhook reads the payment open before any books.
+    with negative_control(unlock=["payments.Payment"], windows={"payments.money_booked": meeting_point(CLIENTS)}):
+        results = _race(live_server.url, payment.reference)
     # The race happened (several requests saw the payment open), and the database guard
     # refused every second settling transaction.
     assert results.count(503) >= 1, results
