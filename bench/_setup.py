@@ -10,8 +10,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+# Benchmarks run on a fixed clock, like the tests: the same code measured at another
+# hour or weekday would search other slots (a Saturday evening has none left today).
+DEFAULT_INSTANT = "2026-12-01T09:30:00+01:00"
+
+
+def start_fixed_clock() -> str:
+    """Travel to BENCH_INSTANT (default: a Tuesday morning; time keeps ticking) and hand
+    the same clock to subprocesses (the benchmark server follows DS_TEST_CLOCK)."""
+    import datetime as dt
+    import time
+
+    import time_machine
+
+    instant = os.environ.get("BENCH_INSTANT", DEFAULT_INSTANT)
+    time_machine.travel(dt.datetime.fromisoformat(instant), tick=True).start()
+    os.environ["DS_TEST_CLOCK"] = f"{instant}|{time.monotonic()!r}"
+    return instant
+
+
 def django_setup(*, database: str) -> str:
     """database: "sqlite" or "postgres". Returns a label. Creates a fresh database."""
+    print(f"clock: {start_fixed_clock()} (BENCH_INSTANT)")
     sys.path.insert(0, str(ROOT / "src"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digitalstadt.settings.dev")
     os.environ["DEBUG"] = "0"

@@ -1,8 +1,8 @@
 """Benchmark: earliest-free-slot search across 10 locations x 8 counters x 60 days
 with 70 % of the capacity booked (target: p95 under 50 ms, SQLite and PostgreSQL).
 
-    .venv/bin/python bench/slot_search.py sqlite
-    .venv/bin/python bench/slot_search.py postgres
+    .venv/bin/python bench/slot_search.py sqlite [locations]
+    .venv/bin/python bench/slot_search.py postgres [locations]   # default 10 locations
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from datetime import date, time as dtime, timedelta
 
 from _setup import django_setup, drop_postgres, percentile
 
-LOCATIONS, COUNTERS, DAYS, BOOKED_SHARE, SEARCHES = 10, 8, 60, 0.70, 300
+COUNTERS, DAYS, BOOKED_SHARE, SEARCHES = 8, 60, 0.70, 300
+LOCATIONS = 10  # set per run: `slot_search.py postgres 20` doubles the locations
 
 
 def build() -> tuple[list, list]:
@@ -85,4 +86,6 @@ def main(database: str) -> None:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 2:
+        LOCATIONS = int(sys.argv[2])
     main(sys.argv[1] if len(sys.argv) > 1 else "sqlite")

@@ -11,14 +11,15 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from digitalstadt.catalog.models import Service
+from digitalstadt.catalog.selectors import service_ids_by_slug
 from digitalstadt.core import pow
+from digitalstadt.core.api_errors import api_errors
 from digitalstadt.core.idempotency import IdempotencyConflict, idempotency_caller, run_idempotent
 from digitalstadt.core.ratelimit import client_ip, hit
 
 from . import services
 from .models import Location
-from .selectors import earliest_by_location
+from .selectors import bookable_services, booking_offers, earliest_by_location
 
 router = Router(tags=["appointments"])
 
@@ -94,10 +95,6 @@ class BookingOut(Schema):
     expires_at: datetime | None = None
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
 def _booking_out(b) -> dict:
     return {"code": b.code, "status": b.status, "location": b.location.slug, "starts_at": b.starts_at,
             "ends_at": b.ends_at, "expires_at": b.expires_at}
@@ -107,23 +104,24 @@ def _service_ids(items: list[ServiceRequest]) -> list[tuple[int, int]]:
     if len({i.service for i in items}) != len(items):
         raise HttpError(422, "Jede Leistung nur einmal, mit der Personenzahl in persons. / "
                              "Name each service once, with the number of people in persons.")
-    ids = dict(Service.objects.filter(slug__in=[i.service for i in items], is_active=True).values_list("slug", "id"))
+    ids = service_ids_by_slug(slugs=[i.service for i in items])
     if len(ids) != len({i.service for i in items}):
         raise HttpError(422, "Unbekannte Leistung / unknown service")
     return [(ids[i.service], i.persons) for i in items]
 
 
-@router.get("/services", response=list[ServiceOut], summary="Services that can be booked")
+@router.get("/services", response={200: list[ServiceOut], **api_errors()}, summary="Services that can be booked")
 def list_services(request):
     result = []
-    for service in Service.objects.filter(is_active=True, location_offers__location__is_active=True).distinct():
+    for service in bookable_services():
         result.append({"slug": service.slug, "name": service.name, "leika_key": service.leika_key,
                        "locations": list(service.location_offers.filter(location__is_active=True)
                                          .values_list("location__slug", flat=True))})
     return result
 
 
-@router.get("/locations", response=list[LocationOut], summary="Locations (Bürgerbüros, Meldestellen)")
+@router.get("/locations", response={200: list[LocationOut], **api_errors()},
+            summary="Locations (Bürgerbüros, Meldestellen)")
 def list_locations(request):
     return [{"slug": loc.slug, "name": loc.name, "street": loc.street, "postal_code": loc.postal_code,
              "city": loc.city, "latitude": float(loc.latitude) if loc.latitude is not None else None,
@@ -131,7 +129,7 @@ def list_locations(request):
              "accessibility": loc.accessibility} for loc in Location.objects.filter(is_active=True)]
 
 
-@router.get("/slots", response=list[SlotsOut], summary="Earliest free appointment starts")
+@router.get("/slots", response={200: list[SlotsOut], **api_errors(422)}, summary="Earliest free appointment starts")
 def list_slots(request, service: str, persons: int = 1, location: str | None = None, limit: int = 10):
     items = _service_ids([ServiceRequest(service=service, persons=persons)])
     limit = max(1, min(limit, 50))
@@ -142,19 +140,28 @@ def list_slots(request, service: str, persons: int = 1, location: str | None = N
             for loc, starts in earliest_by_location(locations=locations, services=items, per_location=limit)]
 
 
-@router.get("/challenge", response=ChallengeOut, summary="Proof-of-work challenge needed to reserve")
+@router.get("/challenge", response={200: ChallengeOut, **api_errors()},
+            summary="Proof-of-work challenge needed to reserve")
 def challenge(request):
     return pow.challenge_create()
 
 
-@router.post("/reservations", response={201: ReserveOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+@router.post("/reservations", response={201: ReserveOut, **api_errors(404, 409, 422, 429, 503)},
              summary="Hold a slot while the citizen enters details (needs a solved challenge)")
 def reserve(request, payload: ReserveIn):
     if not hit(scope="reserve", key=client_ip(request), limit=settings.RESERVE_RATE_LIMIT[0],
                period=settings.RESERVE_RATE_LIMIT[1]):
         return Status(429, {"detail": "Zu viele Reservierungen. Bitte warten Sie kurz. / Too many reservations."})
-    location = get_object_or_404(Location, slug=payload.location, is_active=True)
-    items = _service_ids(payload.services)
+    slugs = [item.service for item in payload.services]
+    found = booking_offers(location_slug=payload.location, service_slugs=slugs) if len(set(slugs)) == len(slugs) \
+        else None
+    if found is not None:  # the hot path: location, services and offers in one query
+        location, by_slug = found
+        items = [(by_slug[item.service].service_id, item.persons) for item in payload.services]
+        offers = {offer.service_id: offer for offer in by_slug.values()}
+    else:  # say what is wrong: no such location, a service named twice or unknown, or not offered here
+        location = get_object_or_404(Location, slug=payload.location, is_active=True)
+        items, offers = _service_ids(payload.services), None
     body = payload.dict(exclude={"altcha"})
     # Even a replay of a stored answer needs a solved challenge (a retry may send a new one).
     if not pow.solution_valid(payload.altcha):
@@ -164,7 +171,7 @@ def reserve(request, payload: ReserveIn):
         if not pow.solution_verify_once(payload.altcha):
             return 422, {"detail": "Rechenaufgabe ungültig oder abgelaufen. / Invalid proof of work."}
         try:
-            booking, hold_token = services.booking_hold(location=location, services=items,
+            booking, hold_token = services.booking_hold(location=location, services=items, offers=offers,
                                                         starts_at=payload.starts_at, user=request.user)
         except ValidationError as exc:
             return 409, {"detail": " ".join(exc.messages)}
@@ -179,7 +186,7 @@ def reserve(request, payload: ReserveIn):
         return Status(422, {"detail": "Idempotency-Key wurde mit anderen Daten verwendet. / Key reused with other data."})
 
 
-@router.post("/reservations/{code}/details", response={200: BookingOut, 403: ErrorOut, 409: ErrorOut},
+@router.post("/reservations/{code}/details", response={200: BookingOut, **api_errors(403, 404, 409, 422, 503)},
              summary="Enter name and e-mail; a confirmation link is sent by e-mail")
 def submit_details(request, code: str, payload: DetailsIn):
     booking = get_object_or_404(services.Booking, code=code.upper())
@@ -201,12 +208,14 @@ def _by_token(code: str, token: str):
     return booking
 
 
-@router.get("/bookings/{code}", response=BookingOut, summary="Look up a booking by code and token")
+@router.get("/bookings/{code}", response={200: BookingOut, **api_errors(404, 422)},
+            summary="Look up a booking by code and token")
 def lookup(request, code: str, token: str):
     return _booking_out(_by_token(code, token))
 
 
-@router.post("/bookings/{code}/confirm", response={200: BookingOut, 409: ErrorOut}, summary="Confirm (token from the e-mail)")
+@router.post("/bookings/{code}/confirm", response={200: BookingOut, **api_errors(404, 409, 422, 503)},
+             summary="Confirm (token from the e-mail)")
 def confirm(request, code: str, payload: TokenIn):
     try:
         return Status(200, _booking_out(services.booking_confirm(booking=_by_token(code, payload.token), actor=request.user,
@@ -215,7 +224,8 @@ def confirm(request, code: str, payload: TokenIn):
         return Status(409, {"detail": " ".join(exc.messages)})
 
 
-@router.post("/bookings/{code}/cancel", response={200: BookingOut, 409: ErrorOut}, summary="Cancel (token from the e-mail)")
+@router.post("/bookings/{code}/cancel", response={200: BookingOut, **api_errors(403, 404, 409, 422, 503)},
+             summary="Cancel (token from the e-mail)")
 def cancel(request, code: str, payload: TokenIn):
     try:
         return Status(200, _booking_out(services.booking_cancel(booking=_by_token(code, payload.token), actor=request.user)))

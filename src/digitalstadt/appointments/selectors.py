@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Count, F, Q
@@ -17,27 +17,44 @@ class Need:
 
     location: Location
     minutes: int
+    # service id -> the location's offer (durations for the booking's service rows)
+    offers: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def units(self) -> int:
         return self.minutes // self.location.slot_minutes
 
 
-def need_at(location: Location, services: list[tuple[int, int]]) -> Need | None:
+def need_at(location: Location, services: list[tuple[int, int]], *, offers: dict | None = None) -> Need | None:
     """services: [(service_id, persons)]. None if the location does not offer all of them,
     a person count exceeds its limit, or a service is named twice (which would add up
-    persons beyond the limit)."""
+    persons beyond the limit). `offers` (service id -> LocationService of this location),
+    when the caller has them already, saves the query."""
     if len({service_id for service_id, _ in services}) != len(services):
         return None
-    offers = {o.service_id: o for o in LocationService.objects.filter(location=location,
-                                                                       service_id__in=[s for s, _ in services])}
+    if offers is None:
+        offers = {o.service_id: o for o in LocationService.objects.filter(
+            location=location, service_id__in=[s for s, _ in services])}
     minutes = 0
     for service_id, persons in services:
         offer = offers.get(service_id)
         if offer is None or persons < 1 or persons > offer.max_persons:
             return None
         minutes += offer.duration_minutes * persons
-    return Need(location, minutes) if minutes else None
+    return Need(location, minutes, offers) if minutes else None
+
+
+def booking_offers(*, location_slug: str, service_slugs: list[str]) -> tuple[Location, dict[str, LocationService]] | None:
+    """One query for the booking hot path: the active location and its offers of the
+    named active services, or None unless it offers every one of them (the caller then
+    finds out which part is wrong, on the slow path)."""
+    rows = list(LocationService.objects.filter(
+        location__slug=location_slug, location__is_active=True, service__slug__in=service_slugs,
+        service__is_active=True).select_related("location", "service"))
+    by_slug = {row.service.slug: row for row in rows}
+    if not rows or set(by_slug) != set(service_slugs):
+        return None
+    return rows[0].location, by_slug
 
 
 def capacity_adjustments(location: Location | list, now: datetime) -> dict[int, int]:
@@ -49,12 +66,10 @@ def capacity_adjustments(location: Location | list, now: datetime) -> dict[int, 
                                           booking__status__in=[BookingStatus.HELD, BookingStatus.PENDING],
                                           booking__expires_at__lte=now)
                .values("slot_id").annotate(n=Count("id")).values_list("slot_id", "n"))
-    for slot_id, n in expired:
-        adjust[slot_id] = adjust.get(slot_id, 0) + n
     held_back = (SlotHoldback.objects.filter(slot__location_id__in=location_ids, public_from__gt=now)
-                 .values("slot_id").annotate(n=Count("id")).values_list("slot_id", "n"))
-    for slot_id, n in held_back:
-        adjust[slot_id] = adjust.get(slot_id, 0) - n
+                 .values("slot_id").annotate(n=-Count("id")).values_list("slot_id", "n"))
+    for slot_id, n in expired.union(held_back, all=True):  # one round trip
+        adjust[slot_id] = adjust.get(slot_id, 0) + n
     return adjust
 
 
@@ -64,9 +79,11 @@ def bookable_window(location: Location, now: datetime) -> tuple[datetime, dateti
     return earliest, latest
 
 
-# The first scan looks this far ahead for every location in one query; locations that
-# still lack starts are scanned again over their whole booking window.
-FIRST_SCAN = timedelta(days=4)
+# Scans look ahead in widening horizons, every location still short of starts in one
+# query each: most searches end after the first (the next 24 hours), a search on a
+# Saturday evening after the second, a location booked out for weeks needs the last
+# (its whole booking window). Rows fetched grow with the locations, not the window.
+SCAN_HORIZONS = (timedelta(days=1), timedelta(days=3), timedelta(days=14), None)
 
 
 def _scan(needs: list[Need], *, now: datetime, limit: int, after: datetime | None, before: datetime | None,
@@ -84,7 +101,7 @@ def _scan(needs: list[Need], *, now: datetime, limit: int, after: datetime | Non
     found: dict[int, list[datetime]] = {need.location.pk: [] for need in needs}
     boosted = [slot_id for slot_id, v in adjust.items() if v > 0]
     pending = list(needs)
-    for horizon in (FIRST_SCAN, None):
+    for horizon in SCAN_HORIZONS:
         if not pending:
             break
         condition = Q()
@@ -138,10 +155,14 @@ def earliest_by_location(*, locations, services: list[tuple[int, int]], now: dat
     """For each location that offers all services: its earliest free starts, sorted by
     the earliest start across all locations (locations without a free start last)."""
     now = now or timezone.now()
-    locations = list(locations)
     offers: dict[int, dict[int, LocationService]] = {}
-    for offer in LocationService.objects.filter(location__in=locations, service_id__in=[s for s, _ in services]):
+    by_id: dict[int, Location] = {}
+    # The locations come with their offers, in one query (`locations` may be a queryset).
+    for offer in LocationService.objects.filter(location__in=locations, service_id__in=[s for s, _ in services]
+                                                ).select_related("location"):
         offers.setdefault(offer.location_id, {})[offer.service_id] = offer
+        by_id[offer.location_id] = offer.location
+    locations = list(by_id.values())
     needs = []
     for location in locations:
         minutes = 0
@@ -167,10 +188,10 @@ def earliest_by_location(*, locations, services: list[tuple[int, int]], now: dat
 
 def bookable_services():
     """Active catalogue services offered at at least one active location."""
-    from digitalstadt.catalog.models import Service
+    from digitalstadt.catalog.selectors import active_services
 
-    return (Service.objects.filter(is_active=True, location_offers__location__is_active=True)
-            .distinct().order_by("name_de"))
+    return active_services().filter(
+        pk__in=LocationService.objects.filter(location__is_active=True).values("service_id"))
 
 
 def max_persons_by_service() -> dict[int, int]:
@@ -187,3 +208,4 @@ def upcoming_bookings_for_user(*, user, now: datetime | None = None):
     now = now or timezone.now()
     return (Booking.objects.filter(user=user, status__in=ACTIVE_FOR_PERSON, starts_at__gt=now)
             .select_related("location").prefetch_related("booked_services__service").order_by("starts_at"))
+

@@ -6,20 +6,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from datetime import datetime, timedelta
 from typing import Any, Callable, Iterable
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from digitalstadt.core.audit import audit_log
-from digitalstadt.core.locking import lock_first, lock_one, lock_rows
+from digitalstadt.core.locking import lock_first, lock_one, lock_rows, race_window
 
 from .models import (
     ACTIVE_FOR_PERSON,
@@ -48,19 +47,9 @@ def _hash(token: str) -> str:
 
 
 def _new_code() -> str:
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-        if not Booking.objects.filter(code=code).exists():
-            return code
-
-
-def _target_slot_ids(need: Need, starts_at: datetime) -> list[int]:
-    step = timedelta(minutes=need.location.slot_minutes)
-    wanted = [starts_at + i * step for i in range(need.units)]
-    rows = dict(Slot.objects.filter(location=need.location, starts_at__in=wanted).values_list("starts_at", "id"))
-    if len(rows) != len(wanted):
-        raise SlotUnavailable(_("Dieser Termin ist nicht (mehr) buchbar. Bitte wählen Sie einen anderen."))
-    return [rows[t] for t in wanted]
+    """A random booking code (32^8 ≈ 10^12 values). The unique constraint on
+    Booking.code is the guard: no look-up per booking on the hot path."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
 
 
 def _release(booking: Booking, *, status: str, now: datetime, holdback: bool = False) -> None:
@@ -78,54 +67,86 @@ def _release(booking: Booking, *, status: str, now: datetime, holdback: bool = F
     booking.save(update_fields=["status", "expires_at", "cancelled_at"])
 
 
+def _expire(booking: Booking, *, now: datetime) -> None:
+    """A hold or an unconfirmed booking ran out: its places go back (caller holds the
+    slot locks)."""
+    was = booking.status
+    _release(booking, status=BookingStatus.EXPIRED, now=now)
+    audit_log(actor=None, system="appointments", action="booking.expired", subject=booking,
+              data_subject=booking.user, data={"from": was})
+
+
 def _take_places(need: Need, starts_at: datetime, now: datetime, *, also_lock: Iterable[int] = (),
                  release_first: Callable[[], None] | None = None, use_holdback: bool = False) -> list[Slot]:
-    """`also_lock`/`release_first`: slot rows of another booking to lock in the same
+    """Take one place in each slot the appointment covers; refuse (SlotUnavailable)
+    if any is full. Three statements on the common path: the expired bookings on these
+    slots, one ordered lock of all slot rows concerned (with their held-back places),
+    and the increment.
+
+    `also_lock`/`release_first`: slot rows of another booking to lock in the same
     ordered lock call, and a callback that gives that booking's places back after the
     locks are taken and before the re-check (rescheduling)."""
-    target_ids = _target_slot_ids(need, starts_at)
-    expired_ids = set(BookingSlot.objects.filter(
-        slot_id__in=target_ids, booking__status__in=[BookingStatus.HELD, BookingStatus.PENDING],
-        booking__expires_at__lte=now).values_list("booking_id", flat=True))
-    lock_ids = set(target_ids) | set(also_lock) | set(
-        BookingSlot.objects.filter(booking_id__in=expired_ids).values_list("slot_id", flat=True))
-    locked = {s.id: s for s in lock_rows(Slot.objects.filter(id__in=lock_ids), "location_id", "starts_at")}
-    for expired in lock_rows(Booking.objects.filter(id__in=expired_ids, status__in=[
-            BookingStatus.HELD, BookingStatus.PENDING], expires_at__lte=now)):
-        if set(expired.booking_slots.values_list("slot_id", flat=True)) <= set(locked):
-            _release(expired, status=BookingStatus.EXPIRED, now=now)
+    step = timedelta(minutes=need.location.slot_minutes)
+    wanted = [starts_at + i * step for i in range(need.units)]
+    # Holds and unconfirmed bookings on these slots that ran out, with all their slots
+    # (their places go back first, under the same locks).
+    expired_rows = list(BookingSlot.objects.filter(booking_id__in=BookingSlot.objects.filter(
+        slot__location=need.location, slot__starts_at__in=wanted,
+        booking__status__in=[BookingStatus.HELD, BookingStatus.PENDING], booking__expires_at__lte=now,
+    ).values("booking_id")).values_list("booking_id", "slot_id"))
+    expired_ids = {booking_id for booking_id, _ in expired_rows}
+    extra_ids = set(also_lock) | {slot_id for _, slot_id in expired_rows}
+    rows = Q(location=need.location, starts_at__in=wanted)
+    if extra_ids:
+        rows |= Q(id__in=extra_ids)
+    held_back = Coalesce(Subquery(
+        SlotHoldback.objects.filter(slot=OuterRef("pk"), public_from__gt=now).values("slot")
+        .annotate(n=Count("id")).values("n")[:1]), 0)
+    locked = lock_rows(Slot.objects.filter(rows).annotate(held_back=held_back), "location_id", "starts_at",
+                       of=("self",))
+    by_start = {slot.starts_at: slot for slot in locked if slot.location_id == need.location.pk}
+    if any(t not in by_start for t in wanted):
+        raise SlotUnavailable(_("Dieser Termin ist nicht (mehr) buchbar. Bitte wählen Sie einen anderen."))
+    targets = [by_start[t] for t in wanted]
+    changed = False
+    if expired_ids:
+        locked_ids = {slot.id for slot in locked}
+        for expired in lock_rows(Booking.objects.filter(id__in=expired_ids, status__in=[
+                BookingStatus.HELD, BookingStatus.PENDING], expires_at__lte=now)):
+            if set(expired.booking_slots.values_list("slot_id", flat=True)) <= locked_ids:
+                _expire(expired, now=now)
+                changed = True
     if release_first is not None:
         release_first()
-    fresh = {s.id: s for s in Slot.objects.filter(id__in=target_ids)}
-    held_back = dict.fromkeys(target_ids, 0)
-    for slot_id in SlotHoldback.objects.filter(slot_id__in=target_ids, public_from__gt=now).values_list("slot_id", flat=True):
-        held_back[slot_id] += 1
-    if use_holdback:  # a waiting-list offer may take places that are held back from the public
-        held_back = dict.fromkeys(target_ids, 0)
-    for slot_id in target_ids:
-        slot = fresh[slot_id]
-        if slot.capacity - slot.booked - held_back[slot_id] < 1:
+        changed = True
+    if changed:  # places went back: read the counts again (the rows stay locked)
+        booked = dict(Slot.objects.filter(id__in=[t.id for t in targets]).values_list("id", "booked"))
+        for slot in targets:
+            slot.booked = booked[slot.id]
+    for slot in targets:
+        held = 0 if use_holdback else slot.held_back  # a waiting-list offer may take held-back places
+        if slot.capacity - slot.booked - held < 1:
             raise SlotUnavailable(_("Dieser Termin wurde gerade vergeben. Bitte wählen Sie einen anderen."))
-    pause = getattr(settings, "BOOKING_RACE_PAUSE_FOR_TESTS", 0)
-    if pause:
-        time.sleep(pause)  # widens the race window in the negative-control test only
+    race_window("appointments.slot_taken")
+    target_ids = [slot.id for slot in targets]
     Slot.objects.filter(id__in=target_ids).update(booked=F("booked") + 1)
     if use_holdback:
         for slot_id in target_ids:  # the place is no longer held back: it is taken
             holdback = SlotHoldback.objects.filter(slot_id=slot_id, public_from__gt=now).order_by("public_from").first()
             if holdback is not None:
                 holdback.delete()
-    return [fresh[i] for i in target_ids]
+    return targets
 
 
 def booking_hold(*, location: Location, services: list[tuple[int, int]], starts_at: datetime,
-                 user: Any = None) -> tuple[Booking, str]:
+                 user: Any = None, offers: dict | None = None) -> tuple[Booking, str]:
     """Hold the places for `location.hold_minutes` while the citizen enters details.
     Returns the booking and a hold token that allows submitting the details (the
-    browser keeps it in the session, an API client in memory)."""
+    browser keeps it in the session, an API client in memory). `offers` (service id ->
+    the location's offer), when the caller read them already, saves a query."""
     if len({service_id for service_id, _ in services}) != len(services):
         raise ValidationError(_("Bitte nennen Sie jede Leistung nur einmal, mit der Zahl der Personen."))
-    need = need_at(location, services)
+    need = need_at(location, services, offers=offers)
     if need is None:
         raise ValidationError(_("Diese Leistungen werden an diesem Standort nicht angeboten."))
     now = timezone.now()
@@ -134,23 +155,33 @@ def booking_hold(*, location: Location, services: list[tuple[int, int]], starts_
     if not (earliest <= starts_at <= latest):
         raise SlotUnavailable(_("Dieser Termin liegt außerhalb des Buchungszeitraums."))
     hold_token = secrets.token_urlsafe(24)
-    with transaction.atomic():
-        slots = _take_places(need, starts_at, now)
-        booking = Booking.objects.create(
-            manage_token_hash=_hash(hold_token),
-            code=_new_code(), location=location, starts_at=starts_at,
-            ends_at=starts_at + timedelta(minutes=need.minutes), status=BookingStatus.HELD,
-            expires_at=now + timedelta(minutes=location.hold_minutes),
-            user=user if user is not None and user.is_authenticated else None,
-            language=translation.get_language() or "de",
-        )
-        BookingSlot.objects.bulk_create([BookingSlot(booking=booking, slot=s) for s in slots])
-        offers = {o.service_id: o for o in location.offered_services.all()}
-        BookingService.objects.bulk_create([
-            BookingService(booking=booking, service_id=sid, persons=persons,
-                           duration_minutes=offers[sid].duration_minutes * persons)
-            for sid, persons in services])
-        audit_log(actor=user, system="appointments", action="booking.held", subject=booking)
+    refused = None
+    # No savepoint of its own inside a caller's transaction (the API's idempotency
+    # record): a refusal leaves the transaction usable and is raised after the block
+    # (the expired holds it released stay released); any other error still marks the
+    # whole transaction for rollback.
+    with transaction.atomic(savepoint=False):
+        try:
+            slots = _take_places(need, starts_at, now)
+        except SlotUnavailable as exc:
+            refused = exc
+        else:
+            booking = Booking.objects.create(
+                manage_token_hash=_hash(hold_token),
+                code=_new_code(), location=location, starts_at=starts_at,
+                ends_at=starts_at + timedelta(minutes=need.minutes), status=BookingStatus.HELD,
+                expires_at=now + timedelta(minutes=location.hold_minutes),
+                user=user if user is not None and user.is_authenticated else None,
+                language=translation.get_language() or "de",
+            )
+            BookingSlot.objects.bulk_create([BookingSlot(booking=booking, slot=s) for s in slots])
+            BookingService.objects.bulk_create([
+                BookingService(booking=booking, service_id=sid, persons=persons,
+                               duration_minutes=need.offers[sid].duration_minutes * persons)
+                for sid, persons in services])
+            audit_log(actor=user, system="appointments", action="booking.held", subject=booking)
+    if refused is not None:
+        raise refused
     return booking, hold_token
 
 
@@ -264,7 +295,7 @@ def release_expired_bookings(*, now: datetime | None = None) -> int:
             booking = lock_first(Booking.objects.filter(
                 id=booking_id, status__in=[BookingStatus.HELD, BookingStatus.PENDING], expires_at__lte=now))
             if booking is not None:
-                _release(booking, status=BookingStatus.EXPIRED, now=now)
+                _expire(booking, now=now)
                 released += 1
     return released
 

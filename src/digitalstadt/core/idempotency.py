@@ -58,7 +58,9 @@ def run_idempotent(*, scope: str, key: str | None, caller: str, body: dict,
     try:
         with transaction.atomic():
             status, response = call()
-            if status < 500:
+            # An answer given after a database error (a lock timeout) is not stored:
+            # the transaction is rolled back and a retry runs again.
+            if status < 500 and not transaction.get_connection().needs_rollback:
                 IdempotencyRecord.objects.create(scope=scope, key=key, request_hash=request_hash,
                                                  status_code=status, response=response)
             return status, response

@@ -134,3 +134,16 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="unique_idempotency_key")]
+
+
+class Counter(models.Model):
+    """Shared counters for rate limits and one-time proofs when the cache is the
+    database (core.counters): one row per key, written with one upsert."""
+
+    key = models.CharField(max_length=120, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("Zähler")
+        verbose_name_plural = _("Zähler")

@@ -12,8 +12,9 @@ import datetime
 
 import altcha
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
+
+from .counters import use_once
 
 CHALLENGE_LIFETIME = datetime.timedelta(minutes=10)
 
@@ -51,8 +52,8 @@ def solution_verify_once(payload: str) -> bool:
         signature = altcha.PayloadV1.from_base64(payload).signature
     except Exception:  # noqa: BLE001 - malformed payload
         return False
-    # cache.add is atomic on the shared cache: only the first use succeeds.
-    return cache.add(f"pow-used:{signature}", 1, timeout=int(CHALLENGE_LIFETIME.total_seconds()) + 60)
+    # Atomic on the shared counters: only the first use succeeds.
+    return use_once(f"pow-used:{signature}", ttl=int(CHALLENGE_LIFETIME.total_seconds()) + 60)
 
 
 def solve_for_tests(challenge: dict) -> str:

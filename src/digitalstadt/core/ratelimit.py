@@ -1,12 +1,12 @@
-"""Fixed-window rate limits on the shared cache (database cache or Redis), so every
-web process counts the same hits."""
+"""Fixed-window rate limits on shared counters (core.counters: Redis or one database
+upsert), so every web process counts the same hits."""
 
 from __future__ import annotations
 
 import hashlib
 import time
 
-from django.core.cache import cache
+from .counters import count_hit
 
 
 def client_ip(request) -> str:
@@ -31,12 +31,4 @@ def hit(*, scope: str, key: str, limit: int, period: int) -> bool:
     """Count one hit; True if the caller is still within `limit` hits per `period` s."""
     window = int(time.time() // period)
     digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]
-    cache_key = f"rl:{scope}:{digest}:{window}"
-    if cache.add(cache_key, 1, timeout=period + 5):
-        return 1 <= limit
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=period + 5)
-        count = 1
-    return count <= limit
+    return count_hit(f"rl:{scope}:{digest}:{window}", ttl=period + 5) <= limit

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "digitalstadt.core.middleware.FormErrorStatusMiddleware",
     "digitalstadt.core.middleware.LockTimeoutMiddleware",
+    "digitalstadt.core.middleware.BadParameterMiddleware",
     "digitalstadt.accounts.middleware.UserLanguageMiddleware",
     "digitalstadt.accounts.middleware.SlidingSessionMiddleware",
     "digitalstadt.accounts.middleware.StaffMFARequiredMiddleware",
@@ -126,6 +127,9 @@ def database_config() -> dict:
         config.setdefault("TEST", {})
         if config["ENGINE"] == "django.db.backends.postgresql":
             config["CONN_HEALTH_CHECKS"] = True
+            # Every lock wait is bounded from the first statement on (core.locking sets
+            # another value per transaction only where it differs).
+            config.setdefault("OPTIONS", {})["options"] = f"-c lock_timeout={LOCK_TIMEOUT_MS}ms"
         return config
     return {
         "ENGINE": "django.db.backends.sqlite3",

@@ -17,3 +17,8 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The benchmark's fixed clock (bench/_setup.py), as in the tests.
+from digitalstadt.testing.clock import follow_parent as _follow_parent_clock  # noqa: E402
+
+_follow_parent_clock()

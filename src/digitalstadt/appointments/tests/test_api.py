@@ -167,3 +167,29 @@ def test_a_stored_answer_is_never_replayed_to_another_caller_or_without_proof_of
     retry = reserve(client, location, service, start, solved(client), key="shared-key")
     assert retry.status_code == 201 and retry.json()["hold_token"] == secret  # the caller's own retry
     assert Booking.objects.count() == 1
+
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reservation_costs_at_most_twelve_statements(client, setup):
+    """The booking hot path (issue 9, part 4): rate limit, location with its offers,
+    idempotency look-up, proof-of-work, expired holds, the ordered slot lock, the
+    increment, three inserts, the audit entry and the stored answer. Transaction
+    control (SQLite's explicit BEGIN IMMEDIATE/COMMIT) is not counted: PostgreSQL sends
+    none as statements."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    location, service, start = setup
+    altcha = solved(client)
+    with CaptureQueriesContext(connection) as captured:
+        response = reserve(client, location, service, start, altcha, key="rush-1")
+    assert response.status_code == 201, response.content
+    statements = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(TRANSACTION_CONTROL)]
+    assert len(statements) <= 12, "\n".join(statements)
+    booking = Booking.objects.get(code=response.json()["code"])
+    assert booking.status == BookingStatus.HELD and booking.booked_services.get().duration_minutes == 20
+    assert sum(Slot.objects.filter(location=location).values_list("booked", flat=True)) == 2
+
