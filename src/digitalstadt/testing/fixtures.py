@@ -20,6 +20,18 @@ def clock(request):
         yield running
 
 
+@pytest.fixture(autouse=True)
+def _german_by_default():
+    """Every test starts in the platform's default language: a test that requested an
+    /en/ page must not leave English switched on for the next test in its worker."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _test_seal():
     """The tests' development seal, valid from 2020 for 30 years: every instant the test

@@ -6,7 +6,8 @@ import io
 
 import pytest
 
-from digitalstadt.accounts.models import AssuranceLevel, Organisation, StaffRole, StaffRoleKind, User
+from digitalstadt.accounts.models import AssuranceLevel, Organisation, StaffRoleKind, User
+from digitalstadt.accounts.tests.factories import CitizenFactory, StaffFactory
 
 OFFICES = [("buergeramt", "Bürger- und Ordnungsamt"), ("strassenverkehrsamt", "Straßenverkehrsamt"),
            ("wirtschaftsfoerderung", "Wirtschaftsförderung")]
@@ -54,9 +55,7 @@ def permit_year_fee_cents(day) -> int:
 
 
 def make_citizen(email: str, *, level=AssuranceLevel.EMAIL, eid_subject: str | None = None, **extra) -> User:
-    return User.objects.create_user(email, "Sicher-genug-2026", first_name=extra.pop("first_name", "Berta"),
-                                    last_name=extra.pop("last_name", "Bürger"), assurance_level=level,
-                                    eid_subject=eid_subject, **extra)
+    return CitizenFactory(email=email, assurance_level=level, eid_subject=eid_subject, **extra)
 
 
 @pytest.fixture
@@ -72,13 +71,7 @@ def eid_citizen(city):
 
 
 def make_case_worker(email: str, *offices: Organisation) -> User:
-    user = User.objects.create_user(email, "Sicher-genug-2026", first_name="Sami", last_name="Sachbearbeiter")
-    for office in offices:
-        StaffRole.objects.create(user=user, role=StaffRoleKind.CASE_WORKER, office=office)
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    TOTP.activate(user, "JBSWY3DPEHPK3PXPTESTTOTP234567AB")  # staff pages need MFA
-    return user
+    return StaffFactory(email=email, role=StaffRoleKind.CASE_WORKER, role__offices=list(offices))
 
 
 @pytest.fixture

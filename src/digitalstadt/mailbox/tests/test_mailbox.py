@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
+
+from digitalstadt.accounts.tests.factories import UserFactory
 
 from digitalstadt.accounts.models import Membership, Organisation, OrgRole, User
 from digitalstadt.core.models import AuditEntry
@@ -21,9 +22,7 @@ with_worker = pytest.mark.django_db(transaction=True)
 
 
 def make_user(email: str, language: str = "de") -> User:
-    user = User.objects.create_user(email=email, password="Kranichstein-Lauf-2026", language=language)
-    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
-    return user
+    return UserFactory(email=email, language=language, password="Kranichstein-Lauf-2026")
 
 
 def header_badge(html: str) -> str | None:

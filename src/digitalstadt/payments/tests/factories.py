@@ -1,8 +1,8 @@
 from pathlib import Path
 
-from allauth.mfa.totp.internal.auth import TOTP
 
-from digitalstadt.accounts.models import StaffRole, User
+from digitalstadt.accounts.models import User
+from digitalstadt.accounts.tests.factories import StaffFactory, UserFactory
 from digitalstadt.payments.models import Payment
 
 DATA = Path(__file__).parent / "data"
@@ -32,12 +32,12 @@ def make_fixture_payments() -> dict[str, Payment]:
     return {ref: make_payment(ref, cents, purpose) for ref, (cents, purpose) in FIXTURE_PAYMENTS.items()}
 
 
+PAYMENT_STAFF_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
 def make_user(email: str) -> User:
-    return User.objects.create_user(email, "Sicher-genug-2026")
+    return UserFactory(email=email)
 
 
 def make_staff(email: str, role: str, **scope) -> User:
-    user = make_user(email)
-    StaffRole.objects.create(user=user, role=role, **scope)
-    TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-    return user
+    return StaffFactory(email=email, role=role, role__office=scope.get("office"), totp=PAYMENT_STAFF_TOTP)
