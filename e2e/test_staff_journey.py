@@ -158,6 +158,7 @@ def test_demo_staff_log_in_with_totp_and_see_only_their_pages(journey, e2e_marke
     rows = page.locator("table tbody tr")
     assert rows.count() >= 1
     assert page.locator("table").get_by_text("e2e.marker").is_visible()
+    journey.screenshot("audit-log-1280")
 
     # The Django admin opens for the MFA-verified platform admin.
     response = journey.visit("/admin/")
@@ -174,9 +175,27 @@ def test_demo_staff_log_in_with_totp_and_see_only_their_pages(journey, e2e_marke
     page.wait_for_url(journey.url("/verwaltung/"))
     journey.check_page()
     assert page.get_by_role("link", name="Protokoll (Audit-Log)").count() == 0
+    # ... and finds the work areas the apps registered for the role.
+    assert page.get_by_role("link", name="Vorgänge (Online-Anträge)").is_visible()
+    assert page.get_by_role("link", name="Zahlungen und Kontoauszüge").is_visible()
+    assert page.get_by_role("link", name="Termine, Tagesplan und Aufruf").count() == 0
     response = journey.visit("/verwaltung/protokoll/")
     assert response.status == 403
     assert page.get_by_role("heading", level=1, name="Kein Zugriff").is_visible()
+    page.get_by_role("button", name="Abmelden").first.click()
+    page.wait_for_load_state("load")
+    journey.check_page()
+
+    # Counter staff find the day plan from the staff home, by clicking.
+    log_in(journey, "schalter@digitalstadt.example", next_path="/verwaltung/")
+    enter_totp(journey, DEMO_TOTP_SECRET)
+    page.wait_for_url(journey.url("/verwaltung/"))
+    journey.check_page()
+    assert page.get_by_role("link", name="Vorgänge (Online-Anträge)").count() == 0
+    journey.screenshot("staff-home-counter-1280")
+    page.get_by_role("link", name="Termine, Tagesplan und Aufruf").click()
+    page.wait_for_url(journey.url("/verwaltung/termine/"))
+    journey.check_page()
     page.get_by_role("button", name="Abmelden").first.click()
     page.wait_for_load_state("load")
     journey.check_page()
