@@ -21,7 +21,7 @@ urlpatterns += i18n_patterns(
     path("konto/", include("allauth.urls")),
     path("mein-konto/", include("digitalstadt.accounts.urls")),
     path("postfach/", include("digitalstadt.mailbox.urls")),
-    path("verwaltung/termine/", include("digitalstadt.appointments.admin_urls")),
+    path("verwaltung/termine/", include("digitalstadt.appointments.office_urls")),
     path("verwaltung/termine/", include("digitalstadt.appointments.staff_urls")),
     path("verwaltung/zahlungen/", include("digitalstadt.payments.staff_urls")),
     path("verwaltung/vorgaenge/", include("digitalstadt.applications.staff_urls")),

@@ -27,8 +27,8 @@ AUDIT_ACTIONS = (
     ("appointments.day_plan_viewed", _("Tagesplan angesehen")),
     ("appointments.slots_generated", _("Terminzeiten erzeugt oder angepasst")),
     ("appointments.cancelled_by_office", _("Termin vom Amt abgesagt")),
-    # admin_services.location_changed writes "appointments.<what>": the location's own
-    # settings, or "<form kind>_added"/"_removed" for a kind of admin_views.FORMS.
+    # office_services.location_changed writes "appointments.<what>": the location's own
+    # settings, or "<form kind>_added"/"_removed" for a kind of office_views.FORMS.
     ("appointments.location_changed", _("Standort-Einstellungen geändert")),
     ("appointments.schalter_added", _("Schalter angelegt")),
     ("appointments.schalter_removed", _("Schalter ab- oder wieder eingeschaltet")),

@@ -85,7 +85,7 @@ def test_a_slot_generation_run_writes_one_entry_with_counts(db):
 
 def test_slots_regenerated_after_a_settings_change_name_the_staff_member(db):
     from digitalstadt.accounts.models import User
-    from digitalstadt.appointments.admin_services import location_changed
+    from digitalstadt.appointments.office_services import location_changed
 
     location = make_location(counters=1)
     admin_user = User.objects.create_user("standort@darmstadt.example", "Sicher-genug-2026")

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from digitalstadt.core.permissions import staff_required
 
-from . import admin_services
-from .admin_forms import ClosureForm, CounterForm, HoursForm, LocationSettingsForm, OfferForm
+from . import office_services
+from .office_forms import ClosureForm, CounterForm, HoursForm, LocationSettingsForm, OfferForm
 from .models import Booking, Closure, Counter, Location, LocationService, OpeningHours
 from .permissions import ADMIN_ROLES, can_work_at
 
@@ -33,8 +33,8 @@ def _form(kind, location, data=None):
 
 
 def _after_change(request, location, what):
-    admin_services.location_changed(location=location, actor=request.user, what=what)
-    affected = admin_services.affected_bookings(location=location)
+    office_services.location_changed(location=location, actor=request.user, what=what)
+    affected = office_services.affected_bookings(location=location)
     if affected:
         messages.warning(request, _("%(n)s gebuchte Termine passen nicht mehr zu den Öffnungszeiten. "
                                     "Bitte prüfen Sie die Liste unten.") % {"n": len(affected)})
@@ -54,7 +54,7 @@ def settings_page(request, slug):
                 settings_form.save()
                 _after_change(request, location, "location_changed")
                 messages.success(request, _("Die Angaben zum Standort wurden gespeichert."))
-                return redirect("appointments-admin:settings", slug=location.slug)
+                return redirect("appointments-office:settings", slug=location.slug)
             status = 400
         elif kind in FORMS:
             form = _form(kind, location, request.POST)
@@ -64,14 +64,14 @@ def settings_page(request, slug):
                 obj.save()
                 _after_change(request, location, f"{kind}_added")
                 messages.success(request, _("Gespeichert."))
-                return redirect("appointments-admin:settings", slug=location.slug)
+                return redirect("appointments-office:settings", slug=location.slug)
             forms[kind] = form
             status = 400
     return render(request, "appointments/staff/settings.html", {
         "location": location, "settings_form": settings_form, "forms": forms,
         "counters": location.counters.all(), "offers": location.offered_services.select_related("service"),
         "hours": location.opening_hours.all(), "closures": location.closures.all(),
-        "affected": admin_services.affected_bookings(location=location),
+        "affected": office_services.affected_bookings(location=location),
     }, status=status)
 
 
@@ -88,12 +88,12 @@ def delete_item(request, slug, kind, pk):
     elif kind == "leistung" and Booking.objects.filter(location=location, booked_services__service=obj.service,
                                                        status__in=["pending", "confirmed"]).exists():
         messages.error(request, _("Für diese Leistung gibt es noch gebuchte Termine. Bitte sagen Sie diese zuerst ab."))
-        return redirect("appointments-admin:settings", slug=location.slug)
+        return redirect("appointments-office:settings", slug=location.slug)
     else:
         obj.delete()
     _after_change(request, location, f"{kind}_removed")
     messages.success(request, _("Geändert."))
-    return redirect("appointments-admin:settings", slug=location.slug)
+    return redirect("appointments-office:settings", slug=location.slug)
 
 
 @staff_required
@@ -103,8 +103,8 @@ def cancel_affected(request, slug):
     reason = request.POST.get("reason", "").strip()
     if not reason:
         messages.error(request, _("Bitte geben Sie einen Grund an; er steht in der Nachricht an die Betroffenen."))
-        return redirect("appointments-admin:settings", slug=location.slug)
-    affected = admin_services.affected_bookings(location=location)
-    count = admin_services.cancel_affected(location=location, bookings=affected, actor=request.user, reason=reason)
+        return redirect("appointments-office:settings", slug=location.slug)
+    affected = office_services.affected_bookings(location=location)
+    count = office_services.cancel_affected(location=location, bookings=affected, actor=request.user, reason=reason)
     messages.success(request, _("%(n)s Termine abgesagt; die Betroffenen wurden benachrichtigt.") % {"n": count})
-    return redirect("appointments-admin:settings", slug=location.slug)
+    return redirect("appointments-office:settings", slug=location.slug)

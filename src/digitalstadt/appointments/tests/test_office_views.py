@@ -21,7 +21,7 @@ def booked():
 
 
 def settings_url(location):
-    return reverse("appointments-admin:settings", kwargs={"slug": location.slug})
+    return reverse("appointments-office:settings", kwargs={"slug": location.slug})
 
 
 def test_closing_a_booked_day_lists_the_booking_and_cancelling_notifies(client, booked):
@@ -36,11 +36,11 @@ def test_closing_a_booked_day_lists_the_booking_and_cancelling_notifies(client, 
     assert booking.status == BookingStatus.CONFIRMED  # never dropped silently
     page = client.get(settings_url(location)).content.decode()
     assert "Betroffene Termine" in page and booking.code in page
-    assert client.post(reverse("appointments-admin:cancel-affected", kwargs={"slug": location.slug}),
+    assert client.post(reverse("appointments-office:cancel-affected", kwargs={"slug": location.slug}),
                        {"reason": ""}).status_code == 302
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED  # a reason is required
-    client.post(reverse("appointments-admin:cancel-affected", kwargs={"slug": location.slug}),
+    client.post(reverse("appointments-office:cancel-affected", kwargs={"slug": location.slug}),
                 {"reason": "Umzug der Meldestelle"})
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
