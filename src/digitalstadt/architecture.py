@@ -2,7 +2,8 @@
 
 `public_api` (see `[tool.importlinter]` in pyproject.toml): for every app listed, a
 module outside the app may import only the app's public modules (`services`,
-`selectors`, `types`, `registry`, each a module or a package). Models, views, forms,
+`selectors`, `types`, `registry`, each a module or a package, imported as a whole).
+Models, views, forms,
 admin, plugins and every other module stay private to their app. Tests, migrations
 and the project's wiring modules (settings, root urls, the API root) are exempt.
 
@@ -64,7 +65,9 @@ class PublicApiContract(Contract):
         return None
 
     def _is_public(self, module: str, app: str) -> bool:
-        tail = module[len(app) + 1:].split(".")[0] if module != app else ""
+        """Only the public module itself (`app.services`), not a module inside a public
+        package (`app.services.statements` is the package's own business)."""
+        tail = module[len(app) + 1:] if module != app else ""
         return tail in self.public
 
     def _exempt(self, module: str) -> bool:

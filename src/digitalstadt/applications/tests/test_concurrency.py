@@ -91,7 +91,9 @@ def test_negative_control_without_the_lock_the_constraint_refuses(city, monkeypa
     import itertools
 
     numbers = itertools.count(900001)
-    monkeypatch.setattr(services, "_next_case_reference", lambda: f"DA-2026-{next(numbers):06d}")
+    from digitalstadt.applications.services import submission
+
+    monkeypatch.setattr(submission, "_next_case_reference", lambda: f"DA-2026-{next(numbers):06d}")
     drafts, day = _drafts(CLIENTS)
     pickup = PickupDate.objects.get(date=day, district__streets__name="Heinheimer Straße")
     PickupDate.objects.filter(pk=pickup.pk).update(booked=pickup.capacity - 1)
