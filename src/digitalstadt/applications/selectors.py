@@ -109,3 +109,35 @@ def has_online_application(*, slug: str) -> bool:
     from .plugins.base import get_plugin
 
     return get_plugin(slug) is not None
+
+
+# --- what a draft still lacks (read by the views and by submission) --------------------
+
+
+def missing_steps(*, application: Application) -> list[str]:
+    plugin = _plugin(application.plugin)
+    return [s.key for s in plugin.steps() if s.key not in application.completed_steps]
+
+
+def missing_evidence(*, application: Application) -> list[Any]:
+    plugin = _plugin(application.plugin)
+    if not plugin.asks_for_evidence:
+        return []
+    present = set(application.uploads.values_list("evidence_id", flat=True))
+    return [e for e in required_evidence(application=application) if e.pk not in present]
+
+
+def required_evidence(*, application: Application) -> list[Any]:
+    plugin = _plugin(application.plugin)
+    evidence = list(application.service.evidence.all())
+    required_names = getattr(plugin, "required_evidence_names", None)
+    if callable(required_names):
+        names = set(required_names(data=application.data))
+        return [e for e in evidence if e.name_de in names or e.required]
+    return [e for e in evidence if e.required]
+
+
+def _plugin(slug: str):
+    from .plugins.base import get_plugin
+
+    return get_plugin(slug)

@@ -172,7 +172,7 @@ def start(request, slug):
 def _resume_url(application) -> str:
     for item in _nav(application):
         if not item["done"] and item["key"] not in (SUMMARY_STEP,):
-            if item["key"] == EVIDENCE_STEP and not services.missing_evidence(application=application):
+            if item["key"] == EVIDENCE_STEP and not selectors.missing_evidence(application=application):
                 continue
             return _step_url(application, item["key"])
     return _step_url(application, SUMMARY_STEP)
@@ -234,11 +234,11 @@ def step(request, uuid, step):
 def evidence(request, uuid):
     application = _draft_or_404(request, uuid)
     items = list(application.service.evidence.all())
-    required_ids = {e.pk for e in services.required_evidence(application=application)}
+    required_ids = {e.pk for e in selectors.required_evidence(application=application)}
     form = UploadForm(evidence_items=items)
     if request.method == "POST":
         if request.POST.get("action") == "continue":
-            missing = services.missing_evidence(application=application)
+            missing = selectors.missing_evidence(application=application)
             if not missing:
                 services.application_complete_evidence(application=application, user=request.user)
                 return redirect(_step_url(application, SUMMARY_STEP))
@@ -282,7 +282,7 @@ def summary(request, uuid):
     data = {k: v for k, v in application.data.items() if not k.startswith("_")}
     form = SubmitForm(request.POST or None)
     problems = services.revalidate(application=application, user=request.user)
-    missing_steps = services.missing_steps(application=application)
+    missing_steps = selectors.missing_steps(application=application)
     fee_error = ""
     quote = None
     if not missing_steps and not problems:
@@ -320,7 +320,7 @@ def summary(request, uuid):
                    fee_error=fee_error, problems=[str(plugin.step(k).title) for k in problems],
                    problem_urls=[(str(plugin.step(k).title), _step_url(application, k)) for k in problems],
                    missing_steps=[(str(plugin.step(k).title), _step_url(application, k)) for k in missing_steps],
-                   missing_evidence=services.missing_evidence(application=application), uploads=uploads,
+                   missing_evidence=selectors.missing_evidence(application=application), uploads=uploads,
                    waits_for_payment=plugin.waits_for_payment, automatic=plugin.automatic_decision)
     status = 400 if request.method == "POST" else 200
     return render(request, "applications/summary.html", context, status=status)

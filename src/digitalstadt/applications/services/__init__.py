@@ -13,10 +13,7 @@ from .drafts import (
     application_complete_evidence, application_discard, application_remove_upload, application_save_step,
     application_send_resume_link, application_start, application_upload_evidence,
 )
-from .submission import (
-    application_fingerprint, application_submit, missing_evidence, missing_steps, payment_settled,
-    required_evidence, revalidate,
-)
+from .submission import application_fingerprint, application_submit, payment_settled, revalidate
 from .casework import (
     case_add_note, case_assign, case_change_status, case_request_evidence, case_set_due_date, case_withdraw,
     evidence_request_answer,
@@ -29,6 +26,6 @@ __all__ = [
     "application_fingerprint", "application_remove_upload", "application_save_step", "application_send_resume_link",
     "application_start", "application_submit", "application_upload_evidence", "case_add_note", "case_assign",
     "case_change_status", "case_decide", "case_decide_automatically", "case_issue_receipt", "case_request_evidence",
-    "case_set_due_date", "case_withdraw", "evidence_request_answer", "missing_evidence", "missing_steps",
-    "payment_settled", "plugin_for", "required_evidence", "revalidate",
+    "case_set_due_date", "case_withdraw", "evidence_request_answer",
+    "payment_settled", "plugin_for", "revalidate",
 ]

@@ -25,33 +25,11 @@ from ..models import (
     EvidenceUpload,
 )
 from ..plugins.base import get_plugin
+from ..selectors import missing_evidence, missing_steps
 from ._common import _draft, _notify, plugin_for
 
 
 # --- submission --------------------------------------------------------------------------
-
-
-def missing_steps(*, application: Application) -> list[str]:
-    plugin = get_plugin(application.plugin)
-    return [s.key for s in plugin.steps() if s.key not in application.completed_steps]
-
-
-def missing_evidence(*, application: Application) -> list[Any]:
-    plugin = get_plugin(application.plugin)
-    if not plugin.asks_for_evidence:
-        return []
-    present = set(application.uploads.values_list("evidence_id", flat=True))
-    return [e for e in required_evidence(application=application) if e.pk not in present]
-
-
-def required_evidence(*, application: Application) -> list[Any]:
-    plugin = get_plugin(application.plugin)
-    evidence = list(application.service.evidence.all())
-    required_names = getattr(plugin, "required_evidence_names", None)
-    if callable(required_names):
-        names = set(required_names(data=application.data))
-        return [e for e in evidence if e.name_de in names or e.required]
-    return [e for e in evidence if e.required]
 
 
 def revalidate(*, application: Application, user: Any) -> dict:
