@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
@@ -15,6 +16,7 @@ from digitalstadt.catalog.selectors import service_ids_by_slug
 from digitalstadt.core import pow
 from digitalstadt.core.api_errors import api_errors
 from digitalstadt.core.idempotency import IdempotencyConflict, idempotency_caller, run_idempotent
+from digitalstadt.core.locking import LockTimeout
 from digitalstadt.core.ratelimit import client_ip, hit
 
 from . import services
@@ -173,17 +175,24 @@ def reserve(request, payload: ReserveIn):
         try:
             booking, hold_token = services.booking_hold(location=location, services=items, offers=offers,
                                                         starts_at=payload.starts_at, user=request.user)
+        except LockTimeout as exc:  # busy, not taken: the client should retry (not stored)
+            return 503, {"detail": " ".join(exc.messages)}
         except ValidationError as exc:
             return 409, {"detail": " ".join(exc.messages)}
         return 201, {"code": booking.code, "hold_token": hold_token, "starts_at": booking.starts_at.isoformat(),
                      "ends_at": booking.ends_at.isoformat(), "hold_expires_at": booking.expires_at.isoformat()}
 
-    try:
-        status, body = run_idempotent(scope="appointments.reserve", key=request.headers.get("Idempotency-Key"),
-                                      caller=idempotency_caller(request), body=body, call=call)
-        return Status(status, body)
-    except IdempotencyConflict:
-        return Status(422, {"detail": "Idempotency-Key wurde mit anderen Daten verwendet. / Key reused with other data."})
+    for attempt in range(3):
+        try:
+            status, body = run_idempotent(scope="appointments.reserve", key=request.headers.get("Idempotency-Key"),
+                                          caller=idempotency_caller(request), body=body, call=call)
+            return Status(status, body)
+        except IdempotencyConflict:
+            return Status(422, {"detail": "Idempotency-Key wurde mit anderen Daten verwendet. / "
+                                          "Key reused with other data."})
+        except IntegrityError as exc:  # a booking code drawn twice: all rolled back, draw again
+            if attempt == 2 or not services.is_code_collision(exc):
+                raise
 
 
 @router.post("/reservations/{code}/details", response={200: BookingOut, **api_errors(403, 404, 409, 422, 503)},

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
@@ -129,13 +129,38 @@ def _take_places(need: Need, starts_at: datetime, now: datetime, *, also_lock: I
             raise SlotUnavailable(_("Dieser Termin wurde gerade vergeben. Bitte wählen Sie einen anderen."))
     race_window("appointments.slot_taken")
     target_ids = [slot.id for slot in targets]
-    Slot.objects.filter(id__in=target_ids).update(booked=F("booked") + 1)
+    _increment(target_ids, now=now, respect_holdback=not use_holdback)
     if use_holdback:
         for slot_id in target_ids:  # the place is no longer held back: it is taken
             holdback = SlotHoldback.objects.filter(slot_id=slot_id, public_from__gt=now).order_by("public_from").first()
             if holdback is not None:
                 holdback.delete()
     return targets
+
+
+def _increment(slot_ids: list[int], *, now: datetime, respect_holdback: bool) -> None:
+    """Take one place in each slot, all or none. On PostgreSQL the statement re-checks
+    capacity and held-back places itself: it runs after the locks are held, so it sees
+    hold-backs that a cancellation committed while this transaction waited for the lock
+    (the lock statement's own snapshot does not). SQLite serialises writers from the
+    transaction's start (BEGIN IMMEDIATE), so the locked read is current there."""
+    if connection.vendor != "postgresql":
+        Slot.objects.filter(id__in=slot_ids).update(booked=F("booked") + 1)
+        return
+    slot_table = connection.ops.quote_name(Slot._meta.db_table)
+    holdback_table = connection.ops.quote_name(SlotHoldback._meta.db_table)
+    held = (f"(SELECT COUNT(*) FROM {holdback_table} h WHERE h.slot_id = s.id AND h.public_from > %s)"
+            if respect_holdback else "0")
+    marks = ", ".join(["%s"] * len(slot_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {slot_table} SET booked = booked + 1 WHERE id IN ({marks}) AND NOT EXISTS ("
+            f"SELECT 1 FROM {slot_table} s WHERE s.id IN ({marks}) AND s.capacity - s.booked - {held} < 1)",
+            [*slot_ids, *slot_ids, *([now] if respect_holdback else [])])
+        if cursor.rowcount == 0:
+            raise SlotUnavailable(_("Dieser Termin wurde gerade vergeben. Bitte wählen Sie einen anderen."))
+        if cursor.rowcount != len(slot_ids):  # all or none by construction
+            raise RuntimeError(f"took {cursor.rowcount} of {len(slot_ids)} places")
 
 
 def booking_hold(*, location: Location, services: list[tuple[int, int]], starts_at: datetime,
@@ -154,6 +179,26 @@ def booking_hold(*, location: Location, services: list[tuple[int, int]], starts_
     latest = now + timedelta(days=location.booking_window_days)
     if not (earliest <= starts_at <= latest):
         raise SlotUnavailable(_("Dieser Termin liegt außerhalb des Buchungszeitraums."))
+    if not transaction.get_connection().in_atomic_block:
+        # Its own transaction: a booking code that happens to exist already (one in 10^12
+        # per booking, more as bookings accumulate) is retried with a new code.
+        for attempt in range(3):
+            try:
+                return _hold(location=location, services=services, starts_at=starts_at, user=user, need=need,
+                             now=now)
+            except IntegrityError as exc:
+                if attempt == 2 or not is_code_collision(exc):
+                    raise
+    return _hold(location=location, services=services, starts_at=starts_at, user=user, need=need, now=now)
+
+
+def is_code_collision(exc: IntegrityError) -> bool:
+    """The unique booking code was drawn twice (SQLite and PostgreSQL name the column)."""
+    return "code" in str(exc)
+
+
+def _hold(*, location: Location, services: list[tuple[int, int]], starts_at: datetime, user: Any, need: Need,
+          now: datetime) -> tuple[Booking, str]:
     hold_token = secrets.token_urlsafe(24)
     refused = None
     # No savepoint of its own inside a caller's transaction (the API's idempotency

@@ -18,8 +18,9 @@ class FormErrorStatusMiddleware:
 
 
 class LockTimeoutMiddleware:
-    """A lock not granted in time (core.locking.LockTimeout) that no view caught: 503
-    with the "please try again" message and Retry-After, never a 500."""
+    """A lock not granted in time that no view caught: 503 with the "please try again"
+    message and Retry-After, never a 500. Covers core.locking.LockTimeout and any other
+    statement that waited longer than the connection's lock_timeout on PostgreSQL."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -31,8 +32,13 @@ class LockTimeoutMiddleware:
         from django.http import JsonResponse
         from django.shortcuts import render
 
-        from .locking import LockTimeout
+        from django.db import OperationalError
 
+        from .locking import LOCK_NOT_AVAILABLE, LockTimeout
+
+        if isinstance(exception, OperationalError) and \
+                getattr(exception.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+            exception = LockTimeout()
         if not isinstance(exception, LockTimeout):
             return None
         message = " ".join(str(m) for m in exception.messages)
@@ -88,7 +94,8 @@ def _has_nul(request) -> bool:
     # after their own size and rate checks.
     if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
         return any("\x00" in key or any("\x00" in v for v in values) for key, values in request.POST.lists())
-    if request.content_type == "application/json" and b"\\u0000" in request.body:
+    # Any other body (django-ninja parses JSON whatever the declared content type).
+    if request.content_type != "multipart/form-data" and b"\\u0000" in request.body:
         import json
 
         try:

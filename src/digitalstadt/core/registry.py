@@ -52,9 +52,16 @@ class Registry(Generic[T]):
             key = id or getattr(item, self.id_attr, None)
             if not key:
                 raise ImproperlyConfigured(f"{self.name}: an entry needs an id ({item!r})")
+            entry = item() if isinstance(item, type) else item
             if key in self._entries:
+                existing = self._entries[key]
+                # The same entry again (an app's ready() run a second time) changes nothing;
+                # another entry under a taken id is a mistake.
+                if existing is entry or (type(existing) is type(entry) and existing == entry
+                                         and not isinstance(item, type)) or type(existing) is item:
+                    return item
                 raise ImproperlyConfigured(f"{self.name}: the id {key!r} is registered twice")
-            self._entries[key] = item() if isinstance(item, type) else item
+            self._entries[key] = entry
             return item
 
         return add if entry is None else add(entry)

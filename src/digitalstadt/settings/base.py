@@ -129,7 +129,8 @@ def database_config() -> dict:
             config["CONN_HEALTH_CHECKS"] = True
             # Every lock wait is bounded from the first statement on (core.locking sets
             # another value per transaction only where it differs).
-            config.setdefault("OPTIONS", {})["options"] = f"-c lock_timeout={LOCK_TIMEOUT_MS}ms"
+            options = config.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c lock_timeout={LOCK_TIMEOUT_MS}ms".strip()
         return config
     return {
         "ENGINE": "django.db.backends.sqlite3",

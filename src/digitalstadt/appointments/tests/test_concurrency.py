@@ -96,3 +96,82 @@ def test_negative_control_without_the_lock_the_constraint_rejects(live_server, c
     slot = Slot.objects.get(location=location, starts_at=starts_at)
     assert slot.booked <= slot.capacity
     assert Booking.objects.filter(location=location, starts_at=starts_at).count() == slot.booked
+
+
+def _cancel_holding_the_lock_while(other_client, location, starts_at):
+    """The canceller: holds the slot locks, gives the place back with a hold-back (as a
+    cancellation does) and commits only once the other client is waiting for the lock."""
+    import time as _time
+
+    from django.db import connection, transaction
+
+    from digitalstadt.appointments.models import SlotHoldback
+    from digitalstadt.core.locking import lock_rows
+
+    with transaction.atomic():
+        slots = lock_rows(Slot.objects.filter(location=location, starts_at__gte=starts_at,
+                                              starts_at__lt=starts_at + timedelta(minutes=20)))
+        Slot.objects.filter(id__in=[s.id for s in slots]).update(booked=0)
+        SlotHoldback.objects.bulk_create([SlotHoldback(slot_id=s.id, public_from=timezone.now() + timedelta(hours=2))
+                                          for s in slots])
+        other_client.start()
+        deadline = _time.monotonic() + 20
+        with connection.cursor() as cursor:  # wait until the client blocks on our lock
+            while _time.monotonic() < deadline:
+                cursor.execute("SELECT pg_stat_clear_snapshot()")  # a fresh view inside this transaction
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                               "AND datname = current_database()")
+                if cursor.fetchone()[0]:
+                    break
+                _time.sleep(0.02)
+            else:
+                raise AssertionError("the other client never waited for the slot lock")
+    other_client.join(30)
+
+
+def _booking_client(location, service, starts_at, outcome):
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+
+    from digitalstadt.appointments.services import booking_hold
+
+    def run():
+        try:
+            booking_hold(location=location, services=[(service.pk, 1)], starts_at=starts_at)
+            outcome.append("booked")
+        except ValidationError:
+            outcome.append("refused")
+        finally:
+            connection.close()
+
+    return threading.Thread(target=run)
+
+
+def test_a_place_held_back_while_a_booking_waited_for_the_lock_stays_held_back():
+    """A cancellation frees a place and holds it back for the waiting list; a booking that
+    was waiting for the slot lock meanwhile must not take it (its lock statement's
+    snapshot predates the hold-back; the guarded increment sees it)."""
+    from .factories import confirmed_booking_ahead
+
+    location, service, booking = confirmed_booking_ahead(days_ahead=2, email="first@example.org")
+    outcome = []
+    _cancel_holding_the_lock_while(_booking_client(location, service, booking.starts_at, outcome), location,
+                                   booking.starts_at)
+    assert outcome == ["refused"]
+    assert Booking.objects.filter(location=location).count() == 1
+
+
+def test_negative_control_an_unguarded_increment_takes_the_held_back_place(monkeypatch):
+    from django.db.models import F
+
+    from digitalstadt.appointments import services
+
+    from .factories import confirmed_booking_ahead
+
+    monkeypatch.setattr(services, "_increment", lambda slot_ids, **kw: Slot.objects.filter(id__in=slot_ids).update(
+        booked=F("booked") + 1))
+    location, service, booking = confirmed_booking_ahead(days_ahead=2, email="first@example.org")
+    outcome = []
+    _cancel_holding_the_lock_while(_booking_client(location, service, booking.starts_at, outcome), location,
+                                   booking.starts_at)
+    assert outcome == ["booked"]  # the race: the held-back place went to the public

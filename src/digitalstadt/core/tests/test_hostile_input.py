@@ -174,3 +174,7 @@ def test_a_nul_byte_anywhere_is_a_400_before_any_view(client):
     response = client.post("/api/v1/appointments/reservations", {"location": "x\x00", "services": []},
                            content_type="application/json")
     assert response.status_code == 400 and "unzulässige Zeichen" in response.json()["detail"]
+    # django-ninja parses a JSON body whatever content type it is sent with
+    response = client.post("/api/v1/appointments/reservations", json.dumps({"location": "x\x00", "services": []}),
+                           content_type="text/plain")
+    assert response.status_code == 400 and "unzulässige Zeichen" in response.json()["detail"]

@@ -96,3 +96,29 @@ def test_an_uncaught_lock_timeout_is_a_503_with_the_message_not_a_500(row, setti
             assert response.status_code == 503 and response["Retry-After"] == "2"
             assert "noch einmal" in response.content.decode()
 
+
+
+def test_any_statement_waiting_past_the_connections_lock_timeout_is_a_503(row):
+    """The PostgreSQL connection itself bounds every lock wait (settings.database_config),
+    not only lock_rows: a plain UPDATE of a row another request holds answers 503 too."""
+    from django.db import OperationalError
+
+    def view(request):
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '100ms'")  # the configured 5 s, shortened
+            IdempotencyRecord.objects.filter(pk=row.pk).update(status_code=201)  # no lock_rows
+        return HttpResponse("ok")
+
+    middleware = LockTimeoutMiddleware(view)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] == "5s"  # from the connection options
+    with Holder(row.pk):
+        request = RequestFactory().post("/termine/reservieren/")
+        with pytest.raises(OperationalError) as caught:
+            view(request)
+        response = middleware.process_exception(request, caught.value)
+    assert response.status_code == 503 and "noch einmal" in response.content.decode()
+    row.refresh_from_db()
+    assert row.status_code == 200  # nothing changed

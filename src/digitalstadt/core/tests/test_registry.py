@@ -119,3 +119,21 @@ def test_the_staff_home_lists_the_work_areas_each_app_registered_for_the_role(cl
         assert label in page
     for label in absent:
         assert label not in page
+
+
+def test_registering_the_same_entry_again_changes_nothing(things):
+    """An app's ready() may run twice (tests that reload apps): the same entries again
+    are accepted, another entry under a taken id is not."""
+    things.register(Thing("a", "Alpha"))
+    assert things.registered("a").label == "Alpha"
+    with pytest.raises(ImproperlyConfigured):
+        things.register(Thing("a", "Alpha, but another"))
+
+
+def test_every_apps_hooks_can_run_twice():
+    from importlib import import_module
+
+    for app in ("core", "accounts", "mailbox", "applications", "appointments", "payments", "parking", "register",
+                "catalog"):
+        import_module(f"digitalstadt.{app}.hooks").register()
+    assert core_registry.check_registries() == []
