@@ -14,11 +14,12 @@ CHROMIUM ?= /usr/bin/chromium
 SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),localhost,$(HOST)):$(PORT)
 export DJANGO_SETTINGS_MODULE ?= digitalstadt.settings.dev
 
-.PHONY: help setup setup-dev run test check-python chromium assets migrate messages clean-venv
+.PHONY: help setup setup-dev run dev test check-python chromium assets migrate messages clean-venv
 
 help:
 	@echo "make run    – set up everything and start the platform with Darmstadt demo data"
 	@echo "make test   – set up everything and run the whole test suite (browser tests included)"
+	@echo "make dev    – like make run, but with Django's debug pages and autoreload (for developers)"
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -56,10 +57,18 @@ setup: $(VENV)/.installed assets migrate
 setup-dev: $(VENV)/.installed-dev assets
 	@mkdir -p var
 
+# The product as it is served (gunicorn, DEBUG off, settings.run); `make dev` for
+# developers (runserver with autoreload and Django's debug pages, settings.dev).
 run: setup
+	DJANGO_SETTINGS_MODULE=digitalstadt.settings.run SITE_URL=$(SITE_URL) $(PY) manage.py seed_demo
+	@DJANGO_SETTINGS_MODULE=digitalstadt.settings.run SITE_URL=$(SITE_URL) $(PY) manage.py demo_info --url "$(SITE_URL)/"
+	DJANGO_SETTINGS_MODULE=digitalstadt.settings.run SITE_URL=$(SITE_URL) DS_HOST=$(HOST) DS_PORT=$(PORT) \
+	  $(VENV)/bin/honcho start -f Procfile
+
+dev: setup
 	$(PY) manage.py seed_demo
 	@$(PY) manage.py demo_info --url "$(SITE_URL)/"
-	SITE_URL=$(SITE_URL) DS_HOST=$(HOST) DS_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
+	SITE_URL=$(SITE_URL) DS_HOST=$(HOST) DS_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile.dev
 
 chromium:
 	@if [ ! -x "$(CHROMIUM)" ] || ! command -v pdftotext >/dev/null; then \

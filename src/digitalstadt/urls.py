@@ -34,3 +34,4 @@ urlpatterns += i18n_patterns(
     path("termine/", include("digitalstadt.appointments.urls")),
     prefix_default_language=False,
 )
+handler500 = "digitalstadt.core.views.server_error"

@@ -261,3 +261,18 @@ def _render_verification(request, document, *, max_bytes: int, form=None, result
         "result": result, "upload_error": upload_error, "details": details,
         "verification_id_display": verification_id_display(document.verification_id),
     }, status=status)
+
+
+def server_error(request):
+    """The 500 page in the site's layout and the visitor's language; if even that cannot
+    be rendered (the error may sit in the layout), a plain page in both languages."""
+    from django.http import HttpResponseServerError
+
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # noqa: BLE001 - the last resort must not fail itself
+        return HttpResponseServerError(
+            "<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\"><title>Fehler / Error</title></head>"
+            "<body><h1>Das hat leider nicht geklappt</h1><p>Bitte versuchen Sie es in einigen Minuten noch "
+            "einmal.</p><p lang=\"en\">Something went wrong. Please try again in a few minutes.</p>"
+            "<p><a href=\"/\">Startseite / Home</a></p></body></html>")

@@ -34,7 +34,7 @@ def _oidc_start(request):
 
 eid_plugins: Registry[EidPlugin] = Registry("eid_plugins", setting="EID_PLUGINS", id_attr="key",
                                             description="ways to prove one's identity (EID_PLUGINS)")
-eid_plugins.register(EidPlugin("simulator", _("eID-Simulator (nur Entwicklung)"), _simulator_start))
+eid_plugins.register(EidPlugin("simulator", _("Demo-Ausweis (Testperson dieser Demo)"), _simulator_start))
 eid_plugins.register(EidPlugin("oidc", _("BundID / DeutschlandID"), _oidc_start))
 
 
