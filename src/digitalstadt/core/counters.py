@@ -41,26 +41,26 @@ def count_hit(key: str, *, ttl: int) -> int:
         except ValueError:  # expired between add and incr
             cache.add(key, 1, timeout=ttl)
             return 1
-    table = _table()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO {table} ("key", "count", "expires_at") VALUES (%s, 1, %s) '
-            f'ON CONFLICT ("key") DO UPDATE SET "count" = {table}."count" + 1 RETURNING "count"',
-            [key, timezone.now() + timedelta(seconds=ttl)])
-        return cursor.fetchone()[0]
+    return _upsert(key, ttl=ttl, on_conflict='DO UPDATE SET "count" = {table}."count" + 1')[0]
 
 
 def use_once(key: str, *, ttl: int) -> bool:
     """True the first time `key` is used (within `ttl` seconds), False ever after."""
     if _use_cache():
         return cache.add(key, 1, timeout=ttl)
+    return _upsert(key, ttl=ttl, on_conflict="DO NOTHING") is not None
+
+
+def _upsert(key: str, *, ttl: int, on_conflict: str) -> tuple | None:
+    """One statement: insert the key with count 1, or `on_conflict` (may name {table});
+    the row's count if a row was written, else None."""
     table = _table()
     with connection.cursor() as cursor:
         cursor.execute(
             f'INSERT INTO {table} ("key", "count", "expires_at") VALUES (%s, 1, %s) '
-            f'ON CONFLICT ("key") DO NOTHING RETURNING "count"',
+            f'ON CONFLICT ("key") {on_conflict.format(table=table)} RETURNING "count"',
             [key, timezone.now() + timedelta(seconds=ttl)])
-        return cursor.fetchone() is not None
+        return cursor.fetchone()
 
 
 def purge_expired(*, cutoff) -> int:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import io
 
 import pytest
 
 from digitalstadt.accounts.models import AssuranceLevel, Organisation, StaffRoleKind, User
 from digitalstadt.accounts.tests.factories import CitizenFactory, StaffFactory
+from digitalstadt.testing.files import Upload, tiny_pdf  # noqa: F401  (used by the engine tests)
 
 OFFICES = [("buergeramt", "Bürger- und Ordnungsamt"), ("strassenverkehrsamt", "Straßenverkehrsamt"),
            ("wirtschaftsfoerderung", "Wirtschaftsförderung")]
@@ -77,21 +77,6 @@ def make_case_worker(email: str, *offices: Organisation) -> User:
 @pytest.fixture
 def case_worker(city):
     return make_case_worker("sami@stadt.example", *city.values())
-
-
-class Upload(io.BytesIO):
-    """What a view hands to the services: an uploaded file with name and size."""
-
-    def __init__(self, content: bytes, name: str):
-        super().__init__(content)
-        self.name = name
-        self.size = len(content)
-
-
-def tiny_pdf() -> bytes:
-    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
-            b"endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-            b"trailer<</Root 1 0 R>>\n%%EOF\n")
 
 
 def tiny_png() -> bytes:

@@ -11,11 +11,12 @@ bookings) that some pages need.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
 from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
+
+from digitalstadt.testing.files import Upload, tiny_pdf
 
 from digitalstadt.accounts.models import (
     AssuranceLevel,
@@ -43,19 +44,6 @@ class World:
     session: dict = field(default_factory=dict)
     # Good values for the fields of the API's JSON bodies and query parameters, by name.
     json_values: dict[str, object] = field(default_factory=dict)
-
-
-class _Upload(io.BytesIO):
-    def __init__(self, content: bytes, name: str):
-        super().__init__(content)
-        self.name = name
-        self.size = len(content)
-
-
-def _tiny_pdf() -> bytes:
-    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
-            b"endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-            b"trailer<</Root 1 0 R>>\n%%EOF\n")
 
 
 def _staff_user(offices: dict[str, Organisation], location) -> User:
@@ -155,13 +143,13 @@ def build_world() -> World:
         "fahrzeug": {"plate": "DA-AB 123", "use": "own", "duration": "year", "valid_from": today.isoformat()}})
     evidence = Evidence.objects.filter(service=permit.service).first()
     upload = application_services.application_upload_evidence(application=permit, evidence=evidence,
-                                                              uploaded=_Upload(_tiny_pdf(), "schein.pdf"),
+                                                              uploaded=Upload(tiny_pdf(), "schein.pdf"),
                                                               user=citizen)
     permit_case = application_services.application_submit(application=permit, user=citizen)
     # A second draft with an upload (the first was submitted), for the remove-upload URL.
     draft_with_upload = application_services.application_start(service=permit.service, user=citizen)
     draft_upload = application_services.application_upload_evidence(
-        application=draft_with_upload, evidence=evidence, uploaded=_Upload(_tiny_pdf(), "schein.pdf"), user=citizen)
+        application=draft_with_upload, evidence=evidence, uploaded=Upload(tiny_pdf(), "schein.pdf"), user=citizen)
 
     # Payments: the permit's payment and a credit nobody can match (to be resolved by staff).
     payment = permit_case.payment
