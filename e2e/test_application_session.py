@@ -33,6 +33,7 @@ def _start_sperrmuell(journey):
     page.get_by_label("Postleitzahl").fill("64289")
     page.get_by_role("button", name="Weiter", exact=True).click()
     page.get_by_text("Ihr Stadtteil").wait_for()
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     # The warning's timers start when its deferred script has run: only then let time pass.
     page.wait_for_load_state("load")
 
@@ -50,10 +51,16 @@ def test_warning_before_the_session_ends_and_stay_signed_in(phone_journey, citiz
     expect(warning).to_be_hidden()
     clock.shift(timedelta(minutes=1, seconds=5))
     warning.get_by_text("Ihre Sitzung endet in wenigen Minuten.").wait_for()
+    # It is in the viewport (fixed, not above it) and its button has the focus.
+    stay = warning.get_by_role("button", name="Angemeldet bleiben")
+    expect(stay).to_be_focused()
+    expect(warning).to_be_in_viewport()
     phone_journey.check_page(snapshot=True)
     phone_journey.screenshot("application-session-warning-360")
-    warning.get_by_role("button", name="Angemeldet bleiben").click()
+    page.keyboard.press("Enter")
     expect(warning).to_be_hidden()  # (no wait_for_function: CSP forbids eval)
+    # Focus returns to the form, not to the page body.
+    assert page.evaluate("document.activeElement !== document.body")
     # The renewed session is still valid after the original end.
     clock.shift(timedelta(minutes=10))
     expect(warning).to_be_hidden()

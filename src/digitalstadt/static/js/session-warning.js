@@ -8,15 +8,40 @@
   var warnTimer = null;
   var endTimer = null;
 
+  var returnFocus = null;
+
+  // The warning sits fixed at the bottom of the viewport (never scrolled out of sight)
+  // and takes focus, so keyboard and screen reader users meet it (WCAG 2.2.1, 2.4.3).
   function show(state) {
+    if (box.hidden && document.activeElement && document.activeElement !== document.body) {
+      returnFocus = document.activeElement;
+    }
     box.hidden = false;
+    box.classList.add("session-warning--shown");
     box.querySelectorAll("[data-state]").forEach(function (el) { el.hidden = el.dataset.state !== state; });
+    var button = box.querySelector("[data-action=keepalive]");
+    (state === "warn" && button ? button : box).focus();
+  }
+
+  function hide() {
+    var hadFocus = box.contains(document.activeElement);
+    box.hidden = true;
+    box.classList.remove("session-warning--shown");
+    if (hadFocus) {
+      // Back where the user was; otherwise to the form's heading, never to the body.
+      var target = returnFocus && document.contains(returnFocus) ? returnFocus : document.querySelector("main h1");
+      if (target) {
+        if (!target.hasAttribute("tabindex") && target.tagName === "H1") { target.setAttribute("tabindex", "-1"); }
+        target.focus();
+      }
+    }
+    returnFocus = null;
   }
 
   function schedule() {
     clearTimeout(warnTimer);
     clearTimeout(endTimer);
-    box.hidden = true;
+    hide();
     warnTimer = setTimeout(function () { show("warn"); }, Math.max(seconds - warn, 0) * 1000);
     endTimer = setTimeout(function () { show("expired"); }, seconds * 1000);
   }
