@@ -72,8 +72,11 @@ def render_pdf(template_name: str, context: dict, *, language: str = "de") -> by
     fonts = CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher)
     document = HTML(string=html, base_url=str(Path(settings.STATICFILES_DIRS[0]).resolve()) + "/",
                     url_fetcher=fetcher)
+    # Tagged PDF (structure tree, /Lang from <html lang>, dc:title from <title> with
+    # DisplayDocTitle): WeasyPrint's PDF/UA-1 variant. Its conformance is experimental
+    # and no validator runs here, so the platform claims no PDF/UA conformance.
     return document.write_pdf(stylesheets=[fonts], font_config=font_config, pdf_version="1.7",
-                              uncompressed_pdf=False)
+                              pdf_variant="pdf/ua-1", uncompressed_pdf=False)
 
 
 @dataclass
