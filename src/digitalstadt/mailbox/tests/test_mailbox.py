@@ -145,3 +145,24 @@ def test_outbox_retries_when_the_mail_server_is_down(smtp_server, deliver_mail, 
     OutboundEmail.objects.update(next_attempt_at=mail.created_at)
     deliver_mail()
     assert len(smtp_server.messages) == 1
+
+
+def test_links_in_a_message_are_clickable_and_nothing_else_becomes_markup(client):
+    anna = make_user("anna@example.org", language="en")
+    message = message_send(
+        subject="Ihr Bescheid", sender_name="Bürger- und Ordnungsamt", recipient_user=anna,
+        body="Details: https://www.darmstadt.de/leben-in-darmstadt/buergerservice?a=1&b=2\n"
+             '<script>alert("x")</script> <a href="javascript:alert(1)">klick</a>',
+    )
+    client.force_login(anna)
+    html = client.get(f"/en/postfach/{message.uuid}/").content.decode()
+    assert '<a href="https://www.darmstadt.de/leben-in-darmstadt/buergerservice?a=1&amp;b=2"' in html
+    assert "<script>alert" not in html and 'href="javascript:' not in html
+    assert "&lt;script&gt;" in html
+    # German content inside the English page is marked as German (WCAG 3.1.2).
+    assert '<h1 class="kern-heading-large" lang="de">Ihr Bescheid</h1>' in html
+    assert 'class="kern-body message-body" lang="de"' in html
+    listing = client.get("/en/postfach/").content.decode()
+    assert f'href="/en/postfach/{message.uuid}/" lang="de">Ihr Bescheid</a>' in listing
+    # The same page in German carries no extra lang attribute.
+    assert 'lang="de">Ihr Bescheid' not in client.get(f"/postfach/{message.uuid}/").content.decode()
