@@ -13,7 +13,7 @@ from digitalstadt.core.registry import (
     retention_policies,
     staff_areas,
 )
-from digitalstadt.payments.registry import SettledHandler, settled_handlers
+from digitalstadt.payments.registry import PaymentBackLink, SettledHandler, back_links, settled_handlers
 
 AUDIT_ACTIONS = (
     ("applications.draft_started", _("Online-Antrag begonnen")),
@@ -71,10 +71,25 @@ def _payment_settled(*, payment) -> None:
     payment_settled(payment=payment)
 
 
+def _payment_back_link(*, payment, user):
+    """The case page of the application the payment is for, to its applicant."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    from .selectors import case_of_applicant
+
+    case = case_of_applicant(user=user, reference=payment.regarding) if payment.regarding else None
+    if case is None or case.payment_id != payment.pk:
+        return None
+    return reverse("applications:case", args=[case.reference]), gettext("Zurück zu Ihrem Antrag %(reference)s") % {
+        "reference": case.reference}
+
+
 def register() -> None:
     from . import plugins  # noqa: F401  (registers the service plugins)
 
     register_audit_actions(AUDIT_ACTIONS)
+    back_links.register(PaymentBackLink("applications.case", _payment_back_link))
 
     retention_policies.register(RetentionPolicy(
         "application_drafts", _("Nie eingereichte Online-Anträge (mit ihren Uploads)"), 90, _purge_drafts))

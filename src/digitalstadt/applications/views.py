@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from digitalstadt.accounts.types import AssuranceLevel
+from digitalstadt.payments.selectors import payment_ways
 from digitalstadt.catalog.selectors import service_by_slug
 from digitalstadt.core.messages import add_error_messages
 from digitalstadt.core.ratelimit import hit
@@ -166,6 +167,7 @@ def start(request, slug):
             add_error_messages(request, exc)
             return redirect("catalog:detail", slug=service.slug)
         return redirect(_resume_url(application))
+    context["payment_ways"] = payment_ways()
     return render(request, "applications/start.html", context)
 
 
@@ -321,7 +323,8 @@ def summary(request, uuid):
                    problem_urls=[(str(plugin.step(k).title), _step_url(application, k)) for k in problems],
                    missing_steps=[(str(plugin.step(k).title), _step_url(application, k)) for k in missing_steps],
                    missing_evidence=selectors.missing_evidence(application=application), uploads=uploads,
-                   waits_for_payment=plugin.waits_for_payment, automatic=plugin.automatic_decision)
+                   waits_for_payment=plugin.waits_for_payment, automatic=plugin.automatic_decision,
+                   payment_ways=payment_ways() if plugin.waits_for_payment else "")
     status = 400 if request.method == "POST" else 200
     return render(request, "applications/summary.html", context, status=status)
 

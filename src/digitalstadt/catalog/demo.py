@@ -120,7 +120,8 @@ FEES = [
 DETAILS = {
     "meldebescheinigung": (
         "99115005000000", "§ 18 Bundesmeldegesetz (BMG)",
-        "sofort nach Zahlungseingang", "immediately after payment",
+        "sofort nach Zahlungseingang (eine Überweisung braucht ein bis zwei Bankarbeitstage)",
+        "immediately after payment (a bank transfer takes one or two banking days)",
         "Eine Meldebescheinigung zeigt: Hier wohnen Sie.\nSie brauchen dafür die Online-Ausweis-Funktion.\n"
         "Sie bezahlen 10 Euro.\nDann kommt die Bescheinigung sofort in Ihr Postfach."),
     "bewohnerparkausweis": (

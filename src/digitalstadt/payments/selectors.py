@@ -42,3 +42,14 @@ def bank_transfer_data(*, payment: Payment):
     from .providers import get_provider
 
     return get_provider("giro").start(payment=payment).transfer
+
+
+def payment_ways() -> str:
+    """The enabled ways to pay, for texts that must promise exactly those ("Überweisung
+    (GiroCode) oder Karte oder Wallet (…)"), in the active language."""
+    from django.utils.text import get_text_list
+    from django.utils.translation import gettext
+
+    from .providers import available_providers
+
+    return get_text_list([str(provider.label) for provider in available_providers()], gettext("oder"))

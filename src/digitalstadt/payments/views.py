@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from .registry import back_link_for
+
 from digitalstadt.core.audit import audit_log
 from digitalstadt.core.messages import add_error_messages
 from digitalstadt.core.permissions import staff_required
@@ -32,7 +34,8 @@ def payment_detail(request, uuid):
     payment = selectors.payment_of_payer(user=request.user, uuid=uuid)
     if payment is None:
         raise Http404
-    context = {"payment": payment, "creditor": creditor(), "other_providers": []}
+    context = {"payment": payment, "creditor": creditor(), "other_providers": [],
+               "back_link": back_link_for(payment=payment, user=request.user)}
     if payment.status in (PaymentStatus.OPEN, PaymentStatus.PARTIALLY_PAID):
         transfer = selectors.bank_transfer_data(payment=payment)
         context.update(transfer=transfer, iban_display=format_iban(transfer.iban),

@@ -122,9 +122,12 @@ def case_issue_receipt(*, case_id: int) -> str:
             from digitalstadt.core.money import format_eur
 
             with translation.override(case.applicant.language):
+                from digitalstadt.payments.selectors import payment_ways
+
                 extra = _("Bitte bezahlen Sie %(amount)s mit dem Verwendungszweck %(purpose)s. "
-                          "Überweisung mit GiroCode oder Kartenzahlung finden Sie im Vorgang.") % {
-                    "amount": format_eur(case.fee_cents), "purpose": case.payment.reference}
+                          "So können Sie bezahlen: %(ways)s; die Angaben finden Sie im Vorgang.") % {
+                    "amount": format_eur(case.fee_cents), "purpose": case.payment.reference,
+                    "ways": payment_ways()}
         _notify(case, subject=N_("Antrag eingegangen: %(ref)s"),
                 body=N_("Ihr Antrag „%(service)s“ ist unter dem Aktenzeichen %(ref)s eingegangen. "
                        "Die Eingangsbestätigung liegt bei."), documents=[document], extra=extra)

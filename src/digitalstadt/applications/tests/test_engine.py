@@ -475,6 +475,15 @@ def test_bulky_waste_takes_a_place_and_refuses_a_full_day(citizen, seal):
     assert case.status == CaseStatus.APPROVED and case.decision.document_type == "Auftragsbestätigung Sperrmüll"
 
 
+def test_the_payment_page_leads_back_to_the_application(client, citizen, city):
+    case = services.application_submit(application=fill(citizen, "bewohnerparkausweis", permit_steps(),
+                                                        uploads=[(FAHRZEUGSCHEIN, tiny_pdf(), "s.pdf")]),
+                                       user=citizen)
+    client.force_login(citizen)
+    page = client.get(f"/zahlungen/{case.payment.uuid}/").content.decode()
+    assert f'href="/antraege/vorgang/{case.reference}/"' in page and f"Zurück zu Ihrem Antrag {case.reference}" in page
+
+
 def test_staff_reads_are_audited_and_citizens_see_only_their_cases(client, citizen, case_worker, city):
     case = services.application_submit(application=fill(citizen, "bewohnerparkausweis", permit_steps(),
                                                         uploads=[(FAHRZEUGSCHEIN, tiny_pdf(), "s.pdf")]),
