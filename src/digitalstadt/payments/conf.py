@@ -71,6 +71,29 @@ def testpsp_checkout_url() -> str:
     return _setting("PAYMENTS_TESTPSP_CHECKOUT_URL", "")
 
 
+def epay_secret() -> str:
+    return _setting("PAYMENTS_EPAY_SECRET", "")
+
+
+def epay_page_url() -> str:
+    """The provider's hosted payment page; the platform's simulator when it is on."""
+    url = _setting("PAYMENTS_EPAY_PAGE_URL", "")
+    if not url and simulator_enabled():
+        from django.urls import reverse
+
+        url = reverse("psp-simulator:page")
+    return url
+
+
+def simulator_enabled() -> bool:
+    """The local PSP simulator (/psp-simulator/): on in dev, run and test, never by default."""
+    return bool(getattr(settings, "PSP_SIMULATOR_ENABLED", False))
+
+
+def default_payee() -> str:
+    return "city"
+
+
 def personal_data_retention_days() -> int:
     """Debtor name and IBAN of incoming payments are booking records (Buchungsbelege):
     kept ten years (§ 147 AO, GemHVO Hessen), then erased by the retention job."""

@@ -36,6 +36,8 @@ class Payment(models.Model):
     status = models.CharField(_("Status"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.OPEN,
                               db_index=True)
     provider = models.CharField(_("Zahlungsweg"), max_length=32, default="giro")
+    # Whom the money belongs to: "city" (the default), or e.g. "shop:<id>" for the marketplace.
+    payee = models.CharField(_("Zahlungsempfänger"), max_length=64, default="city")
     payer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="payments", verbose_name=_("Zahlende Person"))
     # What the payment is for, e.g. a case reference "DA-2026-000123" or "order:42".

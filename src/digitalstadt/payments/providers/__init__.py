@@ -18,6 +18,10 @@ Providers here:
   its webhooks with HMAC-SHA256 over the raw body (header ``X-Signature: sha256=<hex>``)
   with the configured ``PAYMENTS_TESTPSP_SECRET``. It is the template for real PSPs.
 
+- ``epay`` (real, local): a hosted payment page modelled on pmPayment / ePayBL
+  (redirect, HMAC-signed form notification, return URL); see providers.epay. In
+  dev/run/test the platform serves its own simulator of it (payments.simulator).
+
 Adapters still to write against this interface (stubs by design, not registered):
 
 - card payments / PayPal through a PSP (e.g. the city's contracted acquirer): ``start``
@@ -79,8 +83,16 @@ class PaymentProvider:
     key: ClassVar[str]
     label: ClassVar[str]
     accepts_webhooks: ClassVar[bool] = False
+    # True: a notification books money only for the payment's outstanding amount exactly;
+    # any other amount changes nothing and is answered 422 (hosted payment pages, where
+    # the provider collected exactly what we asked for).
+    exact_amount: ClassVar[bool] = False
 
     def start(self, *, payment: "Payment") -> PaymentStart:
+        """``payment.payee`` says whom the money belongs to ("city" by default; a shop's
+        key for marketplace payments): a provider that collects for several payees sends
+        it along (e.g. as the merchant/sub-account); providers paying only the city
+        ignore it."""
         raise NotImplementedError
 
     def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> ProviderEvent:
@@ -115,4 +127,4 @@ def available_providers() -> list[PaymentProvider]:
 
 def load_builtin() -> None:
     """Called from PaymentsConfig.ready()."""
-    from . import giro, testpsp  # noqa: F401 - registers on import
+    from . import epay, giro, testpsp  # noqa: F401 - registers on import

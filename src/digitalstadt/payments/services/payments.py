@@ -42,7 +42,8 @@ def _next_reference() -> str:
 
 
 def payment_create(*, amount_cents: int, purpose: str, regarding: str = "", payer: Any = None,
-                   provider: str = "giro", due_on: date | None = None, actor: Any = None) -> Payment:
+                   provider: str = "giro", due_on: date | None = None, actor: Any = None,
+                   payee: str = "city") -> Payment:
     if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or not 0 < amount_cents <= MAX_AMOUNT_CENTS:
         raise ValidationError(_("Der Betrag muss eine positive Zahl von Cent sein."))
     purpose = purpose.strip()
@@ -52,12 +53,16 @@ def payment_create(*, amount_cents: int, purpose: str, regarding: str = "", paye
         get_provider(provider)
     except UnknownProvider:
         raise ValidationError(_("Dieser Zahlungsweg ist nicht verfügbar.")) from None
+    payee = (payee or "").strip()
+    if not payee or len(payee) > 64:
+        raise ValidationError(_("Der Zahlungsempfänger fehlt oder ist zu lang."))
     with transaction.atomic():
         payment = Payment.objects.create(reference=_next_reference(), amount_cents=amount_cents, purpose=purpose,
-                                         regarding=regarding, payer=payer, provider=provider, due_on=due_on)
+                                         regarding=regarding, payer=payer, provider=provider, due_on=due_on,
+                                         payee=payee)
         audit_log(actor=actor, system="payments", action="payments.payment_created", subject=payment,
                   data_subject=payer, data={"amount_cents": amount_cents, "regarding": regarding,
-                                            "provider": provider,
+                                            "provider": provider, "payee": payee,
                                             "due_on": due_on.isoformat() if due_on else None})
     return payment
 

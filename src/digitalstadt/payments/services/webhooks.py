@@ -14,6 +14,7 @@ from digitalstadt.core.audit import audit_log
 from digitalstadt.core.locking import lock_rows
 
 from ..models import (
+    SETTLED_STATUSES,
     Payment,
     PaymentStatus,
     WebhookEvent,
@@ -56,6 +57,12 @@ def webhook_event_handle(*, provider: str, body: bytes, headers: Mapping[str, st
                                                      event_type=event.event_type, body_sha256=body_hash)
         except IntegrityError:
             return _repeat(WebhookEvent.objects.get(provider=provider, event_id=event.event_id), body_hash)
+        if event.event_type == "payment.succeeded" and plugin.exact_amount:
+            refused = _exact_amount_refusal(event)
+            if refused is not None:
+                # Nothing stored: the savepoint above is rolled back with the event row.
+                transaction.set_rollback(True)
+                return refused
         if event.event_type == "payment.succeeded":
             if event.amount_cents <= 0:
                 record.result = "ignored: no amount"
@@ -73,12 +80,30 @@ def webhook_event_handle(*, provider: str, body: bytes, headers: Mapping[str, st
                 record.result = f"booked: {tx.match_status}"
         elif event.event_type == "payment.refunded":
             record.result = _refund(reference=event.reference, provider=provider, system=system)
+        elif event.event_type in ("payment.cancelled", "payment.failed"):
+            record.result = "ignored: not paid, the payment stays open"
         else:
             record.result = "ignored"
         record.save(update_fields=["transaction", "result"])
         audit_log(actor=None, system=system, action="payments.webhook_received", subject=record,
                   data={"event_type": event.event_type, "result": record.result})
     return WebhookResult(200, record.result)
+
+
+def _exact_amount_refusal(event) -> WebhookResult | None:
+    """A hosted payment page collects exactly what we asked for: the notification must
+    name one existing payment by its exact reference and its outstanding amount in EUR.
+    Money for a payment already settled is booked (and flagged) as a duplicate."""
+    matches = lock_rows(Payment.objects.filter(reference=event.reference.strip()))
+    if not matches:
+        return WebhookResult(422, "unknown reference: nothing booked")
+    payment = matches[0]
+    if payment.status in SETTLED_STATUSES:
+        return None
+    if event.currency != payment.currency or event.amount_cents != payment.outstanding_cents:
+        return WebhookResult(422, f"amount does not match: expected {payment.outstanding_cents} "
+                                  f"{payment.currency}, nothing booked")
+    return None
 
 
 def _repeat(seen: WebhookEvent, body_hash: str) -> WebhookResult:
