@@ -234,7 +234,7 @@ def test_logged_in_citizen_books_on_a_phone_and_reschedules_from_my_bookings(pho
     page.wait_for_url("**/termine/meine-termine/", timeout=60_000)
     journey.check_page()
     booking.refresh_from_db()
-    assert booking.status == BookingStatus.CANCELLED
+    assert booking.status == BookingStatus.RESCHEDULED
     moved = Booking.objects.get(user=user, status=BookingStatus.CONFIRMED)
     assert moved.starts_at > booking.starts_at
     expect(main(page)).to_contain_text(moved.code)

@@ -156,6 +156,7 @@ class BookingStatus(models.TextChoices):
     PENDING = "pending", _("wartet auf Bestätigung")
     CONFIRMED = "confirmed", _("bestätigt")
     CANCELLED = "cancelled", _("abgesagt")
+    RESCHEDULED = "rescheduled", _("verschoben")
     EXPIRED = "expired", _("verfallen")
     CHECKED_IN = "checked_in", _("angekommen")
     SERVED = "served", _("erledigt")
@@ -187,6 +188,12 @@ class Booking(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # Calendar identity (RFC 5545): a rescheduled booking keeps the UID of the one it
+    # replaces, with a higher SEQUENCE, so calendar apps update the entry.
+    calendar_uid = models.UUIDField(null=True, blank=True, editable=False)
+    calendar_sequence = models.PositiveIntegerField(default=0)
+    moved_to = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="moved_from", verbose_name=_("verschoben auf"))
 
     class Meta:
         verbose_name = _("Termin")

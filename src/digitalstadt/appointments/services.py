@@ -375,7 +375,7 @@ def booking_reschedule(*, booking: Booking, starts_at: datetime, actor: Any = No
                 raise ValidationError(_("Dieser Termin hat bereits begonnen und kann nicht mehr verschoben werden."))
             if actor is not None and getattr(actor, "is_authenticated", False) and old.user_id not in (None, actor.pk):
                 raise PermissionDenied
-            _release(old, status=BookingStatus.CANCELLED, now=now)
+            _release(old, status=BookingStatus.RESCHEDULED, now=now)
             old_holder["old"] = old
 
         slots = _take_places(need, starts_at, now, also_lock=old_slot_ids, release_first=release_old)
@@ -387,7 +387,10 @@ def booking_reschedule(*, booking: Booking, starts_at: datetime, actor: Any = No
         new = Booking.objects.create(
             manage_token_hash=_hash(token), code=_new_code(), location=location, starts_at=starts_at,
             ends_at=starts_at + timedelta(minutes=need.minutes), status=BookingStatus.CONFIRMED,
-            confirmed_at=now, user=old.user, name=old.name, email=old.email, phone=old.phone, language=old.language)
+            confirmed_at=now, user=old.user, name=old.name, email=old.email, phone=old.phone, language=old.language,
+            calendar_uid=old.calendar_uid or old.uuid, calendar_sequence=old.calendar_sequence + 1)
+        old.moved_to = new
+        old.save(update_fields=["moved_to"])
         BookingSlot.objects.bulk_create([BookingSlot(booking=new, slot=s) for s in slots])
         BookingService.objects.bulk_create([
             BookingService(booking=new, service_id=bs.service_id, persons=bs.persons, duration_minutes=bs.duration_minutes)

@@ -384,8 +384,8 @@ def reschedule(request, code):
             status, message = problem
             return _slot_page(request, location=location, booking=booking, token=token, status=status,
                               form_errors=[message])
-        messages.success(request, _("Ihr Termin ist verschoben. Der bisherige Termin ist abgesagt; "
-                                    "Sie erhalten eine E-Mail mit dem neuen Termin."))
+        messages.success(request, _("Ihr Termin ist verschoben. Sie erhalten eine E-Mail mit dem neuen Termin; "
+                                    "Ihr Kalender übernimmt die neue Zeit aus der .ics-Datei."))
         if by_token:
             return redirect(_manage_url(new, new_token))
         return redirect("appointments:mine")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from digitalstadt.accounts.models import User
+from digitalstadt.appointments.ics import booking_calendar
 from digitalstadt.appointments.models import Booking, BookingStatus, Slot, SlotHoldback
 from digitalstadt.appointments.schedule import generate_slots
 from digitalstadt.appointments.selectors import free_starts, need_at
@@ -416,8 +417,13 @@ def test_rescheduling_by_link_moves_the_booking_and_mails_the_new_link(client, s
     assert response.status_code == 302
     old = Booking.objects.get(pk=booking.pk)
     new = Booking.objects.get(starts_at=new_start)
-    assert old.status == BookingStatus.CANCELLED and new.status == BookingStatus.CONFIRMED
+    assert old.status == BookingStatus.RESCHEDULED and new.status == BookingStatus.CONFIRMED
+    assert old.moved_to == new
     assert (new.email, new.name) == (old.email, old.name)
+    ics_old = Calendar.from_ical(booking_calendar(old, services=list(old.booked_services.all()))).walk("VEVENT")[0]
+    ics_new = Calendar.from_ical(booking_calendar(new, services=list(new.booked_services.all()))).walk("VEVENT")[0]
+    assert str(ics_new["uid"]) == str(ics_old["uid"]) and str(old.uuid) in str(ics_new["uid"])
+    assert (int(ics_old["sequence"]), int(ics_new["sequence"])) == (0, 1)
     mail = OutboundEmail.objects.get(purpose="appointments:rescheduled")
     new_token = find_link(mail.body_text, f"/termine/buchung/{new.code}/").split("?t=")[1]
     assert response["Location"] == f"/termine/buchung/{new.code}/?t={new_token}"
