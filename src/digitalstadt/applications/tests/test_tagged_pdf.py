@@ -65,7 +65,7 @@ def test_a_receipt_is_tagged_with_headings_and_a_fee_table_and_its_seal_still_va
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
         assert pdf.Root.MarkInfo.Marked is True
-        assert str(pdf.Root.Lang).startswith("de")
+        assert str(pdf.Root.Lang) == "de-DE"
         assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
         with pdf.open_metadata() as meta:
             assert "Eingangsbestätigung" in meta["dc:title"]
