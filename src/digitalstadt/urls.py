@@ -12,6 +12,8 @@ urlpatterns = [
     path("sw.js", core_views.service_worker, name="service-worker"),
     path("api/v1/", api.urls),
     path("zahlungen/webhook/", include("digitalstadt.payments.webhook_urls")),
+    # The stand-in for the payment provider's hosted page (404 unless PSP_SIMULATOR_ENABLED).
+    path("psp-simulator/", include("digitalstadt.payments.simulator_urls")),
     path("admin/", admin.site.urls),
 ]
 

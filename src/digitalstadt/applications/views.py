@@ -3,12 +3,14 @@ submit, follow the case (status monitor), answer evidence requests."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +25,7 @@ from digitalstadt.core.messages import add_error_messages
 from digitalstadt.core.ratelimit import hit
 
 from . import selectors, services
-from .models import CaseEvent, CaseStatus
+from .models import OPEN_STATUSES, CaseEvent, CaseStatus
 from .plugins.base import get_plugin
 from .services import _as_form_data
 from .uploads import max_upload_bytes
@@ -366,12 +368,32 @@ def case_detail(request, reference):
             else:
                 messages.success(request, _("Ihre Antwort ist beim Amt eingegangen."))
                 return redirect("applications:case", reference=case.reference)
-    events = case.events.filter(is_public=True)
-    return render(request, "applications/case.html", {
+    events = list(case.events.filter(is_public=True))
+    state = _live_state(case, events)
+    if request.htmx and request.GET.get("live"):
+        if request.GET.get("since") == state:
+            return HttpResponse(status=204)  # unchanged: htmx keeps the page as it is
+        template = "applications/_case_live.html"
+    else:
+        template = "applications/case.html"
+    live_url = ""
+    if case.status in OPEN_STATUSES:
+        live_url = f"{request.path}?{urlencode({'live': 1, 'since': state})}"
+    return render(request, template, {
         "case": case, "events": events, "stages": _stages(case), "open_request": open_request, "form": form,
         "uploads": case.uploads.select_related("document", "evidence"),
-        "tax_payment": case.result.get("tax_payment"),
+        "tax_payment": case.result.get("tax_payment"), "live_url": live_url, "live_seconds": LIVE_SECONDS,
     }, status=400 if form.errors else 200)
+
+
+# The case page asks for news this often while the case can still change (htmx
+# polling: the platform's one way for live parts, decision in docs/decisions).
+LIVE_SECONDS = 5
+
+
+def _live_state(case, events) -> str:
+    """What the live part shows, as a short token: unchanged token, nothing to swap."""
+    return f"{case.status}.{len(events)}.{case.decision_id or 0}.{case.receipt_id or 0}"
 
 
 @login_required

@@ -72,7 +72,15 @@ def testpsp_checkout_url() -> str:
 
 
 def epay_secret() -> str:
-    return _setting("PAYMENTS_EPAY_SECRET", "")
+    """The secret shared with the provider; for the local simulator, when none is set,
+    one derived from SECRET_KEY (never a published value)."""
+    secret = _setting("PAYMENTS_EPAY_SECRET", "")
+    if not secret and simulator_enabled() and settings.SECRET_KEY:
+        import hashlib
+        import hmac
+
+        secret = hmac.new(settings.SECRET_KEY.encode(), b"digitalstadt.psp-simulator", hashlib.sha256).hexdigest()
+    return secret
 
 
 def epay_page_url() -> str:
@@ -86,7 +94,8 @@ def epay_page_url() -> str:
 
 
 def simulator_enabled() -> bool:
-    """The local PSP simulator (/psp-simulator/): on in dev, run and test, never by default."""
+    """The local PSP simulator (/psp-simulator/): on outside production (settings.base),
+    always off in production (settings.production)."""
     return bool(getattr(settings, "PSP_SIMULATOR_ENABLED", False))
 
 

@@ -44,6 +44,13 @@ def bank_transfer_data(*, payment: Payment):
     return get_provider("giro").start(payment=payment).transfer
 
 
+def reference_settled(reference: str) -> bool:
+    """Whether the payment with this exact reference needs no more money."""
+    from .models import SETTLED_STATUSES
+
+    return Payment.objects.filter(reference=reference, status__in=SETTLED_STATUSES).exists()
+
+
 def payment_ways() -> str:
     """The enabled ways to pay, for texts that must promise exactly those ("Überweisung
     (GiroCode) oder Karte oder Wallet (…)"), in the active language."""

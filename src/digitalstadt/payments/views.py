@@ -34,13 +34,13 @@ def payment_detail(request, uuid):
     payment = selectors.payment_of_payer(user=request.user, uuid=uuid)
     if payment is None:
         raise Http404
-    context = {"payment": payment, "creditor": creditor(), "other_providers": [],
+    context = {"payment": payment, "creditor": creditor(), "online_providers": [],
                "back_link": back_link_for(payment=payment, user=request.user)}
     if payment.status in (PaymentStatus.OPEN, PaymentStatus.PARTIALLY_PAID):
         transfer = selectors.bank_transfer_data(payment=payment)
         context.update(transfer=transfer, iban_display=format_iban(transfer.iban),
                        girocode=epc_qr_svg(transfer, title=_("GiroCode für die Überweisung")),
-                       other_providers=[p for p in available_providers() if p.key != "giro"])
+                       online_providers=[p for p in available_providers() if p.key != "giro"])
     return render(request, "payments/detail.html", context)
 
 

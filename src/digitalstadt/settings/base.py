@@ -211,6 +211,15 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", PLATFORM_NAME)
 MFA_ADAPTER = "digitalstadt.accounts.adapter.MFAAdapter"
 
+# Ways to pay (payments.providers). `epay` is the hosted payment page of a pmPayment /
+# ePayBL-like provider; outside production the platform serves its own stand-in of that
+# page (payments.simulator), so online payment works on a laptop. Production turns the
+# simulator off and needs the provider's page URL and secret (settings/production.py).
+PAYMENT_PROVIDERS = env_list("PAYMENT_PROVIDERS", "giro,epay")
+PSP_SIMULATOR_ENABLED = env_bool("PSP_SIMULATOR_ENABLED", True)
+PAYMENTS_EPAY_SECRET = os.environ.get("PAYMENTS_EPAY_SECRET", "")  # empty: derived from SECRET_KEY for the simulator
+PAYMENTS_EPAY_PAGE_URL = os.environ.get("PAYMENTS_EPAY_PAGE_URL", "")
+
 # eID plugins (identity assurance). The simulator is for development and tests only;
 # production settings refuse it.
 EID_PLUGINS = env_list("EID_PLUGINS", "simulator")

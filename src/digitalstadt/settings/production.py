@@ -8,7 +8,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import EID_PLUGINS, MAILERS, SECRET_KEY, env_bool
+from .base import EID_PLUGINS, MAILERS, SECRET_KEY, env_bool, env_list
 
 DEBUG = False
 # seed_demo refuses to run (demo accounts have a published password and TOTP secret).
@@ -19,6 +19,13 @@ if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must be set in production (PostgreSQL).")
 if "simulator" in EID_PLUGINS:
     raise ImproperlyConfigured("The eID simulator plugin must not be enabled in production.")
+# The payment simulator never runs in production; online payment needs the real page.
+PSP_SIMULATOR_ENABLED = False
+PAYMENT_PROVIDERS = env_list("PAYMENT_PROVIDERS", "giro")
+if "epay" in PAYMENT_PROVIDERS and not (os.environ.get("PAYMENTS_EPAY_PAGE_URL")
+                                        and len(os.environ.get("PAYMENTS_EPAY_SECRET", "")) >= 32):
+    raise ImproperlyConfigured("PAYMENTS_EPAY_PAGE_URL and PAYMENTS_EPAY_SECRET (at least 32 characters) must be "
+                               "set when PAYMENT_PROVIDERS offers epay in production.")
 if not os.environ.get("SMTP_HOST"):
     raise ImproperlyConfigured("SMTP_HOST must be set in production: e-mail is sent by SMTP.")
 assert MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend")

@@ -105,6 +105,7 @@ def test_production_settings_pass_check_deploy():
     ({"SMTP_HOST": None}, "SMTP_HOST"),
     ({"SIGNING_PKCS12_PATH": None}, "SIGNING_PKCS12_PATH"),
     ({"SIGNING_TRUST_ROOTS": None}, "SIGNING_TRUST_ROOTS"),
+    ({"PAYMENT_PROVIDERS": "giro,epay"}, "PAYMENTS_EPAY_PAGE_URL"),
 ])
 def test_production_settings_refuse_unsafe_configuration(override, message):
     result = manage("check", **override)

@@ -64,7 +64,7 @@ def _absolute(path: str, page: str) -> str:
 @register
 class EpayProvider(PaymentProvider):
     key = "epay"
-    label = _("Online bezahlen (Kreditkarte oder giropay)")
+    label = _("online mit Kreditkarte oder giropay")
     accepts_webhooks = True
     exact_amount = True
 

@@ -30,7 +30,7 @@ def sign(body: bytes, secret: str) -> str:
 @register
 class TestPspProvider(PaymentProvider):
     key = "testpsp"
-    label = _("Karte oder Wallet (Zahlungsdienstleister)")
+    label = _("mit Karte oder Wallet")
     accepts_webhooks = True
 
     def start(self, *, payment) -> PaymentStart:
