@@ -9,12 +9,13 @@ Mail goes the production way: outbox row -> database task worker -> SMTP (aiosmt
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+import re
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from django.utils import timezone
+from django.utils import formats, timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
 
@@ -226,9 +227,23 @@ def test_logged_in_citizen_books_on_a_phone_and_reschedules_from_my_bookings(pho
     main(page).get_by_role("link", name=f"Verschieben – {booking.code}").click()
     page.wait_for_url(f"**/termine/buchung/{booking.code}/verschieben/")
     journey.check_page()
-    main(page).get_by_role("link", name="Spätere Zeiten").click()
-    page.wait_for_url("**ab=*")
+    # A week later in one step: a day outside the window is refused in place, then the date.
+    date_field = page.get_by_label("Freie Zeiten ab")
+    date_field.fill("2099-01-01")
+    main(page).get_by_role("button", name="Zeiten anzeigen").click()
+    page.wait_for_load_state("load")
+    expect(main(page).locator(".kern-error")).to_contain_text("Termine gibt es hier vom")
+    expect(page.get_by_label("Freie Zeiten ab")).to_have_attribute("aria-invalid", "true")
     journey.check_page()
+    week_later = timezone.localdate(booking.starts_at) + timedelta(days=7)
+    expect(main(page).get_by_role("link", name=re.compile("^Eine Woche später"))).to_be_visible()
+    page.get_by_label("Freie Zeiten ab").fill(week_later.isoformat())
+    main(page).get_by_role("button", name="Zeiten anzeigen").click()
+    page.wait_for_url("**datum=*")
+    journey.check_page()
+    expect(main(page)).to_contain_text("Freie Zeiten ab " + formats.date_format(week_later, "DATE_FORMAT"))
+    journey.screenshot("booking-8-reschedule-date-360")
+    narrow_enough(journey, 360)
     page.locator("input[name=beginn]").first.check()
     main(page).get_by_role("button", name="Auf diese Zeit verschieben").click()
     page.wait_for_url("**/termine/meine-termine/", timeout=60_000)
@@ -236,7 +251,7 @@ def test_logged_in_citizen_books_on_a_phone_and_reschedules_from_my_bookings(pho
     booking.refresh_from_db()
     assert booking.status == BookingStatus.RESCHEDULED
     moved = Booking.objects.get(user=user, status=BookingStatus.CONFIRMED)
-    assert moved.starts_at > booking.starts_at
+    assert timezone.localdate(moved.starts_at) >= week_later
     expect(main(page)).to_contain_text(moved.code)
     expect(page.locator(".site-messages")).to_contain_text("Ihr Termin ist verschoben.")
 

@@ -76,6 +76,37 @@ def parse_later(data) -> datetime | None:
     return query_datetime(data, LATER_PARAM, earliest=today - span, latest=today + span)
 
 
+DATE_PARAM = "datum"
+
+
+class SlotDateForm(forms.Form):
+    """"Freie Zeiten ab" on the slot page: jump to a day instead of paging."""
+
+    hide_optional = True
+
+    datum = forms.DateField(label=_("Freie Zeiten ab"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                            input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+                            error_messages={"invalid": _("Bitte geben Sie ein Datum ein, zum Beispiel 14.12.2026.")})
+
+    def __init__(self, *args, earliest, latest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.earliest, self.latest = earliest, latest
+        widget = self.fields["datum"].widget
+        widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
+
+    def clean_datum(self):
+        day = self.cleaned_data["datum"]
+        if day is not None and not (self.earliest <= day <= self.latest):
+            from django.utils.formats import date_format
+
+            raise forms.ValidationError(
+                _("Termine gibt es hier vom %(earliest)s bis zum %(latest)s. Bitte wählen Sie einen Tag in "
+                  "diesem Zeitraum.") % {"earliest": date_format(self.earliest, "SHORT_DATE_FORMAT"),
+                                         "latest": date_format(self.latest, "SHORT_DATE_FORMAT")})
+        return day
+
+
 class SlotChoiceForm(forms.Form):
     """A chosen start and the solved proof-of-work (the ALTCHA widget fills `altcha`)."""
 

@@ -9,7 +9,7 @@ the API (`api.reserve`): per-IP rate limit, ALTCHA proof-of-work, `booking_hold`
 from __future__ import annotations
 
 from collections import OrderedDict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -31,6 +31,7 @@ from digitalstadt.core.ratelimit import client_ip, hit
 
 from . import services
 from .forms import (
+    DATE_PARAM,
     LATER_FORMAT,
     LATER_PARAM,
     SERVICE_PARAM,
@@ -38,6 +39,7 @@ from .forms import (
     SelectionForm,
     ServiceSearchForm,
     SlotChoiceForm,
+    SlotDateForm,
     parse_later,
     selection_query,
 )
@@ -45,6 +47,7 @@ from .ics import booking_calendar
 from .models import Booking, BookingStatus, Location
 from .selectors import (
     bookable_services,
+    bookable_window,
     earliest_by_location,
     free_starts,
     max_persons_by_service,
@@ -139,7 +142,19 @@ def _slot_page(request, *, location, selection=None, booking=None, token="", sta
     need = need_at(location, wanted)
     if need is None:
         raise Http404
-    after = parse_later(request.GET if request.GET.get(LATER_PARAM) else request.POST)
+    now = timezone.now()
+    window = bookable_window(location, now)
+    date_form = SlotDateForm(request.GET if request.GET.get(DATE_PARAM) else None,
+                             earliest=timezone.localdate(window[0]), latest=timezone.localdate(window[1]))
+    chosen_day = None
+    if date_form.is_bound and date_form.is_valid():
+        chosen_day = date_form.cleaned_data["datum"]
+    elif date_form.is_bound and status == 200:
+        status = 400
+    if chosen_day is not None:
+        after = max(timezone.make_aware(datetime.combine(chosen_day, time.min)), now)
+    else:
+        after = parse_later(request.GET if request.GET.get(LATER_PARAM) else request.POST)
     starts = free_starts(need, limit=SLOTS_PER_PAGE + 1, after=after)
     more = len(starts) > SLOTS_PER_PAGE
     starts = starts[:SLOTS_PER_PAGE]
@@ -157,8 +172,17 @@ def _slot_page(request, *, location, selection=None, booking=None, token="", sta
         later_url = base + "?" + urlencode(base_params + [(LATER_PARAM, later.strftime(LATER_FORMAT))])
     if after is not None:
         earlier_url = base + ("?" + urlencode(base_params) if base_params else "")
+    week_later = None
+    if booking is not None:
+        week_later = timezone.localdate(booking.starts_at) + timedelta(days=7)
+        if not date_form.earliest <= week_later <= date_form.latest:
+            week_later = None
     return render(request, "appointments/slots.html", {
         "location": location, "selection": selection, "booking": booking, "token": token,
+        "date_form": date_form, "date_url": base, "date_params": base_params, "chosen_day": chosen_day,
+        "week_later": week_later,
+        "week_later_url": base + "?" + urlencode(base_params + [(DATE_PARAM, week_later.isoformat())])
+        if week_later else "",
         "days": _group_by_day(starts), "later_url": later_url, "earlier_url": earlier_url,
         "after_param": timezone.localtime(after).strftime(LATER_FORMAT) if after else "",
         "action": action, "selection_params": base_params if booking is None else [],

@@ -164,6 +164,36 @@ def test_slots_are_grouped_by_day_and_page_further_with_later(client, setup):
     assert second.context["earlier_url"]
 
 
+def test_a_date_jumps_to_the_free_times_from_that_day(client, setup):
+    location, service, _passport = setup
+    url = f"/termine/standorte/{location.slug}/"
+    day = timezone.localdate() + timedelta(days=7)
+    response = client.get(url, {**selection(service), "datum": day.isoformat()})
+    assert response.status_code == 200
+    first_day = response.context["days"][0][0]
+    assert first_day >= day and response.context["chosen_day"] == day
+    assert "Freie Zeiten ab" in response.content.decode()
+    # German notation works too; the selection stays in the form.
+    german = client.get(url, {**selection(service), "datum": day.strftime("%d.%m.%Y")})
+    assert german.status_code == 200 and german.context["days"][0][0] == first_day
+    assert f'name="leistung" value="{service.slug}"' in german.content.decode()
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("31.02.2026", "Bitte geben Sie ein Datum ein, zum Beispiel 14.12.2026."),
+    ("2099-01-01", "Termine gibt es hier vom"),
+    ("2020-01-01", "Termine gibt es hier vom"),
+    ("<script>", "Bitte geben Sie ein Datum ein"),
+])
+def test_a_bad_date_is_explained_next_to_the_field(client, setup, value, message):
+    location, service, _passport = setup
+    response = client.get(f"/termine/standorte/{location.slug}/", {**selection(service), "datum": value})
+    text = response.content.decode()
+    assert response.status_code == 400 and message in text
+    assert 'aria-invalid="true"' in text and "<script>" not in text.split("<main", 1)[1].split("</main>")[0]
+    assert response.context["days"]  # the earliest times are still offered
+
+
 def test_slot_page_scripts_are_static_files_with_a_nonce(client, setup):
     location, service, _passport = setup
     text = client.get(f"/termine/standorte/{location.slug}/", selection(service)).content.decode()
