@@ -8,6 +8,7 @@ from digitalstadt.core.registry import StaffArea, register_audit_actions, staff_
 
 AUDIT_ACTIONS = (
     ("booking.held", _("Termin vorgemerkt")),
+    ("booking.hold_extended", _("Vormerkung verlängert")),
     ("booking.details_submitted", _("Angaben zum Termin eingegeben")),
     ("booking.confirmed", _("Termin bestätigt")),
     ("booking.cancelled", _("Termin abgesagt")),

@@ -230,6 +230,33 @@ def _hold(*, location: Location, services: list[tuple[int, int]], starts_at: dat
     return booking, hold_token
 
 
+# WCAG 2.2.1: a time limit the user can extend at least ten times.
+HOLD_EXTENSIONS = 10
+
+
+def booking_hold_extend(*, booking: Booking, hold_token: str) -> Booking:
+    """Hold the places for another `hold_minutes` from now, while the citizen is still
+    typing. Only a hold that has not run out, and at most HOLD_EXTENSIONS times."""
+    now = timezone.now()
+    with transaction.atomic():
+        booking = lock_one(Booking.objects.select_related("location").filter(pk=booking.pk))
+        if not secrets.compare_digest(booking.manage_token_hash, _hash(hold_token or "")):
+            raise PermissionDenied
+        if booking.status != BookingStatus.HELD or booking.expires_at is None or booking.expires_at <= now:
+            raise SlotUnavailable(_("Ihre Reservierung ist abgelaufen. Bitte wählen Sie den Termin erneut."))
+        hold = timedelta(minutes=booking.location.hold_minutes)
+        new_expiry = now + hold
+        if new_expiry > booking.created_at + hold * (HOLD_EXTENSIONS + 1):
+            raise ValidationError(_("Die Reservierung kann nicht weiter verlängert werden. Bitte senden Sie Ihre "
+                                    "Angaben jetzt ab oder wählen Sie den Termin später erneut."))
+        if new_expiry > booking.expires_at:
+            booking.expires_at = new_expiry
+            booking.save(update_fields=["expires_at"])
+            audit_log(actor=None, system="appointments", action="booking.hold_extended", subject=booking,
+                      data={"until": new_expiry.isoformat()})
+    return booking
+
+
 def active_bookings_for(*, email: str, user: Any = None, now: datetime | None = None):
     now = now or timezone.now()
     qs = Booking.objects.filter(status__in=ACTIVE_FOR_PERSON, starts_at__gt=now)

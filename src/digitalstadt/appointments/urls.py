@@ -11,6 +11,7 @@ urlpatterns = [
     path("reservieren/", views.reserve, name="reserve"),
     path("reservierung/<str:code>/", views.details, name="details"),
     path("reservierung/<str:code>/gesendet/", views.sent, name="sent"),
+    path("reservierung/<str:code>/verlaengern/", views.hold_extend, name="hold-extend"),
     path("buchung/<str:code>/", views.manage, name="manage"),
     path("buchung/<str:code>/kalender.ics", views.ics, name="ics"),
     path("buchung/<str:code>/verschieben/", views.reschedule, name="reschedule"),

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +57,8 @@ from .selectors import (
 
 SLOTS_PER_PAGE = 24
 SESSION_HOLDS = "appointments_holds"  # booking code -> hold token
+SESSION_DETAILS = "appointments_details"  # what was typed before a hold ran out
+HOLD_WARNING_SECONDS = 120  # warn this long before the hold runs out
 SESSION_SENT = "appointments_sent"  # codes whose confirmation e-mail this browser asked for
 
 
@@ -257,6 +259,22 @@ def _retry_url(booking) -> str:
     return reverse("appointments:location-slots", kwargs={"slug": booking.location.slug}) + "?" + _query(selection)
 
 
+DETAIL_FIELDS = ("name", "email", "phone")
+
+
+def _keep_details(request) -> None:
+    """What the citizen typed survives an expired hold: the next details page is
+    prefilled with it (WCAG 2.2.1: no data lost to a time limit)."""
+    typed = {name: query_text(request.POST, name, max_length=254) for name in DETAIL_FIELDS}
+    if any(typed.values()):
+        request.session[SESSION_DETAILS] = typed
+
+
+def _hold_context(booking) -> dict:
+    remaining = max(int((booking.expires_at - timezone.now()).total_seconds()), 0)
+    return {"hold_seconds": remaining, "hold_warning_seconds": min(HOLD_WARNING_SECONDS, remaining)}
+
+
 def details(request, code):
     booking, token = _held_booking(request, code)
     now = timezone.now()
@@ -265,8 +283,24 @@ def details(request, code):
                "retry_url": _retry_url(booking), "step": 4}
     if expired:
         _forget_hold(request, booking.code)
-        context["expired"] = True
+        if request.method == "POST":
+            _keep_details(request)
+        context.update(expired=True, kept_details=bool(request.session.get(SESSION_DETAILS)))
         return render(request, "appointments/details.html", context, status=410)
+    if request.method == "POST" and request.POST.get("action") == "extend":
+        # Without JavaScript: the button belongs to the details form, so what was typed
+        # comes along and is shown again, unvalidated.
+        request.session.modified = True  # the citizen is active: the session lasts as long as the hold
+        try:
+            booking = services.booking_hold_extend(booking=booking, hold_token=token)
+        except ValidationError as exc:
+            add_error_messages(request, exc)
+        else:
+            messages.success(request, _("Die Reservierung ist verlängert bis %(until)s Uhr.") % {
+                "until": timezone.localtime(booking.expires_at).strftime("%H:%M")})
+        context.update(booking=booking, form=DetailsForm(initial={n: request.POST.get(n, "") for n in DETAIL_FIELDS}),
+                       **_hold_context(booking))
+        return render(request, "appointments/details.html", context)
     if request.method == "POST" and request.POST.get("action") == "release":
         services.booking_cancel(booking=booking, actor=request.user)
         _forget_hold(request, booking.code)
@@ -283,7 +317,8 @@ def details(request, code):
                 raise Http404 from None
             except services.SlotUnavailable as exc:
                 _forget_hold(request, booking.code)
-                context.update(expired=True, expired_message=" ".join(exc.messages))
+                _keep_details(request)
+                context.update(expired=True, expired_message=" ".join(exc.messages), kept_details=True)
                 return render(request, "appointments/details.html", context, status=410)
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -299,9 +334,23 @@ def details(request, code):
         initial = {}
         if user.is_authenticated:
             initial = {"name": user.get_full_name(), "email": user.email}
+        initial.update({k: v for k, v in request.session.pop(SESSION_DETAILS, {}).items() if v})
         form = DetailsForm(initial=initial)
-    context["form"] = form
+    context.update(form=form, **_hold_context(booking))
     return render(request, "appointments/details.html", context, status=status)
+
+
+@require_POST
+def hold_extend(request, code):
+    """The hold warning's button (session-warning.js): JSON with the seconds left."""
+    booking, token = _held_booking(request, code)
+    request.session.modified = True  # the citizen is active: the session lasts as long as the hold
+    try:
+        booking = services.booking_hold_extend(booking=booking, hold_token=token)
+    except (ValidationError, services.SlotUnavailable) as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=409)
+    local = timezone.localtime(booking.expires_at)
+    return JsonResponse({"seconds": _hold_context(booking)["hold_seconds"], "until": local.strftime("%H:%M")})
 
 
 def sent(request, code):

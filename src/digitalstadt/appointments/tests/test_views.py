@@ -215,7 +215,60 @@ def test_reserving_holds_the_slot_and_keeps_the_hold_token_in_the_session(client
     assert booking.code in client.session["appointments_holds"]
     page = client.get(response["Location"])
     until = timezone.localtime(booking.expires_at)
-    assert f"Wir halten diesen Termin bis {until:%H:%M} Uhr für Sie frei (10 Minuten)" in page.content.decode()
+    text = page.content.decode()
+    assert f"Wir halten diesen Termin bis <span data-hold-until>{until:%H:%M}</span> Uhr für Sie frei." in text
+    import re
+
+    seconds = int(re.search(r'data-seconds="(\d+)" data-warn="120"', text).group(1))  # warned 2 minutes before
+    assert 590 <= seconds <= 600
+
+
+def test_the_hold_can_be_extended_ten_times_and_typed_details_come_along(client, setup):
+    import time_machine
+
+    location, service, _passport = setup
+    booking = reserved(client, location, service)
+    url = f"/termine/reservierung/{booking.code}/"
+    with time_machine.travel(timezone.now() + timedelta(minutes=9), tick=False):
+        # Without JavaScript: the button is part of the details form; what was typed stays.
+        page = client.post(url, {"action": "extend", "name": "Mira Schneider", "email": "mira@"})
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert 'value="Mira Schneider"' in text and 'value="mira@"' in text
+        assert "Die Reservierung ist verlängert bis" in text and "kern-error" not in text
+        booking.refresh_from_db()
+        assert booking.expires_at == timezone.now() + timedelta(minutes=10)
+    # The warning's button (JSON), while the hold lasts: ten times and more, but the
+    # hold never outlasts eleven hold periods (110 minutes) from the reservation.
+    for minute in range(18, 100, 9):  # 18 ... 99: with the first, eleven extensions
+        with time_machine.travel(booking.created_at + timedelta(minutes=minute), tick=False):
+            answer = client.post(f"{url}verlaengern/")
+            assert answer.status_code == 200 and answer.json()["seconds"] == 600
+    with time_machine.travel(booking.created_at + timedelta(minutes=105), tick=False):
+        answer = client.post(f"{url}verlaengern/")
+        assert answer.status_code == 409 and "nicht weiter verlängert" in answer.json()["error"]
+    booking.refresh_from_db()
+    assert booking.expires_at == booking.created_at + timedelta(minutes=109)
+    # Another browser (no hold token in its session) cannot extend it.
+    from django.test import Client
+
+    assert Client().post(f"{url}verlaengern/").status_code == 404
+
+
+def test_details_typed_when_the_hold_ran_out_are_kept_for_the_next_time(client, setup):
+    import time_machine
+
+    location, service, _passport = setup
+    booking = reserved(client, location, service)
+    with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
+        gone = client.post(f"/termine/reservierung/{booking.code}/", {"name": "Mira Schneider",
+                                                                     "email": "mira@example.org", "phone": ""})
+        assert gone.status_code == 410
+        assert "Ihre Angaben haben wir aufbewahrt" in gone.content.decode()
+        assert client.post(f"/termine/reservierung/{booking.code}/verlaengern/").status_code == 404
+        again = reserved(client, location, service)
+        text = client.get(f"/termine/reservierung/{again.code}/").content.decode()
+    assert 'value="Mira Schneider"' in text and 'value="mira@example.org"' in text
 
 
 @pytest.mark.parametrize("altcha", ["", "bm9uc2Vuc2U="])

@@ -56,7 +56,14 @@
                                   headers: {"X-CSRFToken": csrfToken()}})
       .then(function (response) {
         if (!response.ok) { show("expired"); return; }
-        return response.json().then(function (body) { seconds = body.seconds; schedule(); });
+        return response.json().then(function (body) {
+          seconds = body.seconds;
+          // A booking hold also shows until when it lasts: keep that text true.
+          if (body.until) {
+            document.querySelectorAll("[data-hold-until]").forEach(function (el) { el.textContent = body.until; });
+          }
+          schedule();
+        });
       })
       .catch(function () { show("expired"); });
   });
