@@ -229,7 +229,7 @@ def test_logged_in_citizen_books_on_a_phone_and_reschedules_from_my_bookings(pho
     journey.check_page()
     # A week later in one step: a day outside the window is refused in place, then the date.
     date_field = page.get_by_label("Freie Zeiten ab")
-    date_field.fill("2099-01-01")
+    date_field.fill("01.01.2099")
     main(page).get_by_role("button", name="Zeiten anzeigen").click()
     page.wait_for_load_state("load")
     expect(main(page).locator(".kern-error")).to_contain_text("Termine gibt es hier vom")
@@ -237,7 +237,7 @@ def test_logged_in_citizen_books_on_a_phone_and_reschedules_from_my_bookings(pho
     journey.check_page()
     week_later = timezone.localdate(booking.starts_at) + timedelta(days=7)
     expect(main(page).get_by_role("link", name=re.compile("^Eine Woche später"))).to_be_visible()
-    page.get_by_label("Freie Zeiten ab").fill(week_later.isoformat())
+    page.get_by_label("Freie Zeiten ab").fill(week_later.strftime("%d.%m.%Y"))
     main(page).get_by_role("button", name="Zeiten anzeigen").click()
     page.wait_for_url("**datum=*")
     journey.check_page()

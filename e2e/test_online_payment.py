@@ -30,7 +30,7 @@ from .test_online_services_citizen import (  # noqa: F401  (fixtures)
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.postgres_journey]
 
 
-def test_meldebescheinigung_paid_online_arrives_in_the_postfach_without_staff(journey, city, deliver_mail):
+def test_meldebescheinigung_paid_online_arrives_in_the_postfach_without_staff(journey, city, deliver_mail):  # noqa: F811
     emil = make_citizen("emil.online@example.org", level=AssuranceLevel.EID_HIGH, eid_subject="demo-eid-emil",
                         first="Emil", last="Eid")
     journey.login_as(emil)

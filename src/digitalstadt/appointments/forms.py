@@ -84,16 +84,18 @@ class SlotDateForm(forms.Form):
 
     hide_optional = True
 
+    # A text field, not <input type="date">: its segments and picker differ by browser
+    # and language, and keyboard users meet it without a visible focus in Chromium.
     datum = forms.DateField(label=_("Freie Zeiten ab"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                            input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+                            help_text=_("Tag.Monat.Jahr, zum Beispiel 14.12.2026"),
+                            widget=forms.DateInput(attrs={"inputmode": "numeric", "autocomplete": "off",
+                                                          "class": "slot-date-input"}, format="%d.%m.%Y"),
+                            input_formats=["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"],
                             error_messages={"invalid": _("Bitte geben Sie ein Datum ein, zum Beispiel 14.12.2026.")})
 
     def __init__(self, *args, earliest, latest, **kwargs):
         super().__init__(*args, **kwargs)
         self.earliest, self.latest = earliest, latest
-        widget = self.fields["datum"].widget
-        widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
 
     def clean_datum(self):
         day = self.cleaned_data["datum"]

@@ -6,6 +6,17 @@ if (widget && globalThis.$altcha) {
   for (const algorithm of ["SHA-256", "SHA-384", "SHA-512"]) {
     globalThis.$altcha.algorithms.set(algorithm, () => new Worker(workerUrl));
   }
+  // Screen readers hear how the check is going (WCAG 4.1.3): a polite status region
+  // with the texts in the page's language.
+  const status = document.getElementById("pow-status");
+  if (status) {
+    widget.addEventListener("statechange", (event) => {
+      const text = status.dataset[event.detail && event.detail.state];
+      if (text) {
+        status.textContent = text;
+      }
+    });
+  }
   // Never send the form without a solved proof-of-work (a second click while the work
   // is still running would): the widget submits the form itself once it is done.
   const form = widget.closest("form");
