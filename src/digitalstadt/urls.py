@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("zahlungen/", include("digitalstadt.payments.urls")),
     path("leistungen/", include("digitalstadt.catalog.urls")),
     path("antraege/", include("digitalstadt.applications.urls")),
+    path("wohnungsgeberbestaetigung/", include("digitalstadt.register.urls")),
     path("termine/", include("digitalstadt.appointments.display_urls")),
     path("termine/", include("digitalstadt.appointments.urls")),
     prefix_default_language=False,

@@ -96,3 +96,12 @@ def register() -> None:
     staff_areas.register(StaffArea("applications.inbox", _("Vorgänge (Online-Anträge)"), "staff-applications:inbox",
                                    _("Anträge bearbeiten, Nachweise anfordern, Bescheide erlassen"), _case_worker, 100))
     settled_handlers.register(SettledHandler("applications.case_paid", _payment_settled))
+
+    from digitalstadt.register.registry import MoveFollowUp, move_followups
+
+    from . import followups
+
+    for order, (key, offer) in enumerate([("parking_permit", followups.parking_permit),
+                                          ("dog_tax", followups.dog_tax), ("bulky_waste", followups.bulky_waste),
+                                          ("certificate", followups.certificate)]):
+        move_followups.register(MoveFollowUp(f"applications.{key}", offer, order=10 + order * 10))

@@ -397,6 +397,23 @@ def _live_state(case, events) -> str:
 
 
 @login_required
+def after_move(request, reference):
+    """"Nach dem Umzug": what the move affects, on one page, with the data prefilled."""
+    from digitalstadt.register.registry import followups_for
+    from digitalstadt.register.selectors import last_move
+
+    case = selectors.case_of_applicant(user=request.user, reference=reference)
+    if case is None or case.plugin != "ummeldung" or case.status != CaseStatus.APPROVED:
+        raise Http404
+    move = last_move(user=request.user, case_reference=case.reference)
+    if move is None:
+        raise Http404
+    items = followups_for(user=request.user, move=move)
+    return render(request, "applications/after_move.html", {
+        "case": case, "move": move, "todo": [i for i in items if not i.done], "done": [i for i in items if i.done]})
+
+
+@login_required
 def case_withdraw(request, reference):
     case = selectors.case_of_applicant(user=request.user, reference=reference)
     if case is None:

@@ -38,9 +38,13 @@ SERVICES = [
      "Meldebestätigung\nWohnsitzbescheinigung", "Personalausweis oder Reisepass", 10),
     ("fundsachen", "Fundsache abholen", "Collect lost property", "Fundbüro\nverloren\ngefunden",
      "Ausweis und eine Beschreibung der Fundsache", 10),
+    ("anschrift-ausweis", "Neue Anschrift im Ausweis eintragen", "Put the new address on your identity card",
+     "Adressaufkleber\nAufkleber Personalausweis\nUmzug Ausweis", "Personalausweis und Reisepass (falls vorhanden)",
+     10),
 ]
 
 ENGLISH = {
+    "Personalausweis und Reisepass (falls vorhanden)": "Identity card and passport (if you have one)",
     "Bisheriger Ausweis, ein biometrisches Passfoto, Gebühr (Karte oder bar)":
         "Your current ID card, one biometric passport photo, the fee (card or cash)",
     "Bisheriger Pass oder Personalausweis, ein biometrisches Passfoto":
@@ -70,12 +74,13 @@ LOCATIONS = [
     ("buergeramt-luisencenter", "Bürger- und Ordnungsamt (Luisencenter)", "Luisenplatz 5", "64283", "49.872000",
      "8.651500", 8, WEEK_MAIN,
      ["personalausweis", "reisepass", "vorlaeufiger-ausweis", "nebenwohnung", "fuehrungszeugnis",
-      "meldebescheinigung-vor-ort"],
+      "meldebescheinigung-vor-ort", "anschrift-ausweis"],
      "2.–5. Obergeschoss (Nordteil). Zugang über Glastreppe und Außenaufzug vom Luisenplatz, Treppen von der "
      "Luisenstraße oder Rolltreppe im Center."),
     ("meldestelle-arheilgen", "Meldestelle Arheilgen", "Bezirksverwaltung Arheilgen, Erdgeschoss", "64291",
      "49.910800", "8.657200", 1, WEEK_SMALL,
-     ["personalausweis", "reisepass", "fuehrungszeugnis", "meldebescheinigung-vor-ort", "nebenwohnung"],
+     ["personalausweis", "reisepass", "fuehrungszeugnis", "meldebescheinigung-vor-ort", "nebenwohnung",
+      "anschrift-ausweis"],
      "Erdgeschoss."),
     ("meldestelle-eberstadt", "Bezirksverwaltung und Meldestelle Eberstadt", "Oberstraße 16 (Haus der Vereine)",
      "64297", "49.818900", "8.645000", 2, WEEK_SMALL, ["personalausweis", "reisepass", "nebenwohnung"],
@@ -101,6 +106,12 @@ def seed(stdout=None) -> None:
                 "office": office, "name_de": name, "street": street, "postal_code": plz, "latitude": lat,
                 "longitude": lon, "accessibility_de": access, "accessibility_en": ENGLISH.get(access, ""),
                 "phone": "115"})
+            if not created:
+                # Services added to the demo later reach existing demo databases too.
+                for service_slug in offered:
+                    minutes = next(m for s, *_rest, m in SERVICES if s == service_slug)
+                    LocationService.objects.get_or_create(location=location, service=services[service_slug],
+                                                          defaults={"duration_minutes": minutes})
             if created:
                 for i in range(counters):
                     Counter.objects.create(location=location, name=f"Schalter {i + 1}")

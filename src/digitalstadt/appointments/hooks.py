@@ -48,8 +48,35 @@ def _counter_staff(user) -> bool:
     return locations_for_staff(user=user, roles=COUNTER_ROLES).exists()
 
 
+def _id_card_address(*, user, move):
+    """After a move the ID card gets the new address as a sticker: only at the counter."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+    from django.utils.translation import gettext
+
+    from digitalstadt.register.types import FollowUp
+
+    from .models import LocationService
+
+    if not LocationService.objects.filter(service__slug=ID_CARD_ADDRESS_SERVICE, location__is_active=True).exists():
+        return None
+    url = reverse("appointments:start") + "?" + urlencode({"leistung": ID_CARD_ADDRESS_SERVICE,
+                                                           f"personen_{ID_CARD_ADDRESS_SERVICE}": 1})
+    return FollowUp(title=gettext("Neue Anschrift im Personalausweis"),
+                    text=gettext("Ihre neue Anschrift kommt als Aufkleber auf den Ausweis (Personalausweis und "
+                                 "Reisepass). Das geht nur vor Ort und dauert wenige Minuten; bringen Sie die "
+                                 "Ausweise mit."),
+                    url=url, link_text=gettext("Termin dafür buchen"))
+
+
+ID_CARD_ADDRESS_SERVICE = "anschrift-ausweis"
+
+
 def register() -> None:
+    from digitalstadt.register.registry import MoveFollowUp, move_followups
+
     register_audit_actions(AUDIT_ACTIONS)
+    move_followups.register(MoveFollowUp("appointments.id_card_address", _id_card_address, order=5))
     staff_areas.register(StaffArea("appointments.counter", _("Termine, Tagesplan und Aufruf"),
                                    "appointments-staff:index",
                                    _("Einchecken, Wartenummern, Aufruf, Statistik und Standort-Einstellungen"),

@@ -38,10 +38,14 @@ EXTRA_SERVICES = [
      "Anmeldung Ihres Hundes zur Hundesteuer; Sie erhalten einen Steuerbescheid.", 3, "buergeramt"),
     ("sperrmuell", "Sperrmüll-Abholung", "Bulky waste collection", "Sperrmüll\nMöbel entsorgen\nSperrgut",
      "Kostenlose Abholung von Sperrmüll zu einem Termin in Ihrem Stadtteil.", 3, "buergeramt"),
+    ("ummeldung", "Ummeldung innerhalb Darmstadts", "Registering a move within Darmstadt",
+     "Umzug\numziehen\nAdresse ändern\nneue Adresse\nneue Wohnung\nWohnsitz ummelden\nAnmeldung Wohnsitz",
+     "Neue Anschrift online melden, mit Online-Ausweis und dem Code Ihres Vermieters; die Meldebestätigung kommt "
+     "in Ihr Postfach.", 4, "buergeramt"),
 ]
 
 SITUATIONS = [
-    ("umzug-wohnen", "Umzug & Wohnen", "Moving & housing", ["nebenwohnung", "meldebescheinigung",
+    ("umzug-wohnen", "Umzug & Wohnen", "Moving & housing", ["ummeldung", "nebenwohnung", "meldebescheinigung",
                                                            "meldebescheinigung-vor-ort", "sperrmuell"]),
     ("ausweise-dokumente", "Ausweise & Dokumente", "ID & documents", ["personalausweis", "reisepass",
                                                                      "vorlaeufiger-ausweis", "fuehrungszeugnis"]),
@@ -72,6 +76,11 @@ ENGLISH = {
         "Registering your dog for dog tax; you receive a tax assessment.",
     "Kostenlose Abholung von Sperrmüll zu einem Termin in Ihrem Stadtteil.":
         "Free collection of bulky waste on a date in your district.",
+    "Neue Anschrift online melden, mit Online-Ausweis und dem Code Ihres Vermieters; die Meldebestätigung kommt "
+    "in Ihr Postfach.":
+        "Register your new address online with your eID and your landlord's code; the confirmation arrives in "
+        "your mailbox.",
+    "Wohnungsgeberbestätigung": "Landlord's confirmation (Wohnungsgeberbestätigung)",
     "Personalausweis (ab 24 Jahren)": "Identity card (aged 24 and over)",
     "Personalausweis (unter 24 Jahren)": "Identity card (under 24)",
     "Reisepass (ab 24 Jahren)": "Passport (aged 24 and over)",
@@ -141,6 +150,12 @@ DETAILS = {
         "in der Regel 2 Wochen", "usually 2 weeks",
         "Haben Sie einen Hund?\nDann müssen Sie ihn bei der Stadt anmelden.\nSie zahlen jedes Jahr Hunde-Steuer.\n"
         "Für den ersten Hund sind es 120 Euro im Jahr."),
+    "ummeldung": (
+        "99115001000000", "§ 17, § 19 und § 23 Bundesmeldegesetz (BMG)",
+        "sofort mit dem Code des Wohnungsgebers, sonst in der Regel 3 Werktage",
+        "straight away with the landlord's code, otherwise usually 3 working days",
+        "Sie sind in Darmstadt umgezogen?\nDann melden Sie Ihre neue Adresse.\nSie brauchen die Online-Ausweis-Funktion.\n"
+        "Ihr Vermieter gibt Ihnen einen Code.\nDas kostet nichts."),
     "sperrmuell": (
         "99028006000000", "§ 20 Kreislaufwirtschaftsgesetz (KrWG), Abfallsatzung der Wissenschaftsstadt Darmstadt",
         "Bestätigung sofort, Abholung am gewählten Tag", "confirmation straight away, collection on the chosen day",
@@ -149,7 +164,8 @@ DETAILS = {
 }
 
 # The services citizens apply for online (applications plugins exist for them).
-ONLINE_SERVICES = ["meldebescheinigung", "bewohnerparkausweis", "gewerbeanmeldung", "hundesteuer", "sperrmuell"]
+ONLINE_SERVICES = ["meldebescheinigung", "bewohnerparkausweis", "gewerbeanmeldung", "hundesteuer", "sperrmuell",
+                   "ummeldung"]
 
 EVIDENCE = [
     ("bewohnerparkausweis", "Fahrzeugschein (Zulassungsbescheinigung Teil I)", True),
@@ -157,6 +173,7 @@ EVIDENCE = [
     ("gewerbeanmeldung", "Personalausweis oder Reisepass", True),
     ("gewerbeanmeldung", "Erlaubnis bei erlaubnispflichtigen Gewerben", False),
     ("hundesteuer", "Nachweis der Haftpflichtversicherung für gefährliche Hunde", False),
+    ("ummeldung", "Wohnungsgeberbestätigung", False),
 ]
 
 

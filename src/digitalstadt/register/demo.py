@@ -162,6 +162,8 @@ EID_DEMO_RESIDENT = {
 
 # family name, given names, birth date, birth place, (street, postal code), house number, moved in, extras
 RESIDENTS = [
+    # Emil Eid's daughter, registered in his flat: she can move along with him.
+    ("Eid", "Mia", date(2016, 3, 8), "Darmstadt", ("Heinheimer Straße", "64289"), "20", date(2019, 9, 1), {}),
     ("Aydın", "Elif", date(1990, 2, 3), "Darmstadt", ("Kapellplatz", "64283"), "7", date(2018, 5, 1), {}),
     ("Becker", "Jonas Matthias", date(1978, 11, 21), "Frankfurt am Main", ("Soderstraße", "64283"), "32",
      date(2012, 3, 15), {}),

@@ -6,6 +6,7 @@ another city loads its own. Residents are the registration records the Meldebesc
 is issued from; a record is found through the person's eID subject, never by name.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -151,3 +152,49 @@ class PickupDate(models.Model):
     @property
     def free(self) -> int:
         return max(self.capacity - self.booked, 0)
+
+
+class LandlordConfirmation(models.Model):
+    """A Wohnungsgeberbestätigung given online (§ 19 BMG): the landlord confirms who moves
+    into which dwelling on which day and receives a code (Zuordnungsmerkmal) to pass on;
+    the tenant enters it in the online registration instead of uploading a paper copy."""
+
+    code = models.CharField(_("Zuordnungsmerkmal"), max_length=12, unique=True)
+    landlord = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("Wohnungsgeber (Konto)"))
+    landlord_name = models.CharField(_("Name des Wohnungsgebers"), max_length=200)
+    landlord_address = models.CharField(_("Anschrift des Wohnungsgebers"), max_length=300)
+    is_owner = models.BooleanField(_("Wohnungsgeber ist Eigentümer"), default=True)
+    owner_name = models.CharField(_("Name des Eigentümers"), max_length=200, blank=True)
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="+", verbose_name=_("Straße"))
+    house_number = models.CharField(_("Hausnummer"), max_length=10)
+    address_extra = models.CharField(_("Lage der Wohnung"), max_length=60, blank=True)
+    moved_in = models.DateField(_("Einzug"))
+    tenants = models.TextField(_("Einziehende Personen"))  # one name per line
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(_("verwendet am"), null=True, blank=True)
+    used_by_case = models.CharField(_("verwendet im Vorgang"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("Wohnungsgeberbestätigung")
+        verbose_name_plural = _("Wohnungsgeberbestätigungen")
+
+    @property
+    def address_line(self) -> str:
+        extra = f" ({self.address_extra})" if self.address_extra else ""
+        return f"{self.street.name} {self.house_number}{extra}"
+
+
+class ResidentMove(models.Model):
+    """The register's history of a move within the city: who moved from where to where."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="moves")
+    old_street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="+")
+    old_house_number = models.CharField(max_length=10)
+    old_address_extra = models.CharField(max_length=60, blank=True)
+    moved_in = models.DateField(_("Einzug"))
+    case_reference = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

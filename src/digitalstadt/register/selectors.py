@@ -68,3 +68,48 @@ def pickup_dates_open(*, district: District, today: date, limit: int = 12) -> Qu
 
     return (PickupDate.objects.filter(district=district, date__gt=today, booked__lt=F("capacity"))
             .order_by("date")[:limit])
+
+
+def address_of(*, street: Street, house_number: str, address_extra: str = ""):
+    """An address with its district and resident-parking zone (register.types.Address)."""
+    from .types import Address
+
+    zone = zone_for(street=street, house_number=house_number)
+    return Address(street=street.name, house_number=house_number, address_extra=address_extra,
+                   postal_code=street.postal_code, district=street.district.name, district_slug=street.district.slug,
+                   zone_code=zone.code if zone else "")
+
+
+def household_of(*, resident: Resident) -> list[Resident]:
+    """Who else is registered in the resident's dwelling (for "who moves along")."""
+    from .registry import register_backend
+
+    return register_backend().household(resident=resident)
+
+
+def last_move(*, user: Any, case_reference: str):
+    """The move recorded for this account's record by this case, as a MoveSummary."""
+    from .models import ResidentMove
+    from .types import MoveSummary
+
+    resident = resident_for_user(user=user)
+    if resident is None:
+        return None
+    record = (ResidentMove.objects.select_related("old_street__district")
+              .filter(resident=resident, case_reference=case_reference).first())
+    if record is None:
+        return None
+    moved = ResidentMove.objects.filter(case_reference=case_reference).select_related("resident")
+    return MoveSummary(
+        old=address_of(street=record.old_street, house_number=record.old_house_number,
+                       address_extra=record.old_address_extra),
+        new=address_of(street=resident.street, house_number=resident.house_number,
+                       address_extra=resident.address_extra),
+        moved_in=record.moved_in, case_reference=case_reference,
+        persons=tuple(f"{m.resident.given_names} {m.resident.family_name}" for m in moved))
+
+
+def landlord_confirmations_by(*, user: Any):
+    from .models import LandlordConfirmation
+
+    return LandlordConfirmation.objects.filter(landlord=user).select_related("street").order_by("-created_at")

@@ -1,0 +1,151 @@
+"""Ummeldung online: the landlord confirms the move-in and gets a code; the citizen with
+eID enters new address, day and who moves along, and the code; the move is registered
+automatically (register backend), the Meldebestätigung is sealed, the code is spent;
+the "after your move" page lists what the move affects. Wrong codes change nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from digitalstadt.applications import services
+from digitalstadt.applications.models import CaseStatus
+from digitalstadt.register.models import LandlordConfirmation, Resident, ResidentMove, Street
+from digitalstadt.register.services import format_code, landlord_confirmation_create
+from digitalstadt.testing.fixtures import run_worker_batch
+
+from .conftest import make_citizen
+from .test_engine import fill
+
+pytestmark = pytest.mark.django_db
+NEW_STREET = ("Liebigstraße", "64293")  # zone JO, district Nord
+
+
+def landlord_code(*, moved_in, number="14", street=NEW_STREET, tenants=("Emil Eid", "Mia Eid")) -> str:
+    landlord = make_citizen("vermieter@example.org")
+    confirmation = landlord_confirmation_create(
+        user=landlord, landlord_name="Hausverwaltung Kranich GmbH", landlord_address="Rheinstraße 1, 64283 Darmstadt",
+        is_owner=True, owner_name="", street=Street.objects.get(name=street[0], postal_code=street[1]),
+        house_number=number, address_extra="2. OG", moved_in=moved_in, tenants=list(tenants))
+    return format_code(confirmation.code)
+
+
+def steps(*, moved_in, code="", way="code", persons=()):
+    return {"neue-anschrift": {"street": NEW_STREET[0], "house_number": "14", "postal_code": NEW_STREET[1],
+                               "address_extra": "2. OG", "moved_in": moved_in.strftime("%d.%m.%Y")},
+            "personen": {"persons": [str(p) for p in persons]},
+            "wohnungsgeber": {"way": way, "code": code}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_landlords_code_the_move_is_registered_automatically(eid_citizen, seal, client):
+    today = timezone.localdate()
+    moved_in = today - dt.timedelta(days=3)
+    mia = Resident.objects.get(given_names="Mia", family_name="Eid")
+    code = landlord_code(moved_in=moved_in)
+    case = services.application_submit(application=fill(eid_citizen, "ummeldung",
+                                                        steps(moved_in=moved_in, code=code.lower(),
+                                                              persons=[mia.pk])), user=eid_citizen)
+    assert case.status == CaseStatus.RECEIVED and case.fee_cents == 0
+    assert LandlordConfirmation.objects.get().used_by_case == case.reference
+    run_worker_batch()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.APPROVED and case.decision is not None
+    emil = Resident.objects.get(eid_subject="demo-eid-emil")
+    mia.refresh_from_db()
+    for person in (emil, mia):
+        assert (person.street.name, person.house_number, person.address_extra) == ("Liebigstraße", "14", "2. OG")
+        assert person.moved_in == moved_in
+    assert ResidentMove.objects.filter(case_reference=case.reference).count() == 2
+    assert ResidentMove.objects.get(resident=emil).old_street.name == "Heinheimer Straße"
+
+    # The after-move page: what the move affects, with the new data.
+    client.force_login(eid_citizen)
+    page = client.get(f"/antraege/vorgang/{case.reference}/").content.decode()
+    assert "Was Ihr Umzug noch betrifft" in page
+    after = client.get(f"/antraege/vorgang/{case.reference}/nach-dem-umzug/")
+    text = after.content.decode()
+    assert after.status_code == 200
+    assert "Bewohnerparkausweis für Zone JO" in text and "/antraege/neu/bewohnerparkausweis/" in text
+    assert f"Sperrmüll-Abholung in {Street.objects.get(name=NEW_STREET[0]).district.name}" in text
+    assert "Meldebescheinigung mit der neuen Anschrift" in text
+
+    # The code is spent: a second registration with it is refused.
+    from digitalstadt.register.services import landlord_confirmation_find
+
+    with pytest.raises(ValidationError, match="schon für eine Anmeldung verwendet"):
+        landlord_confirmation_find(code=code, street=Street.objects.get(name=NEW_STREET[0]), house_number="14",
+                                   moved_in=moved_in)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"code": "ZZZZZ-99999"}, "Diesen Code kennen wir nicht"),
+    ({"day": -1}, "passt nicht zu der Anschrift oder dem Einzugsdatum"),
+    ({"code": ""}, "Bitte geben Sie den Code Ihres Wohnungsgebers ein."),
+])
+def test_a_code_that_does_not_fit_is_explained_and_changes_nothing(eid_citizen, change, message):
+    from digitalstadt.applications.plugins.ummeldung import LandlordForm
+
+    moved_in = timezone.localdate() - dt.timedelta(days=3)
+    code = landlord_code(moved_in=moved_in)
+    street = Street.objects.get(name=NEW_STREET[0])
+    form = LandlordForm(data={"way": "code", "code": change.get("code", code)},
+                        new_address=(street, "14", moved_in + dt.timedelta(days=change.get("day", 0))))
+    assert not form.is_valid()
+    assert message in " ".join(form.errors["code"])
+    assert LandlordConfirmation.objects.get().used_at is None
+
+
+def test_the_new_address_must_be_new_in_the_city_and_not_in_the_future(eid_citizen):
+    from digitalstadt.applications.plugins.ummeldung import NewAddressForm
+
+    emil = Resident.objects.get(eid_subject="demo-eid-emil")
+    today = timezone.localdate()
+    same = NewAddressForm(data={"street": "Heinheimer Str.", "house_number": "20", "postal_code": "64289",
+                                "moved_in": today.strftime("%d.%m.%Y")}, current=emil)
+    assert not same.is_valid() and "schon gemeldet" in str(same.errors)
+    future = NewAddressForm(data={"street": "Liebigstraße", "house_number": "14", "postal_code": "64293",
+                                  "moved_in": (today + dt.timedelta(days=2)).strftime("%d.%m.%Y")}, current=emil)
+    assert not future.is_valid() and "frühestens am Tag des Einzugs" in str(future.errors)
+    elsewhere = NewAddressForm(data={"street": "Zeil", "house_number": "1", "postal_code": "60313",
+                                     "moved_in": today.strftime("%d.%m.%Y")}, current=emil)
+    assert not elsewhere.is_valid() and "nicht in Darmstadt" in str(elsewhere.errors)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_an_uploaded_confirmation_a_case_worker_decides(eid_citizen, seal):
+    from .conftest import tiny_pdf
+
+    moved_in = timezone.localdate() - dt.timedelta(days=1)
+    application = fill(eid_citizen, "ummeldung", steps(moved_in=moved_in, way="upload"),
+                       uploads=[("Wohnungsgeberbestätigung", tiny_pdf(), "wgb.pdf")])
+    case = services.application_submit(application=application, user=eid_citizen)
+    run_worker_batch()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECEIVED  # waits for the registration office
+    assert Resident.objects.get(eid_subject="demo-eid-emil").street.name == "Heinheimer Straße"
+
+
+def test_the_upload_way_needs_the_file(eid_citizen):
+    from digitalstadt.applications.selectors import missing_evidence
+
+    moved_in = timezone.localdate() - dt.timedelta(days=1)
+    application = fill(eid_citizen, "ummeldung", steps(moved_in=moved_in, way="upload"))
+    assert [e.name_de for e in missing_evidence(application=application)] == ["Wohnungsgeberbestätigung"]
+    with pytest.raises(ValidationError):
+        services.application_submit(application=application, user=eid_citizen)
+
+
+def test_without_eid_register_record_the_citizen_is_sent_to_the_counter(city):
+    from digitalstadt.accounts.types import AssuranceLevel
+
+    newcomer = make_citizen("neu@example.org", level=AssuranceLevel.EID_HIGH, eid_subject="demo-eid-unknown")
+    moved_in = timezone.localdate()
+    code = landlord_code(moved_in=moved_in)
+    with pytest.raises(ValidationError, match="Termin im Bürgerbüro"):
+        services.application_submit(application=fill(newcomer, "ummeldung", steps(moved_in=moved_in, code=code)),
+                                    user=newcomer)
+    assert LandlordConfirmation.objects.get().used_at is None
