@@ -55,3 +55,15 @@ def test_english_service_page_uses_the_english_demo_texts(client, catalogue):
     fee = "€120.00" if timezone.localdate() < date(2027, 4, 1) else "€180.00"
     assert f"Resident parking permit, one year: {fee}" in page
     assert "Vehicle registration certificate (Part I)" in page
+
+
+def test_service_page_links_the_external_online_service_or_names_115(client, catalogue):
+    page = client.get("/leistungen/elterngeld/").content.decode()
+    assert 'href="https://www.elterngeld-digital.de/"' in page
+    assert "Zum Online-Dienst auf www.elterngeld-digital.de" in page and "Behördennummer 115" not in page
+    both = client.get("/leistungen/fuehrungszeugnis/").content.decode()
+    assert "/termine/?leistung=fuehrungszeugnis" in both and "https://www.fuehrungszeugnis.bund.de/" in both
+    info = client.get("/leistungen/briefwahl/").content.decode()
+    assert "Zum Online-Dienst" not in info and "Behördennummer 115" in info
+    ummeldung = client.get("/leistungen/ummeldung/").content.decode()
+    assert "/termine/?leistung=ummeldung" in ummeldung and "Wohnungsgeberbestätigung" in ummeldung
