@@ -67,3 +67,11 @@ def test_service_page_links_the_external_online_service_or_names_115(client, cat
     assert "Zum Online-Dienst" not in info and "Behördennummer 115" in info
     ummeldung = client.get("/leistungen/ummeldung/").content.decode()
     assert "/termine/?leistung=ummeldung" in ummeldung and "Wohnungsgeberbestätigung" in ummeldung
+
+
+def test_the_meldebescheinigung_title_says_online_once(client, catalogue):
+    import re
+
+    page = client.get("/antraege/neu/meldebescheinigung/").content.decode()
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert title.strip().startswith("Meldebescheinigung online beantragen") and "online online" not in title
