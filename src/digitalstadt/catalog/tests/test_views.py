@@ -75,3 +75,45 @@ def test_the_meldebescheinigung_title_says_online_once(client, catalogue):
     page = client.get("/antraege/neu/meldebescheinigung/").content.decode()
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
     assert title.strip().startswith("Meldebescheinigung online beantragen") and "online online" not in title
+
+
+def test_results_are_grouped_by_life_situation_under_a_search_title(client, catalogue):
+    import re
+
+    page = client.get("/leistungen/", {"q": "Umzug"}).content.decode()
+    assert "<title>Suchergebnisse für „Umzug“" in page and "<title>Leistungen von A bis Z" not in page
+    results = page[page.index('id="results-heading"'):page.index('id="situations-heading"')]
+    headings = re.findall(r'<h3 class="kern-heading-small">([^<]+)</h3>', results)
+    assert headings[0] == "Umzug &amp; Wohnen" and len(headings) == len(set(headings))
+    first_group = results[:results.index("</ul>")]
+    assert "Wohnsitz anmelden oder ummelden</a>" in first_group and "Bewohnerparkausweis</a>" in first_group
+    parking = client.get("/leistungen/", {"q": "Parkausweis"}).content.decode()
+    parking = parking[parking.index('id="results-heading"'):parking.index('id="situations-heading"')]
+    assert re.findall(r'<h3 class="kern-heading-small">([^<]+)</h3>', parking) == ["Auto &amp; Parken"]
+    assert "<title>Leistungen von A bis Z" in client.get("/leistungen/").content.decode()
+
+
+def test_service_page_carries_government_service_json_ld(client, catalogue):
+    import json
+    import re
+
+    page = client.get("/leistungen/personalausweis/").content.decode()
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert data["@type"] == "GovernmentService" and data["name"] == "Personalausweis beantragen"
+    assert data["url"] == "http://testserver/leistungen/personalausweis/"
+    assert data["provider"] == {"@type": "GovernmentOrganization", "name": "Bürger- und Ordnungsamt"}
+    assert {"@type": "Offer", "name": "Personalausweis (ab 24 Jahren)", "price": "37.00", "priceCurrency": "EUR"} \
+        in data["offers"]
+    assert data["availableChannel"][0]["serviceUrl"] == "http://testserver/termine/?leistung=personalausweis"
+    # Demo amounts stay out of the machine-readable data.
+    wbs = client.get("/leistungen/wohnberechtigungsschein/").content.decode()
+    wbs_data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', wbs, re.S).group(1))
+    assert "offers" not in wbs_data and "10,00" in wbs
+
+
+def test_home_page_has_a_search_field_that_submits_to_the_catalogue(client):
+    page = client.get("/").content.decode()
+    form = page[page.index('role="search"') - 120:]
+    assert 'action="/leistungen/"' in form[:300] and 'method="get"' in form[:300]
+    assert '<label class="kern-label" for="home-q">Was möchten Sie erledigen?</label>' in page
+    assert 'name="q"' in form

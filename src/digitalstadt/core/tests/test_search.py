@@ -89,3 +89,4 @@ def test_weights_are_per_field_and_unknown_fields_count_one():
     docs = [("in-title", {"title": "Fahrrad"}), ("in-body", {"body": "Fahrrad"})]
     assert keys("Fahrrad", docs, weights={"title": 5.0}) == ["in-title", "in-body"]
     assert keys("Fahrrad", docs, weights={"body": 5.0}) == ["in-body", "in-title"]
+
