@@ -66,8 +66,10 @@ def words(text: str) -> list[str]:
     return [w for w in re.findall(r"\w+", fold(text)) if len(w) > 1 and w not in STOPWORDS]
 
 
-def stems(text: str) -> list[str]:
-    return [stem(w) for w in words(text)]
+@lru_cache(maxsize=4096)
+def stems(text: str) -> tuple[str, ...]:
+    """The stems of `text` (cached: the same field texts are ranked request after request)."""
+    return tuple(stem(w) for w in words(text))
 
 
 def typo_budget(length: int) -> int:
@@ -214,7 +216,7 @@ def rank[K: Hashable](query: str, documents: Iterable[tuple[K, Mapping[str, str]
                 if entry.get(s, 0.0) < weight:
                     entry[s] = weight
         index.append((key, entry))
-    query_terms = stems(query)
+    query_terms = list(stems(query))
     if not query_terms:
         return [(key, 0.0) for key, _fields in documents]
     vocabulary = {s for _key, entry in index for s in entry}
