@@ -10,6 +10,13 @@ values (`is_demo`).
 LeiKa keys, legal bases, processing times and Easy Read texts of the online services
 are demo content written for this platform (the keys are plausible 14-digit values,
 not checked against the LeiKa/FIM catalogue): those services carry `is_demo`.
+
+The catalogue itself is data: data/services.json holds the services citizens most often
+look for (texts in German and English, everyday search words, life situations, office,
+fees, evidence and the way: online here, by appointment here, an external online
+service, or information only), the life situations, the search synonyms and the
+offices. Re-seeding creates what is missing and fills empty texts, never overwriting
+what staff entered; search words are added, not replaced.
 """
 
 from __future__ import annotations
