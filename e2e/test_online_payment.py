@@ -38,8 +38,9 @@ def test_meldebescheinigung_paid_online_arrives_in_the_postfach_without_staff(jo
 
     # From the home page to the service, as a new user clicks.
     journey.visit("/")
-    main(page).get_by_role("link", name="Leistung finden").first.click()
-    page.wait_for_url("**/leistungen/")
+    page.get_by_label("Was möchten Sie erledigen?").fill("Meldebescheinigung")
+    page.get_by_label("Was möchten Sie erledigen?").press("Enter")
+    page.wait_for_url("**/leistungen/?q=*")
     main(page).locator("a[href='/leistungen/meldebescheinigung/']").first.click()
     page.wait_for_url("**/leistungen/meldebescheinigung/")
     journey.check_page()

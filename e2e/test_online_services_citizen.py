@@ -121,6 +121,7 @@ def start_application(journey, slug: str, name: str, shot: str | None = None, ch
     page.wait_for_url(f"**/antraege/neu/{slug}/")
     journey.check_page()
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    assert "online online" not in page.title(), page.title()
     if shot:
         journey.screenshot(shot)
     main(page).get_by_role("button", name="Antrag starten").click()
@@ -198,7 +199,7 @@ def test_meldebescheinigung_paid_by_transfer_is_issued_automatically(journey, st
     journey.login_as(emil)
     page = journey.page
 
-    start_application(journey, "meldebescheinigung", "Meldebescheinigung online",
+    start_application(journey, "meldebescheinigung", "Meldebescheinigung",
                       shot="online-meldebescheinigung-1-start-1280", check_catalogue=True)
     # The data comes from the register: nothing to type.
     expect(page.get_by_role("heading", level=1)).to_have_text("Bescheinigung")

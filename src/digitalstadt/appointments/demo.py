@@ -31,7 +31,7 @@ SERVICES = [
     ("vorlaeufiger-ausweis", "Vorläufigen Personalausweis beantragen", "Apply for a temporary identity card",
      "Ersatzausweis\nvorläufiger Ausweis", "Ein biometrisches Passfoto, bisheriges Ausweisdokument", 10),
     ("nebenwohnung", "Anmeldung einer Nebenwohnung", "Register a secondary residence",
-     "Zweitwohnsitz\nNebenwohnsitz\nUmzug", "Personalausweis, Wohnungsgeberbestätigung", 10),
+     "Zweitwohnsitz\nNebenwohnsitz", "Personalausweis, Wohnungsgeberbestätigung", 10),
     ("fuehrungszeugnis", "Führungszeugnis beantragen", "Apply for a certificate of good conduct",
      "polizeiliches Führungszeugnis\nFuehrungszeugnis", "Personalausweis oder Reisepass", 10),
     ("meldebescheinigung-vor-ort", "Meldebescheinigung vor Ort", "Certificate of registration at the office",
@@ -39,9 +39,27 @@ SERVICES = [
     ("fundsachen", "Fundsache abholen", "Collect lost property", "Fundbüro\nverloren\ngefunden",
      "Ausweis und eine Beschreibung der Fundsache", 10),
     ("anschrift-ausweis", "Neue Anschrift im Ausweis eintragen", "Put the new address on your identity card",
-     "Adressaufkleber\nAufkleber Personalausweis\nUmzug Ausweis", "Personalausweis und Reisepass (falls vorhanden)",
+     "Adressaufkleber\nAdressänderung im Ausweis", "Personalausweis und Reisepass (falls vorhanden)",
      10),
+    # Texts, fees and search words of these come from the catalogue's data file.
+    ("ummeldung", "Wohnsitz anmelden oder ummelden", "Register or change your address", "", "", 15),
+    ("abmeldung-wohnsitz", "Wohnsitz abmelden (Wegzug ins Ausland)", "Deregister your address (moving abroad)",
+     "", "", 10),
+    ("kinderreisepass", "Kinderreisepass (Reisedokument für Kinder)",
+     "Children's passport (travel document for children)", "", "", 20),
+    ("ausweis-verloren", "Verlust des Personalausweises oder Reisepasses melden",
+     "Report a lost identity card or passport", "", "", 10),
+    ("beglaubigung", "Amtliche Beglaubigung von Kopien und Unterschriften",
+     "Official certification of copies and signatures", "", "", 10),
+    ("melderegisterauskunft", "Melderegisterauskunft", "Information from the population register", "", "", 10),
+    ("uebermittlungssperre", "Übermittlungssperre und Auskunftssperre", "Blocking the disclosure of your data",
+     "", "", 10),
+    ("online-ausweis-pin", "PIN des Online-Ausweises neu setzen", "Reset the PIN of your online ID", "", "", 10),
+    ("lebensbescheinigung", "Lebensbescheinigung", "Life certificate", "", "", 10),
 ]
+# Offered at the Luisencenter only (added to existing demo data too).
+MAIN_ONLY = ["abmeldung-wohnsitz", "kinderreisepass", "ausweis-verloren", "beglaubigung", "melderegisterauskunft",
+             "uebermittlungssperre", "online-ausweis-pin", "lebensbescheinigung"]
 
 ENGLISH = {
     "Personalausweis und Reisepass (falls vorhanden)": "Identity card and passport (if you have one)",
@@ -74,19 +92,19 @@ LOCATIONS = [
     ("buergeramt-luisencenter", "Bürger- und Ordnungsamt (Luisencenter)", "Luisenplatz 5", "64283", "49.872000",
      "8.651500", 8, WEEK_MAIN,
      ["personalausweis", "reisepass", "vorlaeufiger-ausweis", "nebenwohnung", "fuehrungszeugnis",
-      "meldebescheinigung-vor-ort", "anschrift-ausweis"],
+      "meldebescheinigung-vor-ort", "ummeldung", "anschrift-ausweis", *MAIN_ONLY],
      "2.–5. Obergeschoss (Nordteil). Zugang über Glastreppe und Außenaufzug vom Luisenplatz, Treppen von der "
      "Luisenstraße oder Rolltreppe im Center."),
     ("meldestelle-arheilgen", "Meldestelle Arheilgen", "Bezirksverwaltung Arheilgen, Erdgeschoss", "64291",
      "49.910800", "8.657200", 1, WEEK_SMALL,
-     ["personalausweis", "reisepass", "fuehrungszeugnis", "meldebescheinigung-vor-ort", "nebenwohnung",
+     ["personalausweis", "reisepass", "fuehrungszeugnis", "meldebescheinigung-vor-ort", "nebenwohnung", "ummeldung",
       "anschrift-ausweis"],
      "Erdgeschoss."),
     ("meldestelle-eberstadt", "Bezirksverwaltung und Meldestelle Eberstadt", "Oberstraße 16 (Haus der Vereine)",
-     "64297", "49.818900", "8.645000", 2, WEEK_SMALL, ["personalausweis", "reisepass", "nebenwohnung"],
+     "64297", "49.818900", "8.645000", 2, WEEK_SMALL, ["personalausweis", "reisepass", "nebenwohnung", "ummeldung"],
      "Vorübergehend im Haus der Vereine, solange das Rathaus renoviert wird."),
     ("meldestelle-wixhausen", "Bezirksverwaltung Wixhausen (Meldestelle)", "Bezirksverwaltung Wixhausen", "64291",
-     "49.931100", "8.649700", 1, [(1, time(8), time(12)), (3, time(14), time(18))], ["nebenwohnung"], ""),
+     "49.931100", "8.649700", 1, [(1, time(8), time(12)), (3, time(14), time(18))], ["nebenwohnung", "ummeldung"], ""),
     ("fundbuero", "Fundbüro", "Luisenplatz 5, 3. Obergeschoss, Raum 3.01", "64283", "49.872000", "8.651500", 1,
      [(0, time(8), time(15, 30)), (1, time(8), time(18)), (2, time(7), time(12, 30)), (3, time(8), time(16)),
       (4, time(7), time(12, 30))], ["fundsachen"], "Im Luisencenter, Aufzug vorhanden."),
@@ -106,12 +124,6 @@ def seed(stdout=None) -> None:
                 "office": office, "name_de": name, "street": street, "postal_code": plz, "latitude": lat,
                 "longitude": lon, "accessibility_de": access, "accessibility_en": ENGLISH.get(access, ""),
                 "phone": "115"})
-            if not created:
-                # Services added to the demo later reach existing demo databases too.
-                for service_slug in offered:
-                    minutes = next(m for s, *_rest, m in SERVICES if s == service_slug)
-                    LocationService.objects.get_or_create(location=location, service=services[service_slug],
-                                                          defaults={"duration_minutes": minutes})
             if created:
                 for i in range(counters):
                     Counter.objects.create(location=location, name=f"Schalter {i + 1}")
@@ -121,10 +133,10 @@ def seed(stdout=None) -> None:
                                                 valid_from=date(2024, 1, 1))
                     OpeningHours.objects.create(location=location, kind=HoursKind.WALK_IN, weekday=weekday,
                                                 opens=opens, closes=closes, counters=1, valid_from=date(2024, 1, 1))
-                for service_slug in offered:
-                    minutes = next(m for s, *_rest, m in SERVICES if s == service_slug)
-                    LocationService.objects.create(location=location, service=services[service_slug],
-                                                   duration_minutes=minutes)
+            for service_slug in offered:
+                minutes = next(m for s, *_rest, m in SERVICES if s == service_slug)
+                LocationService.objects.get_or_create(location=location, service=services[service_slug],
+                                                      defaults={"duration_minutes": minutes})
             ensure_slots(location=location)
             _book_some(location, created)
     if stdout:

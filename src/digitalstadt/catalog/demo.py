@@ -10,21 +10,34 @@ values (`is_demo`).
 LeiKa keys, legal bases, processing times and Easy Read texts of the online services
 are demo content written for this platform (the keys are plausible 14-digit values,
 not checked against the LeiKa/FIM catalogue): those services carry `is_demo`.
+
+The catalogue itself is data: data/services.json holds the services citizens most often
+look for (texts in German and English, everyday search words, life situations, office,
+fees, evidence and the way: online here, by appointment here, an external online
+service, or information only), the life situations, the search synonyms and the
+offices. Re-seeding creates what is missing and fills empty texts, never overwriting
+what staff entered; search words are added, not replaced.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 from django.db import transaction
 
 from digitalstadt.accounts.selectors import offices as office_list
+from digitalstadt.accounts.services import office_ensure
 
 from .models import Evidence, Fee, LifeSituation, SearchSynonym, Service
 
+# The catalogue as data: services, life situations, search synonyms and offices.
+DATA_FILE = Path(__file__).resolve().parent / "data" / "services.json"
+
 EXTRA_SERVICES = [
     # slug, name_de, name_en, synonyms, summary_de, maturity, office slug
-    ("meldebescheinigung", "Meldebescheinigung online", "Certificate of registration online",
+    ("meldebescheinigung", "Meldebescheinigung", "Certificate of registration",
      "Meldebestätigung\nWohnsitzbescheinigung\nAufenthaltsbescheinigung",
      "Bescheinigung über Ihre aktuelle Anschrift, sofort als signiertes PDF in Ihrem Postfach.", 4, "buergeramt"),
     ("bewohnerparkausweis", "Bewohnerparkausweis", "Resident parking permit",
@@ -38,31 +51,13 @@ EXTRA_SERVICES = [
      "Anmeldung Ihres Hundes zur Hundesteuer; Sie erhalten einen Steuerbescheid.", 3, "buergeramt"),
     ("sperrmuell", "Sperrmüll-Abholung", "Bulky waste collection", "Sperrmüll\nMöbel entsorgen\nSperrgut",
      "Kostenlose Abholung von Sperrmüll zu einem Termin in Ihrem Stadtteil.", 3, "buergeramt"),
-    ("ummeldung", "Ummeldung innerhalb Darmstadts", "Registering a move within Darmstadt",
-     "Umzug\numziehen\nAdresse ändern\nneue Adresse\nneue Wohnung\nWohnsitz ummelden\nAnmeldung Wohnsitz",
-     "Neue Anschrift online melden, mit Online-Ausweis und dem Code Ihres Vermieters; die Meldebestätigung kommt "
-     "in Ihr Postfach.", 4, "buergeramt"),
 ]
 
-SITUATIONS = [
-    ("umzug-wohnen", "Umzug & Wohnen", "Moving & housing", ["ummeldung", "nebenwohnung", "meldebescheinigung",
-                                                           "meldebescheinigung-vor-ort", "sperrmuell"]),
-    ("ausweise-dokumente", "Ausweise & Dokumente", "ID & documents", ["personalausweis", "reisepass",
-                                                                     "vorlaeufiger-ausweis", "fuehrungszeugnis"]),
-    ("auto-parken", "Auto & Parken", "Car & parking", ["bewohnerparkausweis"]),
-    ("hund-haustier", "Hund & Haustier", "Dogs & pets", ["hundesteuer"]),
-    ("arbeit-gewerbe", "Arbeit & Gewerbe", "Work & business", ["gewerbeanmeldung", "fuehrungszeugnis"]),
-    ("verloren-gefunden", "Verloren & gefunden", "Lost & found", ["fundsachen"]),
-]
 
-SYNONYMS = [
-    ("Umzug", "Anmeldung Ummeldung Wohnsitz Meldebescheinigung Nebenwohnung"),
-    ("umziehen", "Anmeldung Ummeldung Wohnsitz"),
-    ("Auto", "Parkausweis Parken"),
-    ("Firma", "Gewerbe"),
-    ("verloren", "Fundsache Ausweis"),
-    ("Möbel", "Sperrmüll"),
-]
+def catalogue_data() -> dict:
+    with DATA_FILE.open(encoding="utf-8") as f:
+        return json.load(f)
+
 
 # English for the demo texts above (staff enter both languages; German is the fallback).
 ENGLISH = {
@@ -76,11 +71,6 @@ ENGLISH = {
         "Registering your dog for dog tax; you receive a tax assessment.",
     "Kostenlose Abholung von Sperrmüll zu einem Termin in Ihrem Stadtteil.":
         "Free collection of bulky waste on a date in your district.",
-    "Neue Anschrift online melden, mit Online-Ausweis und dem Code Ihres Vermieters; die Meldebestätigung kommt "
-    "in Ihr Postfach.":
-        "Register your new address online with your eID and your landlord's code; the confirmation arrives in "
-        "your mailbox.",
-    "Wohnungsgeberbestätigung": "Landlord's confirmation (Wohnungsgeberbestätigung)",
     "Personalausweis (ab 24 Jahren)": "Identity card (aged 24 and over)",
     "Personalausweis (unter 24 Jahren)": "Identity card (under 24)",
     "Reisepass (ab 24 Jahren)": "Passport (aged 24 and over)",
@@ -173,30 +163,45 @@ EVIDENCE = [
     ("gewerbeanmeldung", "Personalausweis oder Reisepass", True),
     ("gewerbeanmeldung", "Erlaubnis bei erlaubnispflichtigen Gewerben", False),
     ("hundesteuer", "Nachweis der Haftpflichtversicherung für gefährliche Hunde", False),
-    ("ummeldung", "Wohnungsgeberbestätigung", False),
 ]
 
 
 def seed(stdout=None) -> None:
+    data = catalogue_data()
     with transaction.atomic():
+        for slug, name in data["offices"].items():
+            office_ensure(slug=slug, name=name)
         offices = {o.slug: o for o in office_list()}
         for slug, name_de, name_en, synonyms, summary, maturity, office in EXTRA_SERVICES:
             Service.objects.get_or_create(slug=slug, defaults={
                 "name_de": name_de, "name_en": name_en, "synonyms": synonyms, "summary_de": summary,
                 "summary_en": ENGLISH.get(summary, ""), "ozg_maturity": maturity, "office": offices.get(office)})
+        # The demo name until December 2026 read "Meldebescheinigung online online beantragen" as a title.
+        Service.objects.filter(slug="meldebescheinigung", name_de="Meldebescheinigung online").update(
+            name_de="Meldebescheinigung", name_en="Certificate of registration")
+        for entry in data["services"]:
+            _ensure_service(entry, offices)
         Service.objects.filter(location_offers__isnull=False, ozg_maturity=0).update(ozg_maturity=1)
         services = {s.slug: s for s in Service.objects.all()}
-        for order, (slug, name_de, name_en, members) in enumerate(SITUATIONS):
+        members: dict[str, list[Service]] = {}
+        for entry in data["services"]:
+            for situation_slug in entry.get("situations", []):
+                members.setdefault(situation_slug, []).append(services[entry["slug"]])
+        for order, (slug, name_de, name_en) in enumerate(data["situations"]):
             situation, _ = LifeSituation.objects.get_or_create(slug=slug, defaults={
                 "name_de": name_de, "name_en": name_en, "order": order})
-            situation.services.add(*[services[m] for m in members if m in services])
-        for term, expansion in SYNONYMS:
+            situation.services.add(*members.get(slug, []))
+        for term, expansion in data["synonyms"]:
             SearchSynonym.objects.get_or_create(term=term, defaults={"expansion": expansion})
-        for slug, code, label, cents, demo, valid_from, valid_until in FEES:
+        fees = list(FEES) + [(entry["slug"], "", label_de, cents, demo, date(2025, 1, 1), None)
+                             for entry in data["services"] for label_de, _en, cents, demo in entry.get("fees", [])]
+        english = ENGLISH | {label_de: label_en for entry in data["services"]
+                             for label_de, label_en, *_rest in entry.get("fees", []) + entry.get("evidence", [])}
+        for slug, code, label, cents, demo, valid_from, valid_until in fees:
             if slug in services:
                 fee, created = Fee.objects.get_or_create(
                     service=services[slug], label_de=label, valid_from=valid_from, defaults={
-                        "label_en": ENGLISH.get(label, ""), "amount_cents": cents, "is_demo": demo,
+                        "label_en": english.get(label, ""), "amount_cents": cents, "is_demo": demo,
                         "code": code, "valid_until": valid_until})
                 if not created and (fee.code, fee.valid_until) != (code, valid_until):
                     Fee.objects.filter(pk=fee.pk).update(code=code, valid_until=valid_until)
@@ -210,9 +215,39 @@ def seed(stdout=None) -> None:
             Service.objects.filter(slug=slug, processing_time_de="").update(processing_time_de=time_de,
                                                                              processing_time_en=time_en)
             Service.objects.filter(slug=slug, easy_language_de="").update(easy_language_de=easy)
-        for order, (slug, name, required) in enumerate(EVIDENCE):
+        evidence = list(EVIDENCE) + [(entry["slug"], name_de, required) for entry in data["services"]
+                                     for name_de, _en, required in entry.get("evidence", [])]
+        for order, (slug, name, required) in enumerate(evidence):
             if slug in services:
                 Evidence.objects.get_or_create(service=services[slug], name_de=name, defaults={
-                    "name_en": ENGLISH.get(name, ""), "required": required, "order": order})
+                    "name_en": english.get(name, ""), "required": required, "order": order})
     if stdout:
         stdout.write("Catalogue demo data ready.")
+
+
+def _ensure_service(entry: dict, offices: dict) -> None:
+    """Create the service of a data-file entry, or fill in what an existing one lacks
+    (texts, office, external link) and add its search words; what staff or another
+    app's demo data entered is never overwritten."""
+    synonyms = "\n".join(entry.get("synonyms", []))
+    office = offices.get(entry.get("office") or "")
+    service, created = Service.objects.get_or_create(slug=entry["slug"], defaults={
+        "name_de": entry.get("name_de", entry["slug"]), "name_en": entry.get("name_en", ""), "synonyms": synonyms,
+        "summary_de": entry.get("summary_de", ""), "summary_en": entry.get("summary_en", ""), "office": office,
+        "external_url": entry.get("external_url"), "is_demo": entry.get("demo", False)})
+    if created:
+        return
+    changes = {}
+    for field in ("summary_de", "summary_en"):
+        if not getattr(service, field) and entry.get(field):
+            changes[field] = entry[field]
+    if service.office_id is None and office:
+        changes["office"] = office
+    if not service.external_url and entry.get("external_url"):
+        changes["external_url"] = entry["external_url"]
+    have = {line.strip().casefold() for line in service.synonyms.splitlines()}
+    new = [word for word in entry.get("synonyms", []) if word.casefold() not in have]
+    if new:
+        changes["synonyms"] = "\n".join([*service.synonyms.splitlines(), *new]).strip()
+    if changes:
+        Service.objects.filter(pk=service.pk).update(**changes)

@@ -43,6 +43,9 @@ class Service(models.Model):
                                related_name="services", limit_choices_to={"kind": "office"},
                                verbose_name=_("Zuständiges Amt"))
     online_application = models.BooleanField(_("online beantragen"), default=False)
+    # The online service of another body (federal portal, the Land, a city portal) where
+    # this platform does not offer one itself.
+    external_url = models.URLField(_("Externer Online-Dienst"), max_length=300, null=True, blank=True)
     ozg_maturity = models.PositiveSmallIntegerField(_("Reifegrad (OZG)"), choices=OZG_MATURITY, default=0)
     is_active = models.BooleanField(_("aktiv"), default=True)
     # Demo instances: LeiKa keys and texts that were not checked against the official
@@ -56,6 +59,13 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name_de
+
+    @property
+    def external_host(self) -> str:
+        """The host of the external online service ("www.fuehrungszeugnis.bund.de")."""
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.external_url or "").hostname or ""
 
 
 class LifeSituation(models.Model):

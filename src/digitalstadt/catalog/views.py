@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import LifeSituation, Service
 from .selectors import active_services, fees_on, life_situations, search_services
@@ -8,11 +11,35 @@ from .selectors import active_services, fees_on, life_situations, search_service
 
 def index(request):
     query = request.GET.get("q", "").strip()[:100]
+    situations = life_situations()
     results = search_services(query=query) if query else None
     return render(request, "catalog/index.html", {
-        "query": query, "results": results, "situations": life_situations(),
-        "services": active_services(),
+        "query": query, "results": results, "groups": _grouped(results, situations) if results else [],
+        "situations": situations, "services": active_services(),
     })
+
+
+def _grouped(results: list[Service], situations) -> list[tuple[LifeSituation | None, list[Service]]]:
+    """The hits under life-situation headings, best group first: each hit goes to the
+    situation of its own that holds the most hits ("Umzug" puts the resident parking
+    permit under "Umzug & Wohnen", "Parkausweis" under "Auto & Parken"). Uses the
+    situations' prefetched services: no query of its own."""
+    ranks = {service.pk: i for i, service in enumerate(results)}
+    own: dict[int, list[LifeSituation]] = {}
+    for situation in situations:
+        for service in situation.services.all():
+            if service.pk in ranks:
+                own.setdefault(service.pk, []).append(situation)
+    hits = {situation.pk: sum(1 for s in situation.services.all() if s.pk in ranks) for situation in situations}
+    groups: dict[int | None, tuple[LifeSituation | None, list[Service]]] = {}
+    for service in results:
+        candidates = own.get(service.pk, [])
+        # Most hits first; on a tie the situation listed first (life_situations() is ordered).
+        situation = max(candidates, key=lambda s: hits[s.pk], default=None)
+        key = situation.pk if situation else None
+        groups.setdefault(key, (situation, []))[1].append(service)
+    # Hits without a situation come last.
+    return sorted(groups.values(), key=lambda group: group[0] is None)
 
 
 def situation(request, slug):
@@ -27,11 +54,42 @@ def detail(request, slug):
     if not service.is_active:
         raise Http404
     bookable = service.location_offers.filter(location__is_active=True).exists()
+    fees = fees_on(service=service, day=timezone.localdate())
+    has_plugin = _has_plugin(service)
     return render(request, "catalog/detail.html", {
-        "service": service, "fees": fees_on(service=service, day=timezone.localdate()),
-        "evidence": service.evidence.all(), "bookable": bookable,
-        "situations": service.life_situations.all(), "has_plugin": _has_plugin(service),
+        "service": service, "fees": fees, "evidence": service.evidence.all(), "bookable": bookable,
+        "situations": service.life_situations.all(), "has_plugin": has_plugin,
+        "structured_data": _government_service(request, service, fees, bookable=bookable, has_plugin=has_plugin),
     })
+
+
+def _government_service(request, service, fees, *, bookable: bool, has_plugin: bool) -> dict:
+    """schema.org GovernmentService: what search engines and assistants read. Fees that
+    are demo values are left out (no machine reads them as the city's price)."""
+    data = {"@context": "https://schema.org", "@type": "GovernmentService", "name": service.name,
+            "url": request.build_absolute_uri(reverse("catalog:detail", args=[service.slug])),
+            "areaServed": {"@type": "City", "name": settings.CITY_NAME}}
+    if service.summary:
+        data["description"] = service.summary
+    if service.office:
+        data["provider"] = {"@type": "GovernmentOrganization", "name": service.office.name}
+    channels = []
+    if service.online_application and has_plugin:
+        channels.append({"@type": "ServiceChannel", "name": _("Online beantragen"),
+                         "serviceUrl": request.build_absolute_uri(reverse("applications:start", args=[service.slug]))})
+    if bookable:
+        channels.append({"@type": "ServiceChannel", "name": _("Termin buchen"), "serviceUrl": request.build_absolute_uri(
+            reverse("appointments:start") + f"?leistung={service.slug}")})
+    if service.external_url:
+        channels.append({"@type": "ServiceChannel", "name": _("Externer Online-Dienst"),
+                         "serviceUrl": service.external_url})
+    if channels:
+        data["availableChannel"] = channels
+    offers = [{"@type": "Offer", "name": fee.label, "price": f"{fee.amount_cents / 100:.2f}", "priceCurrency": "EUR"}
+              for fee in fees if not fee.is_demo]
+    if offers:
+        data["offers"] = offers
+    return data
 
 
 def _has_plugin(service) -> bool:

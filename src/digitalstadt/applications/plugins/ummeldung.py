@@ -25,7 +25,7 @@ from digitalstadt.accounts.types import AssuranceLevel
 from .base import FeeQuote, ServicePlugin, Step, register
 from .forms import AddressForm
 
-LANDLORD_EVIDENCE = "Wohnungsgeberbestätigung"
+LANDLORD_EVIDENCE = "Wohnungsgeberbestätigung (vom Vermieter)"
 DAYS_BACK = 365  # a late registration is still a registration (§ 17 BMG asks for two weeks)
 DATE_FORMATS = ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"]
 

@@ -121,7 +121,7 @@ def test_with_an_uploaded_confirmation_a_case_worker_decides(eid_citizen, seal):
 
     moved_in = timezone.localdate() - dt.timedelta(days=1)
     application = fill(eid_citizen, "ummeldung", steps(moved_in=moved_in, way="upload"),
-                       uploads=[("Wohnungsgeberbestätigung", tiny_pdf(), "wgb.pdf")])
+                       uploads=[("Wohnungsgeberbestätigung (vom Vermieter)", tiny_pdf(), "wgb.pdf")])
     case = services.application_submit(application=application, user=eid_citizen)
     run_worker_batch()
     case.refresh_from_db()
@@ -134,7 +134,7 @@ def test_the_upload_way_needs_the_file(eid_citizen):
 
     moved_in = timezone.localdate() - dt.timedelta(days=1)
     application = fill(eid_citizen, "ummeldung", steps(moved_in=moved_in, way="upload"))
-    assert [e.name_de for e in missing_evidence(application=application)] == ["Wohnungsgeberbestätigung"]
+    assert [e.name_de for e in missing_evidence(application=application)] == ["Wohnungsgeberbestätigung (vom Vermieter)"]
     with pytest.raises(ValidationError):
         services.application_submit(application=application, user=eid_citizen)
 
