@@ -37,7 +37,7 @@ EXTRA_SERVICES = [
     ("hundesteuer", "Hundesteuer-Anmeldung", "Dog tax registration", "Hund anmelden\nHundesteuer\nHundemarke",
      "Anmeldung Ihres Hundes zur Hundesteuer; Sie erhalten einen Steuerbescheid.", 3, "buergeramt"),
     ("sperrmuell", "Sperrmüll-Abholung", "Bulky waste collection", "Sperrmüll\nMöbel entsorgen\nSperrgut",
-     "Kostenlose Abholung von Sperrmüll zu einem Termin in Ihrem Stadtteil.", 3, "buergeramt"),
+     "Kostenlose Abholung von Sperrmüll zu einem Termin in Ihrem Stadtteil.", 3, "ead"),
 ]
 
 SITUATIONS = [
@@ -167,6 +167,9 @@ def seed(stdout=None) -> None:
             Service.objects.get_or_create(slug=slug, defaults={
                 "name_de": name_de, "name_en": name_en, "synonyms": synonyms, "summary_de": summary,
                 "summary_en": ENGLISH.get(summary, ""), "ozg_maturity": maturity, "office": offices.get(office)})
+        # A database seeded before the EAD office existed: the EAD takes bulky waste over.
+        if "ead" in offices:
+            Service.objects.filter(slug="sperrmuell", office__slug="buergeramt").update(office=offices["ead"])
         Service.objects.filter(location_offers__isnull=False, ozg_maturity=0).update(ozg_maturity=1)
         services = {s.slug: s for s in Service.objects.all()}
         for order, (slug, name_de, name_en, members) in enumerate(SITUATIONS):

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_online_services_have_key_legal_basis_time_easy_read_office_and_fees():
-    for slug in ("buergeramt", "strassenverkehrsamt", "wirtschaftsfoerderung"):
+    for slug in ("buergeramt", "strassenverkehrsamt", "wirtschaftsfoerderung", "ead"):
         Organisation.objects.create(slug=slug, name=slug, kind="office")
     seed()
     seed()  # idempotent, and never overwrites what is there
@@ -22,3 +22,17 @@ def test_online_services_have_key_legal_basis_time_easy_read_office_and_fees():
     Service.objects.filter(slug="hundesteuer").update(legal_basis="Satzung (von Hand gepflegt)")
     seed()
     assert Service.objects.get(slug="hundesteuer").legal_basis == "Satzung (von Hand gepflegt)"
+
+
+def test_bulky_waste_belongs_to_the_ead_also_in_a_database_seeded_before():
+    """A demo database from before the EAD office: re-seeding hands bulky waste over."""
+    from digitalstadt.catalog.models import Service
+
+    buergeramt = Organisation.objects.create(slug="buergeramt", name="Bürger- und Ordnungsamt", kind="office")
+    seed()
+    assert Service.objects.get(slug="sperrmuell").office is None
+    Service.objects.filter(slug="sperrmuell").update(office=buergeramt)
+    ead = Organisation.objects.create(slug="ead", name="EAD", kind="office")
+    seed()
+    assert Service.objects.get(slug="sperrmuell").office == ead
+    assert Service.objects.get(slug="hundesteuer").office == buergeramt
