@@ -41,6 +41,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Sicher-genug-2026"
 STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 INSURANCE = "Nachweis der Haftpflichtversicherung für gefährliche Hunde"
+EAD = "EAD – Eigenbetrieb für kommunale Aufgaben und Dienstleistungen"
 
 
 # --- set-up -------------------------------------------------------------------------------
@@ -56,10 +57,12 @@ def city(live_server, settings):
 
     settings.SITE_URL = live_server.url  # links in e-mails
     cache.clear()  # rate limits and TOTP memory live in the shared database cache
-    offices = {slug: Organisation.objects.create(slug=slug, name=name, kind="office", street="Luisenplatz 5",
-                                                 postal_code="64283", city="Darmstadt")
-               for slug, name in [("buergeramt", "Bürger- und Ordnungsamt"),
-                                  ("strassenverkehrsamt", "Straßenverkehrsamt")]}
+    offices = {slug: Organisation.objects.create(slug=slug, name=name, kind="office", street=street,
+                                                 postal_code=postal_code, city="Darmstadt", phone=phone)
+               for slug, name, street, postal_code, phone in [
+                   ("buergeramt", "Bürger- und Ordnungsamt", "Luisenplatz 5", "64283", ""),
+                   ("strassenverkehrsamt", "Straßenverkehrsamt", "Luisenplatz 5", "64283", ""),
+                   ("ead", EAD, "Sensfelderweg 33", "64293", "06151 13-46000")]}
     seed_catalog()
     seed_register()
     ensure_seal_and_reset_caches()
@@ -357,6 +360,13 @@ def test_sperrmuell_pickup_day_is_booked_and_confirmed(request, width, city, del
     assert days.count() >= 5
     first_label = main(page).locator("fieldset", has_text="Abholtag").locator("label").first.inner_text()
     assert "(noch 20 frei)" in first_label
+    # Before ordering: what is collected and what is not, and until when to order.
+    collected = main(page).get_by_role("region", name="Was abgeholt wird und was nicht")
+    expect(collected.get_by_role("list").first).to_contain_text("Matratzen und Lattenroste")
+    expect(collected.get_by_role("list").nth(1)).to_contain_text("Elektrogeräte")
+    expect(collected.get_by_role("list").nth(1)).to_contain_text("Autoreifen")
+    expect(main(page).locator("fieldset", has_text="Abholtag")).to_contain_text(
+        "Bestellen und absagen können Sie bis 12:00 Uhr, 2 Werktage vor dem Abholtag.")
     journey.screenshot(f"online-sperrmuell-2-step-{width}")
     narrow_enough(journey, width)
     days.first.check()
@@ -391,11 +401,31 @@ def test_sperrmuell_pickup_day_is_booked_and_confirmed(request, width, city, del
     narrow_enough(journey, width)
     confirmation = fetch_pdf(journey, main(page).get_by_role("link", name="Auftragsbestätigung Sperrmüll (PDF)"))
     assert_sealed(confirmation)
+    text = pdf_text(confirmation)
+    assert EAD in text and "06151 13-46000" in text and "Elektrogeräte" in text
     pickup.refresh_from_db()
     assert pickup.booked == 1  # the confirmation does not take a second place
+    expect(main(page)).to_contain_text(EAD)  # the responsible body
     staff_journey = request.getfixturevalue("staff_journey")
-    staff_journey.login_as(make_case_worker(city["buergeramt"]))
+    staff_journey.login_as(make_case_worker(city["ead"]))
     office_sees_decided_case(staff_journey, case, "Auftragsbestätigung Sperrmüll")
+
+    # Not needed after all: cancelled online before the cut-off, the place is free again.
+    main(page).get_by_role("link", name="Abholung absagen").click()
+    page.wait_for_url(f"**/antraege/vorgang/{case.reference}/absagen/")
+    journey.check_page()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Abholung absagen?")
+    journey.screenshot(f"online-sperrmuell-5-cancel-{width}")
+    press(page, "Ja, Abholung absagen")
+    page.wait_for_url(f"**/antraege/vorgang/{case.reference}/")
+    journey.check_page()
+    expect(main(page).get_by_role("status")).to_contain_text("Sie haben abgesagt.")
+    expect(subline(page)).to_contain_text("abgeschlossen")
+    expect(main(page).get_by_role("link", name="Abholung absagen")).to_have_count(0)
+    pickup.refresh_from_db()
+    assert pickup.booked == 0
+    journey.visit("/postfach/")
+    expect(main(page)).to_contain_text(f"Abgesagt: {case.reference}")
 
 
 def test_sperrmuell_draft_resumes_from_the_emailed_link_after_login(journey, city, smtp_server, deliver_mail):

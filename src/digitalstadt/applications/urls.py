@@ -18,5 +18,6 @@ urlpatterns = [
     path("entwurf/<uuid:uuid>/<slug:step>/", views.step, name="step"),
     path("vorgang/<caseref:reference>/", views.case_detail, name="case"),
     path("vorgang/<caseref:reference>/zurueckziehen/", views.case_withdraw, name="withdraw"),
+    path("vorgang/<caseref:reference>/absagen/", views.case_cancel, name="cancel"),
     path("sitzung/verlaengern/", views.keepalive, name="keepalive"),
 ]

@@ -367,7 +367,10 @@ def case_detail(request, reference):
                 messages.success(request, _("Ihre Antwort ist beim Amt eingegangen."))
                 return redirect("applications:case", reference=case.reference)
     events = case.events.filter(is_public=True)
+    plugin = get_plugin(case.plugin)
     return render(request, "applications/case.html", {
+        "cancel_until": services.case_cancellable_until(case=case),
+        "cancel_label": plugin.cancel_label if plugin else "",
         "case": case, "events": events, "stages": _stages(case), "open_request": open_request, "form": form,
         "uploads": case.uploads.select_related("document", "evidence"),
         "tax_payment": case.result.get("tax_payment"),
@@ -388,6 +391,33 @@ def case_withdraw(request, reference):
             messages.success(request, _("Sie haben den Antrag zurückgezogen. Die Gebühr wurde storniert."))
         return redirect("applications:case", reference=case.reference)
     return render(request, "applications/withdraw.html", {"case": case})
+
+
+@login_required
+def case_cancel(request, reference):
+    """Cancel online (e.g. a booked pick-up) until the plugin's deadline: a confirm page,
+    then POST. After the deadline the page says why, and a POST is refused."""
+    case = selectors.case_of_applicant(user=request.user, reference=reference)
+    if case is None:
+        raise Http404
+    plugin = get_plugin(case.plugin)
+    if plugin is None or not plugin.cancel_label:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.case_cancel(case=case, user=request.user)
+        except ValidationError as exc:
+            add_error_messages(request, exc)
+        else:
+            messages.success(request, _("Sie haben abgesagt. Eine Bestätigung ist in Ihrem Postfach."))
+        return redirect("applications:case", reference=case.reference)
+    deadline = services.case_cancellable_until(case=case)
+    return render(request, "applications/cancel.html", {
+        "case": case, "cancel_label": plugin.cancel_label, "cancel_until": deadline,
+        "description": plugin.cancel_description(case=case) if deadline else "",
+        "refused": "" if deadline else (
+            plugin.cancel_refused_message(case=case) if case.status in services.CANCELLABLE_STATUSES
+            else _("Dieser Vorgang ist bereits abgeschlossen oder abgesagt."))})
 
 
 def _stages(case) -> list[dict]:

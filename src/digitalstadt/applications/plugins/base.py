@@ -212,3 +212,23 @@ class ServicePlugin:
 
     def rejection_allowed(self) -> bool:
         return True
+
+    # --- cancellation by the applicant (e.g. a booked pick-up) ---------------------------
+
+    # The button on the case page; empty: the service cannot be cancelled online.
+    cancel_label: ClassVar[Any] = ""
+
+    def cancellable_until(self, *, case: Any) -> dt.datetime | None:
+        """Until when the applicant may cancel the case online (None: not at all)."""
+        return None
+
+    def cancel_description(self, *, case: Any) -> str:
+        """What cancelling ends, in one sentence for the confirm page."""
+        return ""
+
+    def cancel_refused_message(self, *, case: Any) -> str:
+        """Why cancelling online is no longer possible, and what to do instead."""
+        return _("Dieser Vorgang kann nicht mehr online abgesagt werden. Bitte wenden Sie sich an das Amt.")
+
+    def on_cancelled(self, *, case: Any, actor: Any) -> None:
+        """Inside the cancelling transaction: give back what the case holds (e.g. a place)."""
