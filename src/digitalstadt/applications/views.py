@@ -97,7 +97,7 @@ def _nav(application) -> list[dict]:
     """The steps for the progress bar, with done/current state."""
     plugin = get_plugin(application.plugin)
     keys = [(s.key, s.title) for s in plugin.steps()]
-    if plugin.asks_for_evidence and application.service.evidence.exists():
+    if plugin.shows_evidence_step(data=application.data) and application.service.evidence.exists():
         keys.append((EVIDENCE_STEP, _l("Nachweise")))
     keys.append((SUMMARY_STEP, _l("Prüfen und absenden")))
     return [{"key": k, "title": t, "done": k in application.completed_steps} for k, t in keys]
@@ -235,7 +235,13 @@ def step(request, uuid, step):
 @upload_guard
 def evidence(request, uuid):
     application = _draft_or_404(request, uuid)
+    plugin = get_plugin(application.plugin)
+    if EVIDENCE_STEP not in [item["key"] for item in _nav(application)]:
+        return redirect(_resume_url(application))  # nothing to prove for these answers
     items = list(application.service.evidence.all())
+    offered = plugin.offered_evidence_names(data=application.data)
+    if offered is not None:
+        items = [e for e in items if e.name_de in offered or application.uploads.filter(evidence=e).exists()]
     required_ids = {e.pk for e in selectors.required_evidence(application=application)}
     form = UploadForm(evidence_items=items)
     if request.method == "POST":
@@ -324,6 +330,9 @@ def summary(request, uuid):
                    missing_steps=[(str(plugin.step(k).title), _step_url(application, k)) for k in missing_steps],
                    missing_evidence=selectors.missing_evidence(application=application), uploads=uploads,
                    waits_for_payment=plugin.waits_for_payment, automatic=plugin.automatic_decision,
+                   charges_tax=plugin.charges_tax,
+                   charge_note=plugin.charge_note(service=application.service, data=data, day=timezone.localdate())
+                   if plugin.charges_tax and not missing_steps and not problems else "",
                    payment_ways=payment_ways() if plugin.waits_for_payment else "")
     status = 400 if request.method == "POST" else 200
     return render(request, "applications/summary.html", context, status=status)

@@ -90,6 +90,10 @@ ENGLISH = {
     "Personalausweis oder Reisepass": "Identity card or passport",
     "Erlaubnis bei erlaubnispflichtigen Gewerben": "Permit for trades that need one",
     "Nachweis der Haftpflichtversicherung für gefährliche Hunde": "Proof of liability insurance for dangerous dogs",
+    "Zeugnis der bestandenen Begleithundeprüfung und Nachweis der Haftpflichtversicherung":
+        "Certificate of the passed companion dog test (Begleithundeprüfung) and proof of liability insurance",
+    "Nachweis über die Lage des Gehöfts (mehr als 400 m vom Ort entfernt), zum Beispiel ein Lageplan":
+        "Proof of where the farm lies (more than 400 m from the village), for example a site plan",
 }
 
 FEES = [
@@ -157,6 +161,10 @@ EVIDENCE = [
     ("gewerbeanmeldung", "Personalausweis oder Reisepass", True),
     ("gewerbeanmeldung", "Erlaubnis bei erlaubnispflichtigen Gewerben", False),
     ("hundesteuer", "Nachweis der Haftpflichtversicherung für gefährliche Hunde", False),
+    # Only for the 50 % reductions of the statute (darmstadt.md); asked for by the plugin.
+    ("hundesteuer", "Zeugnis der bestandenen Begleithundeprüfung und Nachweis der Haftpflichtversicherung", False),
+    ("hundesteuer", "Nachweis über die Lage des Gehöfts (mehr als 400 m vom Ort entfernt), zum Beispiel ein "
+     "Lageplan", False),
 ]
 
 

@@ -31,6 +31,7 @@ def detail(request, slug):
         "service": service, "fees": fees_on(service=service, day=timezone.localdate()),
         "evidence": service.evidence.all(), "bookable": bookable,
         "situations": service.life_situations.all(), "has_plugin": _has_plugin(service),
+        "fees_are_tax": _fees_are_tax(service),
     })
 
 
@@ -38,3 +39,9 @@ def _has_plugin(service) -> bool:
     from digitalstadt.applications.selectors import has_online_application
 
     return has_online_application(slug=service.slug)
+
+
+def _fees_are_tax(service) -> bool:
+    from digitalstadt.applications.selectors import charges_tax
+
+    return charges_tax(slug=service.slug)
