@@ -651,6 +651,9 @@ def test_hundesteuer_begleithund_reduction_needs_a_young_dog_and_its_proof(journ
     page.get_by_label("Wie viele Hunde halten Sie", exact=False).fill("0")
     press(page, "Weiter")
     page.wait_for_url("**/hund/")
+    # The checkbox's hint runs under its label, not one word per line in the box's column.
+    hint = main(page).locator(".kern-form-check .kern-hint", has_text="Dann gilt der erhöhte Steuersatz")
+    assert hint.bounding_box()["height"] < 60, hint.bounding_box()
     page.get_by_label("Name des Hundes").fill("Bello")
     page.get_by_label("Rasse oder Mischling").fill("Mischling")
     page.get_by_label("Rüde").check()
