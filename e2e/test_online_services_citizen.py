@@ -41,6 +41,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Sicher-genug-2026"
 STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 INSURANCE = "Nachweis der Haftpflichtversicherung für gefährliche Hunde"
+EAD = "EAD – Eigenbetrieb für kommunale Aufgaben und Dienstleistungen"
 
 
 # --- set-up -------------------------------------------------------------------------------
@@ -56,10 +57,12 @@ def city(live_server, settings):
 
     settings.SITE_URL = live_server.url  # links in e-mails
     cache.clear()  # rate limits and TOTP memory live in the shared database cache
-    offices = {slug: Organisation.objects.create(slug=slug, name=name, kind="office", street="Luisenplatz 5",
-                                                 postal_code="64283", city="Darmstadt")
-               for slug, name in [("buergeramt", "Bürger- und Ordnungsamt"),
-                                  ("strassenverkehrsamt", "Straßenverkehrsamt")]}
+    offices = {slug: Organisation.objects.create(slug=slug, name=name, kind="office", street=street,
+                                                 postal_code=postal_code, city="Darmstadt", phone=phone)
+               for slug, name, street, postal_code, phone in [
+                   ("buergeramt", "Bürger- und Ordnungsamt", "Luisenplatz 5", "64283", ""),
+                   ("strassenverkehrsamt", "Straßenverkehrsamt", "Luisenplatz 5", "64283", ""),
+                   ("ead", EAD, "Sensfelderweg 33", "64293", "06151 13-46000")]}
     seed_catalog()
     seed_register()
     ensure_seal_and_reset_caches()
@@ -358,6 +361,13 @@ def test_sperrmuell_pickup_day_is_booked_and_confirmed(request, width, city, del
     assert days.count() >= 5
     first_label = main(page).locator("fieldset", has_text="Abholtag").locator("label").first.inner_text()
     assert "(noch 20 frei)" in first_label
+    # Before ordering: what is collected and what is not, and until when to order.
+    collected = main(page).get_by_role("region", name="Was abgeholt wird und was nicht")
+    expect(collected.get_by_role("list").first).to_contain_text("Matratzen und Lattenroste")
+    expect(collected.get_by_role("list").nth(1)).to_contain_text("Elektrogeräte")
+    expect(collected.get_by_role("list").nth(1)).to_contain_text("Autoreifen")
+    expect(main(page).locator("fieldset", has_text="Abholtag")).to_contain_text(
+        "Bestellen und absagen können Sie bis 12:00 Uhr, 2 Werktage vor dem Abholtag.")
     journey.screenshot(f"online-sperrmuell-2-step-{width}")
     narrow_enough(journey, width)
     days.first.check()
@@ -392,11 +402,31 @@ def test_sperrmuell_pickup_day_is_booked_and_confirmed(request, width, city, del
     narrow_enough(journey, width)
     confirmation = fetch_pdf(journey, main(page).get_by_role("link", name="Auftragsbestätigung Sperrmüll (PDF)"))
     assert_sealed(confirmation)
+    text = pdf_text(confirmation)
+    assert EAD in text and "06151 13-46000" in text and "Elektrogeräte" in text
     pickup.refresh_from_db()
     assert pickup.booked == 1  # the confirmation does not take a second place
+    expect(main(page)).to_contain_text(EAD)  # the responsible body
     staff_journey = request.getfixturevalue("staff_journey")
-    staff_journey.login_as(make_case_worker(city["buergeramt"]))
+    staff_journey.login_as(make_case_worker(city["ead"]))
     office_sees_decided_case(staff_journey, case, "Auftragsbestätigung Sperrmüll")
+
+    # Not needed after all: cancelled online before the cut-off, the place is free again.
+    main(page).get_by_role("link", name="Abholung absagen").click()
+    page.wait_for_url(f"**/antraege/vorgang/{case.reference}/absagen/")
+    journey.check_page()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Abholung absagen?")
+    journey.screenshot(f"online-sperrmuell-5-cancel-{width}")
+    press(page, "Ja, Abholung absagen")
+    page.wait_for_url(f"**/antraege/vorgang/{case.reference}/")
+    journey.check_page()
+    expect(main(page).get_by_role("status")).to_contain_text("Sie haben abgesagt.")
+    expect(subline(page)).to_contain_text("abgeschlossen")
+    expect(main(page).get_by_role("link", name="Abholung absagen")).to_have_count(0)
+    pickup.refresh_from_db()
+    assert pickup.booked == 0
+    journey.visit("/postfach/")
+    expect(main(page)).to_contain_text(f"Abgesagt: {case.reference}")
 
 
 def test_sperrmuell_draft_resumes_from_the_emailed_link_after_login(journey, city, smtp_server, deliver_mail):
@@ -439,7 +469,10 @@ def test_sperrmuell_draft_resumes_from_the_emailed_link_after_login(journey, cit
 # --- Hundesteuer -------------------------------------------------------------------------
 
 
-def register_dog(journey, *, other_dogs: int, dangerous: bool, since) -> None:
+def register_dog(journey, *, other_dogs: int, dangerous: bool, since, reduction="Nein, keine Ermäßigung",
+                 born=None) -> None:
+    """Keeper and dog; then the upload step if a proof is needed (a dangerous dog or a
+    reduction), else straight to the summary."""
     page = journey.page
     expect(page.get_by_role("heading", level=1)).to_have_text("Halterin oder Halter")
     fill_address(page, "Heinheimer Straße", "20", "64289")
@@ -451,10 +484,13 @@ def register_dog(journey, *, other_dogs: int, dangerous: bool, since) -> None:
     page.get_by_label("Rasse oder Mischling").fill("Mischling")
     page.get_by_label("Rüde").check()
     page.get_by_label("Der Hund lebt bei mir seit").fill(since.isoformat())
+    if born:
+        page.get_by_label("Geburtsdatum des Hundes").fill(born.isoformat())
     if dangerous:
         page.get_by_label("Der Hund gilt als gefährlich", exact=False).check()
+    page.get_by_label(reduction, exact=False).check()
     press(page, "Weiter")
-    page.wait_for_url("**/nachweise/")
+    page.wait_for_url("**/nachweise/" if dangerous or not reduction.startswith("Nein") else "**/pruefen/")
     journey.check_page()
 
 
@@ -469,19 +505,20 @@ def test_hundesteuer_second_dog_is_assessed_by_a_case_worker(journey, staff_jour
     december = since.month == 12
 
     start_application(journey, "hundesteuer", "Hundesteuer-Anmeldung", shot="online-hundesteuer-1-start-1280")
+    # No proof needed (not dangerous, no reduction): no upload step, straight to the summary.
     register_dog(journey, other_dogs=1, dangerous=False, since=since)
-    # The insurance is asked for dangerous dogs only: nothing required here.
-    expect(main(page)).to_contain_text("falls zutreffend")
-    press(page, "Weiter zur Prüfung")
-    page.wait_for_url("**/pruefen/")
-    journey.check_page()
+    expect(main(page).get_by_role("link", name=re.compile("Nachweise"))).to_have_count(0)
     summary = main(page).locator("dl", has_text="Jahressteuer")
     expect(summary).to_contain_text("Zweiter Hund (Steuer pro Jahr)")
     expect(summary.locator(".kern-description-list-item", has_text="Jahressteuer")).to_contain_text("156,00 €")
     if december:
         expect(summary).to_contain_text(f"Steuer für {since.year + 1} (12 Monate), fällig am")
         expect(summary).to_contain_text(f"1. Juli {since.year + 1}")
-    expect(main(page)).to_contain_text("Für diesen Antrag fallen keine Gebühren an.")
+    # The box speaks of the tax, not of fees.
+    expect(main(page).get_by_role("heading", name="Steuer", exact=True)).to_be_visible()
+    expect(main(page)).to_contain_text("Die Hundesteuer setzt das Amt mit dem Steuerbescheid fest: "
+                                       "voraussichtlich 156,00 € im Jahr.")
+    expect(main(page)).not_to_contain_text("Gebühren")
     journey.screenshot("online-hundesteuer-2-summary-1280")
     case = submit(journey)
     assert case.status == CaseStatus.RECEIVED and case.result["tax"]["annual_cents"] == 15600
@@ -596,3 +633,62 @@ def test_hundesteuer_dangerous_dog_needs_the_insurance_as_a_real_file(journey, c
     case = submit(journey)
     assert case.uploads.count() == 1
     assert case.uploads.get().document.content_type == "application/pdf"
+
+
+BEGLEITHUND_PROOF = "Zeugnis der bestandenen Begleithundeprüfung und Nachweis der Haftpflichtversicherung"
+
+
+def test_hundesteuer_begleithund_reduction_needs_a_young_dog_and_its_proof(journey, city, tmp_path, clock):
+    """50 % for a Begleithund, not for a dog older than 8 years: the error is announced on
+    the radio group (linked with aria-describedby); with a younger dog the proof is asked
+    for, and the summary shows the halved tax."""
+    page = journey.page
+    berta = make_citizen("berta.buerger@example.org")
+    journey.login_as(berta)
+    today = clock.today()
+    start_application(journey, "hundesteuer", "Hundesteuer-Anmeldung")
+    expect(page.get_by_label("Straße")).to_have_value("")  # no eID, no earlier application: nothing to prefill
+    fill_address(page, "Heinheimer Straße", "20", "64289")
+    page.get_by_label("Wie viele Hunde halten Sie", exact=False).fill("0")
+    press(page, "Weiter")
+    page.wait_for_url("**/hund/")
+    # The checkbox's hint runs under its label, not one word per line in the box's column.
+    hint = main(page).locator(".kern-form-check .kern-hint", has_text="Dann gilt der erhöhte Steuersatz")
+    assert hint.bounding_box()["height"] < 60, hint.bounding_box()
+    page.get_by_label("Name des Hundes").fill("Bello")
+    page.get_by_label("Rasse oder Mischling").fill("Mischling")
+    page.get_by_label("Rüde").check()
+    page.get_by_label("Der Hund lebt bei mir seit").fill((today - timedelta(days=10)).isoformat())
+    page.get_by_label("Geburtsdatum des Hundes").fill(today.replace(year=today.year - 9).isoformat())
+    page.get_by_label("Begleithund", exact=False).check()
+    press(page, "Weiter")
+    journey.check_page(snapshot=True)
+    message = ("Für Hunde, die älter als 8 Jahre sind, gibt es keine Ermäßigung als Begleithund. "
+               "Bitte wählen Sie eine andere Möglichkeit.")
+    option = page.get_by_label("Begleithund", exact=False)
+    expect(option).to_have_attribute("aria-invalid", "true")
+    expect(option).to_have_accessible_description(re.compile(re.escape(message)))
+    journey.screenshot("online-hundesteuer-reduction-error-1280")
+
+    page.get_by_label("Geburtsdatum des Hundes").fill(today.replace(year=today.year - 3).isoformat())
+    page.get_by_label("Begleithund", exact=False).check()
+    press(page, "Weiter")
+    page.wait_for_url("**/nachweise/")
+    journey.check_page()
+    rows = main(page).locator(".evidence-list > li")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(BEGLEITHUND_PROOF)
+    expect(rows.first).to_contain_text("erforderlich")
+    proof = tmp_path / "begleithundepruefung.pdf"
+    proof.write_bytes(real_pdf())
+    page.get_by_label("Datei (PDF, JPEG oder PNG)").set_input_files(str(proof))
+    press(page, "Hochladen")
+    expect(main(page)).to_contain_text("Die Datei wurde hochgeladen.")
+    press(page, "Weiter zur Prüfung")
+    page.wait_for_url("**/pruefen/")
+    journey.check_page()
+    expect(main(page)).to_contain_text("50 % (Begleithund, nach Prüfung des Nachweises)")
+    expect(main(page)).to_contain_text("voraussichtlich 60,00 € im Jahr")
+    case = submit(journey)
+    assert case.result["tax"]["annual_cents"] == 6000 and case.result["tax"]["reduction"]["percent"] == 50
+    assert case.uploads.get().evidence.name_de == BEGLEITHUND_PROOF

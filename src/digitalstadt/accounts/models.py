@@ -95,6 +95,7 @@ class Organisation(models.Model):
     slug = models.SlugField(_("Kurzname"), max_length=80, unique=True)
     kind = models.CharField(_("Art"), max_length=16, choices=OrganisationKind.choices)
     email = models.EmailField(_("E-Mail"), blank=True)
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
     street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
     postal_code = models.CharField(_("Postleitzahl"), max_length=10, blank=True)
     city = models.CharField(_("Ort"), max_length=100, blank=True)

@@ -28,6 +28,7 @@ AUDIT_ACTIONS = (
     ("applications.case_assigned", _("Vorgang zugewiesen")),
     ("applications.case_status_changed", _("Status eines Vorgangs geändert")),
     ("applications.case_withdrawn", _("Antrag zurückgezogen")),
+    ("applications.case_cancelled", _("Vorgang von der antragstellenden Person abgesagt")),
     ("applications.case_note_added", _("Interne Notiz zu einem Vorgang")),
     ("applications.case_due_date_set", _("Frist eines Vorgangs gesetzt")),
     ("applications.evidence_requested", _("Nachweis nachgefordert")),

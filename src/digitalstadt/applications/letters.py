@@ -18,7 +18,8 @@ def office_of(case: Case) -> Office:
         from django.conf import settings
 
         return Office(name=settings.CITY_NAME)
-    return Office(name=org.name, street=org.street, postal_code=org.postal_code, city=org.city, email=org.email)
+    return Office(name=org.name, street=org.street, postal_code=org.postal_code, city=org.city, email=org.email,
+                  phone=org.phone)
 
 
 def addressee_lines(case: Case) -> list[str]:

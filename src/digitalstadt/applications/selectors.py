@@ -111,6 +111,14 @@ def has_online_application(*, slug: str) -> bool:
     return get_plugin(slug) is not None
 
 
+def charges_tax(*, slug: str) -> bool:
+    """Whether what the service's catalogue fees list is a tax (e.g. the dog tax), not a fee."""
+    from .plugins.base import get_plugin
+
+    plugin = get_plugin(slug)
+    return bool(plugin and plugin.charges_tax)
+
+
 # --- what a draft still lacks (read by the views and by submission) --------------------
 
 

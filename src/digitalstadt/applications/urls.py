@@ -19,5 +19,6 @@ urlpatterns = [
     path("vorgang/<caseref:reference>/", views.case_detail, name="case"),
     path("vorgang/<caseref:reference>/zurueckziehen/", views.case_withdraw, name="withdraw"),
     path("vorgang/<caseref:reference>/nach-dem-umzug/", views.after_move, name="after-move"),
+    path("vorgang/<caseref:reference>/absagen/", views.case_cancel, name="cancel"),
     path("sitzung/verlaengern/", views.keepalive, name="keepalive"),
 ]

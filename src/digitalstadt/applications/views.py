@@ -99,7 +99,7 @@ def _nav(application) -> list[dict]:
     """The steps for the progress bar, with done/current state."""
     plugin = get_plugin(application.plugin)
     keys = [(s.key, s.title) for s in plugin.steps()]
-    if plugin.asks_for_evidence and application.service.evidence.exists():
+    if plugin.shows_evidence_step(data=application.data) and application.service.evidence.exists():
         keys.append((EVIDENCE_STEP, _l("Nachweise")))
     keys.append((SUMMARY_STEP, _l("Prüfen und absenden")))
     return [{"key": k, "title": t, "done": k in application.completed_steps} for k, t in keys]
@@ -237,7 +237,13 @@ def step(request, uuid, step):
 @upload_guard
 def evidence(request, uuid):
     application = _draft_or_404(request, uuid)
+    plugin = get_plugin(application.plugin)
+    if EVIDENCE_STEP not in [item["key"] for item in _nav(application)]:
+        return redirect(_resume_url(application))  # nothing to prove for these answers
     items = list(application.service.evidence.all())
+    offered = plugin.offered_evidence_names(data=application.data)
+    if offered is not None:
+        items = [e for e in items if e.name_de in offered or application.uploads.filter(evidence=e).exists()]
     required_ids = {e.pk for e in selectors.required_evidence(application=application)}
     form = UploadForm(evidence_items=items)
     if request.method == "POST":
@@ -326,6 +332,9 @@ def summary(request, uuid):
                    missing_steps=[(str(plugin.step(k).title), _step_url(application, k)) for k in missing_steps],
                    missing_evidence=selectors.missing_evidence(application=application), uploads=uploads,
                    waits_for_payment=plugin.waits_for_payment, automatic=plugin.automatic_decision,
+                   charges_tax=plugin.charges_tax,
+                   charge_note=plugin.charge_note(service=application.service, data=data, day=timezone.localdate())
+                   if plugin.charges_tax and not missing_steps and not problems else "",
                    payment_ways=payment_ways() if plugin.waits_for_payment else "")
     status = 400 if request.method == "POST" else 200
     return render(request, "applications/summary.html", context, status=status)
@@ -379,7 +388,10 @@ def case_detail(request, reference):
     live_url = ""
     if case.status in OPEN_STATUSES:
         live_url = f"{request.path}?{urlencode({'live': 1, 'since': state})}"
+    plugin = get_plugin(case.plugin)
     return render(request, template, {
+        "cancel_until": services.case_cancellable_until(case=case),
+        "cancel_label": plugin.cancel_label if plugin else "",
         "case": case, "events": events, "stages": _stages(case), "open_request": open_request, "form": form,
         "uploads": case.uploads.select_related("document", "evidence"),
         "tax_payment": case.result.get("tax_payment"), "live_url": live_url, "live_seconds": LIVE_SECONDS,
@@ -427,6 +439,33 @@ def case_withdraw(request, reference):
             messages.success(request, _("Sie haben den Antrag zurückgezogen. Die Gebühr wurde storniert."))
         return redirect("applications:case", reference=case.reference)
     return render(request, "applications/withdraw.html", {"case": case})
+
+
+@login_required
+def case_cancel(request, reference):
+    """Cancel online (e.g. a booked pick-up) until the plugin's deadline: a confirm page,
+    then POST. After the deadline the page says why, and a POST is refused."""
+    case = selectors.case_of_applicant(user=request.user, reference=reference)
+    if case is None:
+        raise Http404
+    plugin = get_plugin(case.plugin)
+    if plugin is None or not plugin.cancel_label:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.case_cancel(case=case, user=request.user)
+        except ValidationError as exc:
+            add_error_messages(request, exc)
+        else:
+            messages.success(request, _("Sie haben abgesagt. Eine Bestätigung ist in Ihrem Postfach."))
+        return redirect("applications:case", reference=case.reference)
+    deadline = services.case_cancellable_until(case=case)
+    return render(request, "applications/cancel.html", {
+        "case": case, "cancel_label": plugin.cancel_label, "cancel_until": deadline,
+        "description": plugin.cancel_description(case=case) if deadline else "",
+        "refused": "" if deadline else (
+            plugin.cancel_refused_message(case=case) if case.status in services.CANCELLABLE_STATUSES
+            else _("Dieser Vorgang ist bereits abgeschlossen oder abgesagt."))})
 
 
 def _stages(case) -> list[dict]:

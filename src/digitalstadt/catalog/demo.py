@@ -50,7 +50,7 @@ EXTRA_SERVICES = [
     ("hundesteuer", "Hundesteuer-Anmeldung", "Dog tax registration", "Hund anmelden\nHundesteuer\nHundemarke",
      "Anmeldung Ihres Hundes zur Hundesteuer; Sie erhalten einen Steuerbescheid.", 3, "buergeramt"),
     ("sperrmuell", "Sperrmüll-Abholung", "Bulky waste collection", "Sperrmüll\nMöbel entsorgen\nSperrgut",
-     "Kostenlose Abholung von Sperrmüll zu einem Termin in Ihrem Stadtteil.", 3, "buergeramt"),
+     "Kostenlose Abholung von Sperrmüll zu einem Termin in Ihrem Stadtteil.", 3, "ead"),
 ]
 
 
@@ -89,6 +89,10 @@ ENGLISH = {
     "Personalausweis oder Reisepass": "Identity card or passport",
     "Erlaubnis bei erlaubnispflichtigen Gewerben": "Permit for trades that need one",
     "Nachweis der Haftpflichtversicherung für gefährliche Hunde": "Proof of liability insurance for dangerous dogs",
+    "Zeugnis der bestandenen Begleithundeprüfung und Nachweis der Haftpflichtversicherung":
+        "Certificate of the passed companion dog test (Begleithundeprüfung) and proof of liability insurance",
+    "Nachweis über die Lage des Gehöfts (mehr als 400 m vom Ort entfernt), zum Beispiel ein Lageplan":
+        "Proof of where the farm lies (more than 400 m from the village), for example a site plan",
 }
 
 FEES = [
@@ -163,6 +167,10 @@ EVIDENCE = [
     ("gewerbeanmeldung", "Personalausweis oder Reisepass", True),
     ("gewerbeanmeldung", "Erlaubnis bei erlaubnispflichtigen Gewerben", False),
     ("hundesteuer", "Nachweis der Haftpflichtversicherung für gefährliche Hunde", False),
+    # Only for the 50 % reductions of the statute (darmstadt.md); asked for by the plugin.
+    ("hundesteuer", "Zeugnis der bestandenen Begleithundeprüfung und Nachweis der Haftpflichtversicherung", False),
+    ("hundesteuer", "Nachweis über die Lage des Gehöfts (mehr als 400 m vom Ort entfernt), zum Beispiel ein "
+     "Lageplan", False),
 ]
 
 
@@ -181,6 +189,9 @@ def seed(stdout=None) -> None:
             name_de="Meldebescheinigung", name_en="Certificate of registration")
         for entry in data["services"]:
             _ensure_service(entry, offices)
+        # A database seeded before the EAD office existed: the EAD takes bulky waste over.
+        if "ead" in offices:
+            Service.objects.filter(slug="sperrmuell", office__slug="buergeramt").update(office=offices["ead"])
         Service.objects.filter(location_offers__isnull=False, ozg_maturity=0).update(ozg_maturity=1)
         services = {s.slug: s for s in Service.objects.all()}
         members: dict[str, list[Service]] = {}

@@ -60,6 +60,7 @@ def detail(request, slug):
         "service": service, "fees": fees, "evidence": service.evidence.all(), "bookable": bookable,
         "situations": service.life_situations.all(), "has_plugin": has_plugin,
         "structured_data": _government_service(request, service, fees, bookable=bookable, has_plugin=has_plugin),
+        "fees_are_tax": _fees_are_tax(service),
     })
 
 
@@ -96,3 +97,9 @@ def _has_plugin(service) -> bool:
     from digitalstadt.applications.selectors import has_online_application
 
     return has_online_application(slug=service.slug)
+
+
+def _fees_are_tax(service) -> bool:
+    from digitalstadt.applications.selectors import charges_tax
+
+    return charges_tax(slug=service.slug)

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from digitalstadt.core.admin import AuditedModelAdmin, ReadOnlyAdmin
 
-from .models import District, ParkingZone, PickupDate, Resident, Street, StreetZone
+from .models import BulkyWasteItem, District, ParkingZone, PickupDate, Resident, Street, StreetZone
 
 
 class StreetZoneInline(admin.TabularInline):
@@ -21,6 +21,7 @@ class StreetAdmin(AuditedModelAdmin):
 admin.site.register(District, AuditedModelAdmin)
 admin.site.register(ParkingZone, AuditedModelAdmin)
 admin.site.register(PickupDate, AuditedModelAdmin)
+admin.site.register(BulkyWasteItem, AuditedModelAdmin)
 
 
 @admin.register(Resident)

@@ -10,7 +10,9 @@ The street names are real Darmstadt streets, but their postal codes and the
 street -> zone mapping (including the house-number split of Heinheimer Straße) are
 demo data approximating the real zones, not the official zone plan. All residents
 are invented. Bulky-waste pick-up days: one weekday per district, the next ten such
-days from tomorrow on, skipping Hessian public holidays.
+days from tomorrow on, skipping Hessian public holidays; every district keeps the
+default cut-off (12:00, two working days before; the EAD's real rule is not known here,
+a demo value) and the list of what is and is not collected is demo wording.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import holidays
 from django.db import transaction
 from django.utils import timezone
 
-from .models import District, ParkingZone, PickupDate, Resident, Street, StreetZone
+from .models import BulkyWasteItem, District, ParkingZone, PickupDate, Resident, Street, StreetZone
 
 # slug, name, bulky-waste weekday (0 = Monday)
 DISTRICTS = [
@@ -212,6 +214,24 @@ RESIDENTS = [
      {"kind": Resident.Kind.SECONDARY}),
 ]
 
+# What the bulky-waste collection takes and leaves (name_de, name_en, accepted). The EAD
+# publishes its own list; these are the usual household categories (demo wording).
+BULKY_WASTE_ITEMS = [
+    ("Möbel (zum Beispiel Sofa, Schrank, Tisch, Stühle)", "Furniture (for example sofa, wardrobe, table, chairs)",
+     True),
+    ("Matratzen und Lattenroste", "Mattresses and slatted bed bases", True),
+    ("Teppiche und Teppichböden (gerollt)", "Rugs and carpets (rolled up)", True),
+    ("Koffer, Kinderwagen und Fahrräder", "Suitcases, prams and bicycles", True),
+    ("Elektrogeräte (zum Beispiel Kühlschrank, Waschmaschine, Fernseher)",
+     "Electrical appliances (for example fridge, washing machine, television)", False),
+    ("Bauschutt und Renovierungsabfälle (zum Beispiel Fliesen, Türen, Fenster)",
+     "Rubble and renovation waste (for example tiles, doors, windows)", False),
+    ("Sondermüll (zum Beispiel Farben, Lacke, Öle, Batterien)",
+     "Hazardous waste (for example paints, varnishes, oils, batteries)", False),
+    ("Autoreifen und Autoteile", "Car tyres and car parts", False),
+    ("Gartenabfälle und Säcke mit Hausmüll", "Garden waste and bags of household rubbish", False),
+]
+
 PICKUP_DAYS_AHEAD = 10
 PICKUP_CAPACITY = 20
 
@@ -236,6 +256,9 @@ def seed(*, stdout=None) -> None:
         _seed_residents(streets)
         _link_eid_demo_account()
         _seed_pickup_dates(districts, after=timezone.localdate())
+        for order, (name_de, name_en, accepted) in enumerate(BULKY_WASTE_ITEMS):
+            BulkyWasteItem.objects.get_or_create(name_de=name_de, defaults={
+                "name_en": name_en, "accepted": accepted, "order": order})
     if stdout:
         stdout.write(
             f"Register demo data ready: {District.objects.count()} districts, {ParkingZone.objects.count()} "

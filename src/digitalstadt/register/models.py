@@ -6,7 +6,10 @@ another city loads its own. Residents are the registration records the Meldebesc
 is issued from; a record is found through the person's eID subject, never by name.
 """
 
+from datetime import time
+
 from django.conf import settings
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +20,11 @@ from digitalstadt.core.translation import Translated
 class District(models.Model):
     slug = models.SlugField(_("Kurzname"), max_length=80, unique=True)
     name = models.CharField(_("Stadtteil"), max_length=120)
+    # Bulky-waste cut-off: a pick-up day can be ordered (and cancelled) until this time,
+    # this many working days (Monday to Friday, not a Hessian public holiday) before it.
+    pickup_cutoff_days = models.PositiveSmallIntegerField(_("Sperrmüll: Anmeldeschluss (Werktage vorher)"),
+                                                          default=2)
+    pickup_cutoff_time = models.TimeField(_("Sperrmüll: Anmeldeschluss (Uhrzeit)"), default=time(12, 0))
 
     class Meta:
         verbose_name = _("Stadtteil")
@@ -198,3 +206,21 @@ class ResidentMove(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+class BulkyWasteItem(models.Model):
+    """What the bulky-waste collection takes and what it leaves: one list, shown on the
+    order form before ordering and printed in the order confirmation."""
+
+    name_de = models.CharField(_("Bezeichnung (Deutsch)"), max_length=200)
+    name_en = models.CharField(_("Bezeichnung (Englisch)"), max_length=200, blank=True)
+    name = Translated("name")
+    accepted = models.BooleanField(_("wird abgeholt"))
+    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        verbose_name = _("Sperrmüll: Gegenstand")
+        verbose_name_plural = _("Sperrmüll: was abgeholt wird und was nicht")
+        ordering = ["-accepted", "order", "name_de"]
+        constraints = [models.UniqueConstraint(fields=["name_de"], name="one_bulky_waste_item_per_name")]
+
+    def __str__(self) -> str:
+        return self.name_de

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from functools import lru_cache
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
 
-from .models import District, ParkingZone, PickupDate, Resident, Street
+from .models import BulkyWasteItem, District, ParkingZone, PickupDate, Resident, Street
 
 _NUMBER = re.compile(r"^\s*(\d{1,5})\s*([a-zA-Z]?)\s*$")
 
@@ -62,12 +63,61 @@ def districts() -> QuerySet[District]:
     return District.objects.order_by("name")
 
 
-def pickup_dates_open(*, district: District, today: date, limit: int = 12) -> QuerySet[PickupDate]:
-    """Future pick-up days of a district that still have room (from tomorrow on)."""
-    from django.db.models import F
+@lru_cache(maxsize=8)
+def _public_holidays(year: int):
+    import holidays
 
-    return (PickupDate.objects.filter(district=district, date__gt=today, booked__lt=F("capacity"))
-            .order_by("date")[:limit])
+    return holidays.Germany(subdiv="HE", years=year)
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday and not a Hessian public holiday."""
+    return day.weekday() < 5 and day not in _public_holidays(day.year)
+
+
+def pickup_cutoff(*, district: District, day: date) -> datetime:
+    """Until when a pick-up on `day` can be ordered or cancelled: the district's time on
+    the working day that lies `pickup_cutoff_days` working days before it (Europe/Berlin)."""
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    deadline = day
+    remaining = district.pickup_cutoff_days
+    while remaining > 0:
+        deadline -= timedelta(days=1)
+        if is_working_day(deadline):
+            remaining -= 1
+    return datetime.combine(deadline, district.pickup_cutoff_time, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def pickup_cutoff_of(*, pickup_id: int) -> datetime | None:
+    """The cut-off of a booked pick-up day (None if the day no longer exists)."""
+    pickup = PickupDate.objects.select_related("district").filter(pk=pickup_id).first()
+    return pickup_cutoff(district=pickup.district, day=pickup.date) if pickup else None
+
+
+def pickup_dates_open(*, district: District, now: datetime, limit: int = 12) -> list[PickupDate]:
+    """Pick-up days of a district that still have room and whose cut-off has not passed."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    today = timezone.localdate(now)
+    candidates = (PickupDate.objects.filter(district=district, date__gt=today, booked__lt=F("capacity"))
+                  .select_related("district").order_by("date"))
+    days = []
+    for pickup in candidates.iterator():
+        if now < pickup_cutoff(district=district, day=pickup.date):
+            days.append(pickup)
+            if len(days) >= limit:
+                break
+    return days
+
+
+def bulky_waste_items() -> dict[str, list[BulkyWasteItem]]:
+    """What the collection takes ("accepted") and what it leaves ("refused")."""
+    items = list(BulkyWasteItem.objects.order_by("order", "name_de"))
+    return {"accepted": [i for i in items if i.accepted], "refused": [i for i in items if not i.accepted]}
 
 
 def address_of(*, street: Street, house_number: str, address_extra: str = ""):

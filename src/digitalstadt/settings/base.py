@@ -40,6 +40,14 @@ CITY_TOWN = os.environ.get("CITY_TOWN", "Darmstadt")
 PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Digitalstadt Darmstadt")
 # The dog-tax statute's annual due date (month, day): Darmstadt's falls on 1 July.
 DOG_TAX_DUE_DAY = tuple(int(part) for part in os.environ.get("DOG_TAX_DUE_DAY", "07-01").split("-"))
+# The statute's reductions (Darmstadt: half the tax for a guard dog of a farm more than
+# 400 m from the village, and for an insured dog that passed a Begleithundeprüfung, not
+# for a dog older than 8 years). The plugin knows the kinds; percentages and the age
+# limit are the city's: another city sets its own or leaves a kind out.
+DOG_TAX_REDUCTIONS = {
+    "begleithund": {"percent": 50, "max_age_years": 8},
+    "wachhund": {"percent": 50, "max_age_years": None},
+}
 
 INSTALLED_APPS = [
     "digitalstadt.core",

@@ -101,6 +101,9 @@ class ServicePlugin:
     waits_for_payment: ClassVar[bool] = True
     # The decision is issued without a case worker once the case is ready (paid).
     automatic_decision: ClassVar[bool] = False
+    # What the citizen pays is a tax assessed in the decision (e.g. the dog tax), not a
+    # fee: pages then say "Steuer", never "Gebühren".
+    charges_tax: ClassVar[bool] = False
     # Evidence uploads as a step (the list comes from the catalogue's evidence).
     asks_for_evidence: ClassVar[bool] = True
     decision_template: ClassVar[str] = "applications/pdf/decision_generic.html"
@@ -111,6 +114,15 @@ class ServicePlugin:
 
     def steps(self) -> list[Step]:
         raise NotImplementedError
+
+    def shows_evidence_step(self, *, data: dict) -> bool:
+        """Whether the upload step is part of this application (e.g. only when the
+        answers so far need a proof)."""
+        return self.asks_for_evidence
+
+    def offered_evidence_names(self, *, data: dict) -> set[str] | None:
+        """The catalogue evidence (German names) the upload step offers; None: all."""
+        return None
 
     def step(self, key: str) -> Step | None:
         return next((s for s in self.steps() if s.key == key), None)
@@ -154,6 +166,10 @@ class ServicePlugin:
     def fee(self, *, service: Any, data: dict, day: dt.date) -> FeeQuote:
         """What the application costs, from the catalogue's dated fees."""
         return FeeQuote()
+
+    def charge_note(self, *, service: Any, data: dict, day: dt.date) -> str:
+        """For a tax (`charges_tax`): what the summary's box says instead of the fees."""
+        return ""
 
     def fee_line(self, *, service: Any, code: str, day: dt.date, label: str | None = None,
                  quote: FeeQuote) -> FeeLine:
@@ -212,3 +228,23 @@ class ServicePlugin:
 
     def rejection_allowed(self) -> bool:
         return True
+
+    # --- cancellation by the applicant (e.g. a booked pick-up) ---------------------------
+
+    # The button on the case page; empty: the service cannot be cancelled online.
+    cancel_label: ClassVar[Any] = ""
+
+    def cancellable_until(self, *, case: Any) -> dt.datetime | None:
+        """Until when the applicant may cancel the case online (None: not at all)."""
+        return None
+
+    def cancel_description(self, *, case: Any) -> str:
+        """What cancelling ends, in one sentence for the confirm page."""
+        return ""
+
+    def cancel_refused_message(self, *, case: Any) -> str:
+        """Why cancelling online is no longer possible, and what to do instead."""
+        return _("Dieser Vorgang kann nicht mehr online abgesagt werden. Bitte wenden Sie sich an das Amt.")
+
+    def on_cancelled(self, *, case: Any, actor: Any) -> None:
+        """Inside the cancelling transaction: give back what the case holds (e.g. a place)."""

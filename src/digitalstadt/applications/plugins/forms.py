@@ -50,15 +50,36 @@ class AddressForm(forms.Form):
         return cleaned
 
 
+# The steps whose address is where the applicant lives (not a business address).
+HOME_ADDRESS_STEPS = {"adresse", "halter"}
+
+
 def register_prefill(user) -> dict:
-    """Street, number and postal code from the register record linked by eID."""
-    from digitalstadt.register.selectors import resident_for_user
+    """Street, number and postal code: from the register record linked by eID, else the
+    address this person gave in their latest submitted application here (once only: a
+    citizen without eID does not type it again), if the street is still in the index."""
+    from digitalstadt.register.selectors import resident_for_user, street_find
 
     resident = resident_for_user(user=user)
-    if resident is None:
+    if resident is not None:
+        return {"street": resident.street.name, "house_number": resident.house_number,
+                "postal_code": resident.street.postal_code}
+    if not getattr(user, "is_authenticated", False):
         return {}
-    return {"street": resident.street.name, "house_number": resident.house_number,
-            "postal_code": resident.street.postal_code}
+    from ..models import Application
+
+    latest = (Application.objects.filter(applicant=user, status=Application.Status.SUBMITTED)
+              .order_by("-updated_at").values_list("data", flat=True)[:5])
+    for data in latest:
+        for key, values in (data or {}).items():
+            if key not in HOME_ADDRESS_STEPS or not isinstance(values, dict):
+                continue
+            if values.get("street") and values.get("house_number") and values.get("postal_code"):
+                street = street_find(name=str(values["street"]), postal_code=str(values["postal_code"]))
+                if street is not None:
+                    return {"street": street.name, "house_number": str(values["house_number"]),
+                            "postal_code": street.postal_code}
+    return {}
 
 
 def street_of(data: dict, step: str):

@@ -8,7 +8,7 @@ import datetime as dt
 
 from django import forms
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext
@@ -17,6 +17,36 @@ from .base import FeeQuote, ServicePlugin, Step, register
 from .forms import AddressForm, register_prefill
 
 INSURANCE_EVIDENCE = "Nachweis der Haftpflichtversicherung für gefährliche Hunde"
+# The proof each reduction needs (catalogue evidence, by its German name).
+REDUCTION_EVIDENCE = {
+    "begleithund": "Zeugnis der bestandenen Begleithundeprüfung und Nachweis der Haftpflichtversicherung",
+    "wachhund": "Nachweis über die Lage des Gehöfts (mehr als 400 m vom Ort entfernt), zum Beispiel ein Lageplan",
+}
+NO_REDUCTION = "none"
+
+
+# code: (short name, the choice as the citizen reads it)
+REDUCTION_LABELS = {
+    "begleithund": (_l("Begleithund"), _l("Begleithund: Der Hund hat die Begleithundeprüfung bestanden und ist "
+                                           "haftpflichtversichert")),
+    "wachhund": (_l("Wachhund"), _l("Wachhund: Der Hund bewacht ein Gehöft, das mehr als 400 m vom Ort entfernt "
+                                     "liegt")),
+}
+
+
+def reductions() -> dict[str, dict]:
+    """The statute's reductions offered here (settings.DOG_TAX_REDUCTIONS), with labels."""
+    return {code: {**rule, "name": REDUCTION_LABELS[code][0], "label": REDUCTION_LABELS[code][1]}
+            for code, rule in settings.DOG_TAX_REDUCTIONS.items() if code in REDUCTION_LABELS}
+
+
+def age_limit_passed(*, born: dt.date, years: int, on: dt.date) -> bool:
+    """Whether a dog born on `born` is older than `years` years on `on`."""
+    try:
+        birthday = born.replace(year=born.year + years)
+    except ValueError:  # born on 29 February
+        birthday = dt.date(born.year + years, 3, 1)
+    return on > birthday
 
 
 class KeeperForm(AddressForm):
@@ -39,9 +69,52 @@ class DogForm(forms.Form):
                                             "invalid": _l("Bitte geben Sie ein gültiges Datum an.")})
     chip = forms.CharField(label=_l("Chipnummer"), max_length=15, required=False,
                            help_text=_l("15 Ziffern"))
+    born = forms.DateField(label=_l("Geburtsdatum des Hundes"), required=False,
+                           widget=forms.DateInput(attrs={"type": "date"}),
+                           help_text=_l("Wenn bekannt. Für die Ermäßigung als Begleithund nötig."),
+                           error_messages={"invalid": _l("Bitte geben Sie ein gültiges Datum an.")})
     dangerous = forms.BooleanField(
         label=_l("Der Hund gilt als gefährlich nach der Hessischen Hundeverordnung"), required=False,
         help_text=_l("Dann gilt der erhöhte Steuersatz und eine Haftpflichtversicherung ist nachzuweisen."))
+    reduction = forms.ChoiceField(
+        label=_l("Steht Ihnen eine Steuerermäßigung zu?"), widget=forms.RadioSelect,
+        error_messages={"required": _l("Bitte wählen Sie, ob eine Steuerermäßigung zutrifft."),
+                        "invalid_choice": _l("Bitte wählen Sie eine der angebotenen Möglichkeiten.")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = reductions()
+        self.fields["reduction"].choices = [(NO_REDUCTION, _l("Nein, keine Ermäßigung"))] + [
+            (code, rule["label"]) for code, rule in offered.items()]
+        percents = sorted({rule["percent"] for rule in offered.values()})
+        if percents:
+            self.fields["reduction"].help_text = _l(
+                "Die Steuer wird dann um %(percent)s %% ermäßigt. Sie laden im nächsten Schritt einen Nachweis "
+                "hoch; das Amt prüft ihn.") % {"percent": "/".join(map(str, percents))}
+
+    def clean_born(self):
+        value = self.cleaned_data["born"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_l("Das Geburtsdatum kann nicht in der Zukunft liegen."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        born, since, code = cleaned.get("born"), cleaned.get("since"), cleaned.get("reduction")
+        if born and since and born > since:
+            self.add_error("born", _l("Der Hund kann nicht vor seiner Geburt zu Ihnen gekommen sein. "
+                                      "Bitte prüfen Sie die beiden Daten."))
+        rule = reductions().get(code or "")
+        if rule and rule.get("max_age_years") and "born" not in self.errors:
+            years = rule["max_age_years"]
+            if not born:
+                self.add_error("born", _l("Bitte geben Sie das Geburtsdatum des Hundes an: Die Ermäßigung als "
+                                          "Begleithund gibt es nur für Hunde bis %(years)d Jahre.") % {"years": years})
+            elif age_limit_passed(born=born, years=years, on=timezone.localdate()):
+                self.add_error("reduction", _l("Für Hunde, die älter als %(years)d Jahre sind, gibt es keine "
+                                               "Ermäßigung als Begleithund. Bitte wählen Sie eine andere "
+                                               "Möglichkeit.") % {"years": years})
+        return cleaned
 
     def clean_since(self):
         value = self.cleaned_data["since"]
@@ -104,10 +177,33 @@ class Hundesteuer(ServicePlugin):
         return {"halter": {**register_prefill(user), "other_dogs": 0}}
 
     def required_evidence_names(self, *, data):
-        return [INSURANCE_EVIDENCE] if data.get("hund", {}).get("dangerous") else []
+        dog = data.get("hund", {})
+        names = [INSURANCE_EVIDENCE] if dog.get("dangerous") else []
+        if dog.get("reduction") in reductions() and dog.get("reduction") in REDUCTION_EVIDENCE:
+            names.append(REDUCTION_EVIDENCE[dog["reduction"]])
+        return names
+
+    def shows_evidence_step(self, *, data):
+        """Only a dangerous dog or a reduction needs a proof: no upload step otherwise."""
+        return bool(self.required_evidence_names(data=data))
+
+    def offered_evidence_names(self, *, data):
+        return set(self.required_evidence_names(data=data))
+
+    charges_tax = True
 
     def fee(self, *, service, data, day):
         return FeeQuote()  # registering is free; the tax is assessed in the decision
+
+    def charge_note(self, *, service, data, day):
+        from digitalstadt.core.money import format_eur
+
+        try:
+            tax = self.tax(service=service, data=data, day=day)
+        except Exception:  # noqa: BLE001 - a missing rate is reported at submission
+            return _("Die Anmeldung kostet nichts. Die Hundesteuer setzt das Amt mit dem Steuerbescheid fest.")
+        return _("Die Anmeldung kostet nichts. Die Hundesteuer setzt das Amt mit dem Steuerbescheid fest: "
+                 "voraussichtlich %(amount)s im Jahr.") % {"amount": format_eur(tax["annual_cents"])}
 
     def tax(self, *, service, data, day) -> dict:
         """The statute's rate for this dog and what is due now: every year from the
@@ -124,13 +220,18 @@ class Hundesteuer(ServicePlugin):
         quote = FeeQuote()
         line = self.fee_line(service=service, code=code, day=day, quote=quote)
         since = dt.date.fromisoformat(data["hund"]["since"])
+        reduction = reductions().get(data["hund"].get("reduction") or "")
+        percent = reduction["percent"] if reduction else 0
+
+        def reduced(cents: int) -> int:
+            return cents * (100 - percent) // 100
 
         def year_tax(year: int) -> dict | None:
             months = months_liable(since=since, year=year)
             if not months:
                 return None
             fee = fee_for(service=service, code=code, day=max(min(day, dt.date(year, 12, 31)), dt.date(year, 1, 1)))
-            annual = fee.amount_cents if fee is not None else line.amount_cents
+            annual = reduced(fee.amount_cents if fee is not None else line.amount_cents)
             return {"year": year, "months": months, "annual_cents": annual, "cents": annual * months // 12}
 
         years = [y for y in map(year_tax, range(since.year, day.year + 1)) if y]
@@ -138,9 +239,15 @@ class Hundesteuer(ServicePlugin):
         if not years:
             first = liable_from(since=since)
             first_year = {**year_tax(first.year), "due_date": annual_due_date(first.year).isoformat()}
-        return {"rate_code": code, "rate_label": line.label, "annual_cents": line.amount_cents, "year": day.year,
-                "years": years, "due_cents": sum(y["cents"] for y in years), "first_year": first_year,
-                "is_demo": quote.is_demo}
+        result = {"rate_code": code, "rate_label": line.label, "annual_cents": reduced(line.amount_cents),
+                  "year": day.year, "years": years, "due_cents": sum(y["cents"] for y in years),
+                  "first_year": first_year, "is_demo": quote.is_demo}
+        if reduction:
+            with translation.override("de"):  # printed in the assessment
+                name = str(reduction["name"])
+            result["reduction"] = {"code": data["hund"]["reduction"], "percent": percent, "name_de": name,
+                                   "full_annual_cents": line.amount_cents}
+        return result
 
     def extra_summary(self, *, step, data):
         if step.key == "hund" and "hund" in data and "halter" in data:
@@ -152,7 +259,14 @@ class Hundesteuer(ServicePlugin):
                 tax = self.tax(service=service, data=data, day=timezone.localdate())
             except Exception:  # noqa: BLE001 - a missing rate is reported at submission
                 return []
-            rows = [(_("Steuersatz"), tax["rate_label"]), (_("Jahressteuer"), format_eur(tax["annual_cents"]))]
+            rows = [(_("Steuersatz"), tax["rate_label"])]
+            if tax.get("reduction"):
+                reduction = tax["reduction"]
+                rows += [(_("Steuer ohne Ermäßigung"), format_eur(reduction["full_annual_cents"])),
+                         (_("Ermäßigung"), _("%(percent)d %% (%(kind)s, nach Prüfung des Nachweises)") % {
+                             "percent": reduction["percent"],
+                             "kind": REDUCTION_LABELS[reduction["code"]][0]})]
+            rows.append((_("Jahressteuer"), format_eur(tax["annual_cents"])))
             rows += [(ngettext("Steuer für %(year)s (%(months)d Monat)", "Steuer für %(year)s (%(months)d Monate)",
                                y["months"]) % {"year": y["year"], "months": y["months"]}, format_eur(y["cents"]))
                      for y in tax["years"]]

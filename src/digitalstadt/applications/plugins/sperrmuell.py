@@ -1,6 +1,9 @@
 """Sperrmüll-Abholung: the district follows from the address, the citizen picks one of
-the district's pick-up days that still has room; the place is taken under a lock when
-the application is submitted, and the order confirmation is issued automatically."""
+the district's pick-up days that still has room and whose cut-off (the district's time,
+some working days before) has not passed; the place is taken under a lock when the
+application is submitted, and the order confirmation is issued automatically. Until the
+same cut-off the citizen can cancel online, which gives the place back. What is and is
+not collected is register data, shown on the form and printed in the confirmation."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import ngettext
 
 from .base import FeeQuote, ServicePlugin, Step, register
 from .forms import AddressForm, register_prefill, street_of
@@ -16,8 +20,10 @@ from .forms import AddressForm, register_prefill, street_of
 class PickupForm(forms.Form):
     pickup_date = forms.ChoiceField(label=_l("Abholtag"), widget=forms.RadioSelect,
                                     error_messages={"required": _l("Bitte wählen Sie einen Abholtag."),
-                                                    "invalid_choice": _l("Dieser Abholtag ist nicht mehr frei. "
-                                                                         "Bitte wählen Sie einen anderen.")})
+                                                    "invalid_choice": _l("Dieser Abholtag kann nicht mehr gewählt "
+                                                                         "werden: Er ist ausgebucht oder der "
+                                                                         "Anmeldeschluss ist vorbei. Bitte wählen "
+                                                                         "Sie einen anderen.")})
     items = forms.CharField(label=_l("Was wird abgeholt?"), max_length=1000,
                             widget=forms.Textarea(attrs={"rows": 4}),
                             help_text=_l("Zum Beispiel: 1 Sofa, 2 Stühle, 1 Lattenrost"),
@@ -27,12 +33,31 @@ class PickupForm(forms.Form):
     phone = forms.CharField(label=_l("Telefon für Rückfragen"), max_length=30, required=False,
                             widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
 
-    def __init__(self, *args, pickup_choices=(), district_name="", **kwargs):
+    def __init__(self, *args, pickup_choices=(), district_name="", cutoff_hint="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["pickup_date"].choices = list(pickup_choices)
         self.district_name = district_name
         if not pickup_choices:
             self.fields["pickup_date"].help_text = _l("Zurzeit ist in Ihrem Stadtteil kein Abholtag frei.")
+        elif cutoff_hint:
+            self.fields["pickup_date"].help_text = cutoff_hint
+
+
+def cutoff_rule(district) -> str:
+    """'Bestellen und absagen können Sie bis 12:00 Uhr, zwei Werktage vor dem Abholtag.'"""
+    days = district.pickup_cutoff_days
+    when = formats.time_format(district.pickup_cutoff_time, "TIME_FORMAT")
+    if days == 0:
+        return _("Bestellen und absagen können Sie bis %(time)s Uhr am Abholtag.") % {"time": when}
+    return ngettext("Bestellen und absagen können Sie bis %(time)s Uhr, %(days)d Werktag vor dem Abholtag.",
+                    "Bestellen und absagen können Sie bis %(time)s Uhr, %(days)d Werktage vor dem Abholtag.",
+                    days) % {"time": when, "days": days}
+
+
+def format_deadline(moment) -> str:
+    local = timezone.localtime(moment)
+    return _("%(date)s, %(time)s Uhr") % {"date": formats.date_format(local, "l, j. F Y"),
+                                          "time": formats.time_format(local, "TIME_FORMAT")}
 
 
 @register
@@ -45,6 +70,7 @@ class Sperrmuell(ServicePlugin):
     decision_document_type = "Auftragsbestätigung Sperrmüll"
     decision_title = "Auftragsbestätigung"
     decision_subject = "Auftragsbestätigung: Abholung von Sperrmüll"
+    cancel_label = _l("Abholung absagen")
 
     def steps(self):
         return [Step("adresse", _l("Abholadresse"), AddressForm,
@@ -62,15 +88,22 @@ class Sperrmuell(ServicePlugin):
         street = street_of(data, "adresse")
         if street is None:
             return {"pickup_choices": []}
-        days = pickup_dates_open(district=street.district, today=timezone.localdate())
+        days = pickup_dates_open(district=street.district, now=timezone.now())
         choices = [(d.date.isoformat(), f"{formats.date_format(d.date, 'l, j. F Y')} "
                     f"({_('noch %(n)d frei') % {'n': d.free}})") for d in days]
-        # A chosen day that filled up is no longer offered: revalidation flags it.
-        return {"pickup_choices": choices, "district_name": street.district.name}
+        # A chosen day that filled up or whose cut-off passed is no longer offered:
+        # revalidation flags it (on the summary and again when submitting).
+        return {"pickup_choices": choices, "district_name": street.district.name,
+                "cutoff_hint": cutoff_rule(street.district)}
 
     def context(self, *, step, data, user):
+        from digitalstadt.register.selectors import bulky_waste_items
+
         street = street_of(data, "adresse")
-        return {"district": street.district if street else None}
+        context = {"district": street.district if street else None}
+        if step.key == "abholung":
+            context["bulky_waste"] = bulky_waste_items()
+        return context
 
     def extra_summary(self, *, step, data):
         if step.key == "adresse" and "adresse" in data:
@@ -113,6 +146,41 @@ class Sperrmuell(ServicePlugin):
     def decision_context(self, *, case):
         import datetime as dt
 
+        from digitalstadt.register.selectors import bulky_waste_items
+
+        deadline = self.cancellable_until(case=case)
         return {"pickup_date": dt.date.fromisoformat(case.result["pickup_date"]),
                 "district": case.result["district"], "items": case.data["abholung"]["items"],
-                "volume": case.data["abholung"]["volume"]}
+                "volume": case.data["abholung"]["volume"], "bulky_waste": bulky_waste_items(),
+                "cancel_until": format_deadline(deadline) if deadline else ""}
+
+    # --- cancellation -------------------------------------------------------------------
+
+    def cancellable_until(self, *, case):
+        """The pick-up's cut-off: ordering and cancelling end at the same moment."""
+        from digitalstadt.register.selectors import pickup_cutoff_of
+
+        pickup_id = case.result.get("pickup_id")
+        if not pickup_id or case.result.get("pickup_released"):
+            return None
+        return pickup_cutoff_of(pickup_id=pickup_id)
+
+    def cancel_description(self, *, case):
+        import datetime as dt
+
+        day = dt.date.fromisoformat(case.result["pickup_date"])
+        return _("Die Abholung am %(date)s (%(district)s) wird abgesagt und der Platz wird für andere frei.") % {
+            "date": formats.date_format(day, "l, j. F Y"), "district": case.result.get("district", "")}
+
+    def cancel_refused_message(self, *, case):
+        office = case.office
+        phone = getattr(office, "phone", "") if office else ""
+        if phone:
+            return _("Der Anmeldeschluss für diesen Abholtag ist vorbei; online absagen geht nicht mehr. "
+                     "Bitte rufen Sie %(office)s an: %(phone)s.") % {"office": office.name, "phone": phone}
+        return _("Der Anmeldeschluss für diesen Abholtag ist vorbei; online absagen geht nicht mehr. "
+                 "Bitte wenden Sie sich an %(office)s.") % {"office": office.name if office else _("das Amt")}
+
+    def on_cancelled(self, *, case, actor):
+        """The place goes back to the day, once (the same guard as a rejection)."""
+        self.on_rejected(case=case, actor=actor)

@@ -15,16 +15,20 @@ from .drafts import (
 )
 from .submission import application_fingerprint, application_submit, payment_settled, revalidate
 from .casework import (
-    case_add_note, case_assign, case_change_status, case_request_evidence, case_set_due_date, case_withdraw,
+    CANCELLABLE_STATUSES,
+    case_add_note, case_assign, case_cancel, case_cancellable_until, case_change_status, case_request_evidence,
+    case_set_due_date, case_withdraw,
     evidence_request_answer,
 )
 from .decisions import case_decide, case_decide_automatically, case_issue_receipt
 from .submission import _as_form_data  # noqa: F401  (the views re-show stored answers in their forms)
 
 __all__ = [
+    "CANCELLABLE_STATUSES",
     "EVIDENCE_STEP", "MANUAL_TRANSITIONS", "application_complete_evidence", "application_discard",
     "application_fingerprint", "application_remove_upload", "application_save_step", "application_send_resume_link",
-    "application_start", "application_submit", "application_upload_evidence", "case_add_note", "case_assign",
+    "application_start", "application_submit", "application_upload_evidence", "case_add_note", "case_assign", "case_cancel",
+    "case_cancellable_until",
     "case_change_status", "case_decide", "case_decide_automatically", "case_issue_receipt", "case_request_evidence",
     "case_set_due_date", "case_withdraw", "evidence_request_answer",
     "payment_settled", "plugin_for", "revalidate",

@@ -122,6 +122,52 @@ def case_withdraw(*, case: Case, user: Any) -> Case:
     return locked
 
 
+# Cases the applicant may still cancel online (within the plugin's deadline).
+CANCELLABLE_STATUSES = (CaseStatus.RECEIVED, CaseStatus.IN_REVIEW, CaseStatus.APPROVED)
+
+
+def case_cancellable_until(*, case: Case) -> dt.datetime | None:
+    """Until when the applicant can cancel this case online; None when not (any more)."""
+    plugin = get_plugin(case.plugin)
+    if plugin is None or not plugin.cancel_label or case.status not in CANCELLABLE_STATUSES:
+        return None
+    deadline = plugin.cancellable_until(case=case)
+    if deadline is None or timezone.now() >= deadline:
+        return None
+    return deadline
+
+
+def case_cancel(*, case: Case, user: Any) -> Case:
+    """The applicant cancels (e.g. a booked pick-up) until the plugin's deadline: the case
+    is closed, what it held is given back, the Postfach says so."""
+    if not user.is_authenticated or case.applicant_id != user.pk:
+        raise PermissionDenied
+    plugin = get_plugin(case.plugin)
+    if plugin is None or not plugin.cancel_label:
+        raise ValidationError(_("Dieser Vorgang kann nicht online abgesagt werden."))
+    with transaction.atomic():
+        locked = _lock_case(case)
+        if locked.status not in CANCELLABLE_STATUSES:
+            raise ValidationError(_("Dieser Vorgang ist bereits abgeschlossen oder abgesagt."))
+        deadline = plugin.cancellable_until(case=locked)
+        if deadline is None or timezone.now() >= deadline:
+            raise ValidationError(plugin.cancel_refused_message(case=locked))
+        before = locked.status
+        plugin.on_cancelled(case=locked, actor=user)
+        locked.status = CaseStatus.CLOSED
+        locked.closed_at = timezone.now()
+        locked.result = {**locked.result, "cancelled_at": locked.closed_at.isoformat()}
+        locked.save(update_fields=["status", "closed_at", "result"])
+        CaseEvent.objects.create(case=locked, kind=CaseEvent.Kind.STATUS, actor=user, status_from=before,
+                                 status_to=CaseStatus.CLOSED, public_text=N_("Sie haben den Vorgang abgesagt."))
+        audit_log(actor=user, action="applications.case_cancelled", subject=locked, data_subject=user,
+                  data={"from": before})
+        _notify(locked, subject=N_("Abgesagt: %(ref)s"),
+                body=N_("Sie haben den Vorgang %(ref)s (%(service)s) abgesagt. Sie müssen nichts weiter tun."),
+                actor=user)
+    return locked
+
+
 def _status_text(status: str) -> str:
     return {
         CaseStatus.IN_REVIEW: N_("Ihr Antrag wird bearbeitet."),

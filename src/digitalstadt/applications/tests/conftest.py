@@ -10,7 +10,9 @@ from digitalstadt.accounts.tests.factories import CitizenFactory, StaffFactory
 from digitalstadt.testing.files import Upload, tiny_pdf  # noqa: F401  (used by the engine tests)
 
 OFFICES = [("buergeramt", "Bürger- und Ordnungsamt"), ("strassenverkehrsamt", "Straßenverkehrsamt"),
-           ("wirtschaftsfoerderung", "Wirtschaftsförderung")]
+           ("wirtschaftsfoerderung", "Wirtschaftsförderung"),
+           ("ead", "EAD – Eigenbetrieb für kommunale Aufgaben und Dienstleistungen")]
+PHONES = {"ead": "06151 13-46000"}
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +31,7 @@ def city(db):
     from digitalstadt.register.demo import seed as seed_register
 
     offices = {slug: Organisation.objects.create(slug=slug, name=name, kind="office", street="Luisenplatz 5",
-                                                 postal_code="64283", city="Darmstadt")
+                                                 postal_code="64283", city="Darmstadt", phone=PHONES.get(slug, ""))
                for slug, name in OFFICES}
     seed_catalog()
     seed_register()

@@ -365,7 +365,8 @@ def register_dog(citizen, *, since: dt.date, other_dogs: int = 1) -> Case:
     application = fill(citizen, "hundesteuer", {
         "halter": {"street": "Heinheimer Straße", "house_number": "20", "postal_code": "64289",
                    "other_dogs": str(other_dogs)},
-        "hund": {"name": "Bello", "breed": "Mischling", "sex": "male", "since": since.isoformat()}})
+        "hund": {"name": "Bello", "breed": "Mischling", "sex": "male", "since": since.isoformat(),
+                 "reduction": "none"}})
     case = services.application_submit(application=application, user=citizen)
     assert case.status == CaseStatus.RECEIVED and case.payment is None  # registering is free
     return case

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_online_services_have_key_legal_basis_time_easy_read_office_and_fees():
-    for slug in ("buergeramt", "strassenverkehrsamt", "wirtschaftsfoerderung"):
+    for slug in ("buergeramt", "strassenverkehrsamt", "wirtschaftsfoerderung", "ead"):
         Organisation.objects.create(slug=slug, name=slug, kind="office")
     seed()
     seed()  # idempotent, and never overwrites what is there
@@ -28,7 +28,7 @@ def test_the_catalogue_data_file_has_60_services_each_with_a_way_that_works():
     from digitalstadt.appointments.demo import seed as seed_appointments
     from digitalstadt.catalog.demo import catalogue_data
 
-    for slug in ("strassenverkehrsamt", "wirtschaftsfoerderung"):
+    for slug in ("strassenverkehrsamt", "wirtschaftsfoerderung", "ead"):
         Organisation.objects.create(slug=slug, name=slug, kind="office")
     seed_appointments()
     seed()
@@ -65,3 +65,17 @@ def test_reseeding_adds_search_words_but_keeps_what_staff_wrote():
     assert service.name_de == "Sperrmüll (Stadt)" and service.summary_de == "Von Hand gepflegt."
     assert service.summary_en == "New" and service.synonyms == "Sperrgut\nSofa"
     assert service.external_url == "https://example.org/"
+
+
+def test_bulky_waste_belongs_to_the_ead_also_in_a_database_seeded_before():
+    """A demo database from before the EAD office: re-seeding hands bulky waste over."""
+    from digitalstadt.catalog.models import Service
+
+    buergeramt = Organisation.objects.create(slug="buergeramt", name="Bürger- und Ordnungsamt", kind="office")
+    seed()
+    assert Service.objects.get(slug="sperrmuell").office is None
+    Service.objects.filter(slug="sperrmuell").update(office=buergeramt)
+    ead = Organisation.objects.create(slug="ead", name="EAD", kind="office")
+    seed()
+    assert Service.objects.get(slug="sperrmuell").office == ead
+    assert Service.objects.get(slug="hundesteuer").office == buergeramt

@@ -52,11 +52,22 @@ def chunks(value: str, size: int = 4) -> str:
 
 
 @register.filter
-def kern_choice(choice, widget_type: str):
+def kern_choice(choice, field):
     """One radio button or checkbox of a choice field with its KERN class (otherwise the
-    browser's tiny native control is shown)."""
+    browser's tiny native control is shown). Given the bound field, each option is
+    described by the group's hint and error (Django links them only to single inputs):
+    a screen reader on an option of an invalid group hears why."""
+    widget_type = field if isinstance(field, str) else field.widget_type
     css = "kern-form-check__radio" if widget_type == "radioselect" else "kern-form-check__checkbox"
     attrs = dict(choice.data.get("attrs") or {})
     attrs["class"] = f"{attrs.get('class', '')} {css}".strip()
+    if not isinstance(field, str) and field.auto_id and "aria-describedby" not in attrs:
+        ids = []
+        if field.errors:
+            ids.append(f"{field.auto_id}_error")
+        if field.help_text:
+            ids.append(f"{field.auto_id}_helptext")
+        if ids:
+            attrs["aria-describedby"] = " ".join(ids)
     choice.data["attrs"] = attrs
     return choice.tag()

@@ -136,7 +136,8 @@ def build_world() -> World:
         drafts.append((draft, [s.key for s in plugin.steps()]))
     dog = _fill(citizen, "hundesteuer", {
         "halter": {"street": "Heinheimer Straße", "house_number": "20", "postal_code": "64289", "other_dogs": "0"},
-        "hund": {"name": "Bello", "breed": "Mischling", "sex": "male", "since": today.isoformat()}})
+        "hund": {"name": "Bello", "breed": "Mischling", "sex": "male", "since": today.isoformat(),
+                 "reduction": "none"}})
     dog_case = application_services.application_submit(application=dog, user=citizen)
     permit = _fill(citizen, "bewohnerparkausweis", {
         "adresse": {"street": "Heinheimer Straße", "house_number": "20", "postal_code": "64289"},

@@ -1,4 +1,5 @@
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import holidays
 import pytest
@@ -149,8 +150,10 @@ def test_open_pickup_dates_exclude_full_past_and_todays_days(nord):
     later = PickupDate.objects.create(district=nord, date=today + timedelta(days=15))
     PickupDate.objects.create(district=other, date=today + timedelta(days=2))
 
-    assert list(pickup_dates_open(district=nord, today=today)) == [almost_full, later]
-    assert list(pickup_dates_open(district=nord, today=today, limit=1)) == [almost_full]
+    # 09:00 on Wednesday 10 June: the cut-off of the 18th (noon two working days before) is far.
+    now = datetime(2026, 6, 10, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert list(pickup_dates_open(district=nord, now=now)) == [almost_full, later]
+    assert list(pickup_dates_open(district=nord, now=now, limit=1)) == [almost_full]
     assert full.free == 0 and almost_full.free == 1
 
 

@@ -35,9 +35,12 @@ DEFAULT_DEMO_PASSWORD = "Darmstadt-Demo-2026"
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPDARMSTADT234567A"
 
 OFFICES = [
-    ("buergeramt", "Bürger- und Ordnungsamt", "Luisenplatz 5", "64283"),
-    ("wirtschaftsfoerderung", "Wirtschaftsförderung Darmstadt", "Luisenplatz 5A", "64283"),
-    ("strassenverkehrsamt", "Straßenverkehrs- und Tiefbauamt (Parkraum)", "Bessunger Straße 125", "64295"),
+    ("buergeramt", "Bürger- und Ordnungsamt", "Luisenplatz 5", "64283", ""),
+    ("wirtschaftsfoerderung", "Wirtschaftsförderung Darmstadt", "Luisenplatz 5A", "64283", ""),
+    ("strassenverkehrsamt", "Straßenverkehrs- und Tiefbauamt (Parkraum)", "Bessunger Straße 125", "64295", ""),
+    # Bulky waste is the EAD's (darmstadt.md): hotline 06151 13-46000, Sensfelderweg 33.
+    ("ead", "EAD – Eigenbetrieb für kommunale Aufgaben und Dienstleistungen", "Sensfelderweg 33", "64293",
+     "06151 13-46000"),
 ]
 
 # email, first, last, staff role, office slug
@@ -100,10 +103,10 @@ class Command(BaseCommand):
 
     def seed_accounts(self):
         offices = {}
-        for slug, name, street, plz in OFFICES:
+        for slug, name, street, plz, phone in OFFICES:
             offices[slug], _ = Organisation.objects.get_or_create(
                 slug=slug, defaults={"name": name, "kind": OrganisationKind.OFFICE, "street": street,
-                                     "postal_code": plz, "city": "Darmstadt"})
+                                     "postal_code": plz, "city": "Darmstadt", "phone": phone})
         for email, first, last, role, office in STAFF:
             user = self.ensure_user(email, first, last, is_staff=role == StaffRoleKind.PLATFORM_ADMIN)
             StaffRole.objects.get_or_create(user=user, role=role, office=offices.get(office))
