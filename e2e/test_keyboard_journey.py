@@ -19,6 +19,7 @@ from digitalstadt.appointments.models import Booking, BookingStatus
 from digitalstadt.testing.fixtures import find_link
 
 from .test_booking_journey import EMAIL, main, offices  # noqa: F401  (fixture)
+from .test_online_services_citizen import city  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -147,3 +148,58 @@ def test_booking_by_keyboard_with_the_hold_extended_and_an_error_announced(journ
     journey.check_page()
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED and booking.email == EMAIL
+
+
+def test_an_application_by_keyboard_with_the_error_announced_and_linked(journey, city):  # noqa: F811
+    from digitalstadt.accounts.models import AssuranceLevel
+    from digitalstadt.applications.models import Case, CaseStatus
+
+    from .test_online_services_citizen import make_citizen
+
+    emil = make_citizen("emil.tasten@example.org", level=AssuranceLevel.EID_HIGH, eid_subject="demo-eid-emil",
+                        first="Emil", last="Eid")
+    journey.login_as(emil)
+    page = journey.page
+    journey.visit("/")
+    tab_to(page, r"^Was möchten Sie erledigen\?")
+    page.keyboard.type("Meldebescheinigung")
+    enter_and_wait(page, "**/leistungen/?q=*")
+    journey.check_page()
+    tab_to(page, r"^Meldebescheinigung$")
+    enter_and_wait(page, "**/leistungen/meldebescheinigung/")
+    journey.check_page()
+    tab_to(page, r"^Online beantragen$")
+    enter_and_wait(page, "**/antraege/neu/meldebescheinigung/")
+    tab_to(page, r"^Antrag starten$")
+    enter_and_wait(page, "**/antraege/entwurf/*/*/")
+    journey.check_page()
+    tab_to(page, r"^Zweck der Bescheinigung")
+    page.keyboard.type("Vorlage beim Arbeitgeber")
+    tab_to(page, r"^Weiter$")
+    enter_and_wait(page, "**/pruefen/")
+    journey.check_page()
+
+    # Sent without the confirmation: the summary takes focus and links to the checkbox.
+    tab_to(page, r"^Verbindlich absenden$")
+    enter_and_wait(page, "**/pruefen/")
+    expect(page.locator("#form-errors")).to_be_focused()
+    journey.check_page()
+    assert not Case.objects.exists()
+    tab_to(page, r"Bitte bestätigen Sie, dass Ihre Angaben richtig sind")
+    page.keyboard.press("Enter")
+    checkbox = page.get_by_label("Ich versichere, dass meine Angaben vollständig und richtig sind.")
+    expect(checkbox).to_be_focused()
+    page.keyboard.press("Space")
+    expect(checkbox).to_be_checked()
+    tab_to(page, r"^Verbindlich absenden$")
+    enter_and_wait(page, "**/antraege/vorgang/*/")
+    journey.check_page()
+    assert Case.objects.get(applicant=emil).status == CaseStatus.AWAITING_PAYMENT
+    tab_to(page, r"^Jetzt bezahlen$")
+    enter_and_wait(page, "**/zahlungen/*/")
+    tab_to(page, r"^Jetzt online mit Kreditkarte oder giropay bezahlen$")
+    enter_and_wait(page, "**/psp-simulator/?*")
+    journey.check_page()
+    tab_to(page, r"^10,00 € bezahlen$")
+    enter_and_wait(page, "**/zahlungen/*/")
+    expect(page.get_by_text("Vielen Dank, die Zahlung ist eingegangen.")).to_be_visible()
