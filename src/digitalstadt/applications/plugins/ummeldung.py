@@ -175,6 +175,13 @@ class Ummeldung(ServicePlugin):
     def required_evidence_names(self, *, data):
         return [LANDLORD_EVIDENCE] if (data.get("wohnungsgeber") or {}).get("way") == "upload" else []
 
+    def shows_evidence_step(self, *, data):
+        """With the landlord's code there is nothing to upload: no upload step."""
+        return bool(self.required_evidence_names(data=data))
+
+    def offered_evidence_names(self, *, data):
+        return set(self.required_evidence_names(data=data))
+
     def check(self, *, data, user, day):
         from digitalstadt.register.services import landlord_confirmation_find
 
