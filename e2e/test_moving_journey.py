@@ -42,7 +42,8 @@ def test_landlord_confirms_and_the_tenant_moves_online(journey, phone_journey, c
     day = moved_in.strftime("%d.%m.%Y")
 
     # The landlord, signed in with an ordinary account, from the Bürgeramt page.
-    landlord = make_citizen("vermieter@example.org", first="Karin", last="Kranich")
+    landlord = make_citizen("vermieter@example.org", first="Karin", last="Kranich",
+                            level=AssuranceLevel.EID_SUBSTANTIAL, eid_subject="demo-eid-karin")
     journey.login_as(landlord)
     page = journey.page
     journey.visit("/")

@@ -420,7 +420,7 @@ def test_sperrmuell_pickup_day_is_booked_and_confirmed(request, width, city, del
     press(page, "Ja, Abholung absagen")
     page.wait_for_url(f"**/antraege/vorgang/{case.reference}/")
     journey.check_page()
-    expect(main(page).get_by_role("status")).to_contain_text("Sie haben abgesagt.")
+    expect(main(page).locator(".kern-alert[role=status]")).to_contain_text("Sie haben abgesagt.")
     expect(subline(page)).to_contain_text("abgeschlossen")
     expect(main(page).get_by_role("link", name="Abholung absagen")).to_have_count(0)
     pickup.refresh_from_db()

@@ -378,10 +378,16 @@ def case_detail(request, reference):
                 messages.success(request, _("Ihre Antwort ist beim Amt eingegangen."))
                 return redirect("applications:case", reference=case.reference)
     events = list(case.events.filter(is_public=True))
-    state = _live_state(case, events)
+    cancel_until = services.case_cancellable_until(case=case)
+    state = _live_state(case, events, open_request=open_request, cancellable=cancel_until is not None)
     if request.htmx and request.GET.get("live"):
-        if request.GET.get("since") == state:
+        since = request.GET.get("since", "")
+        if since == state:
             return HttpResponse(status=204)  # unchanged: htmx keeps the page as it is
+        if open_request is not None and not since.endswith(f".r{open_request.pk}"):
+            # A new request for evidence brings its answer form: the whole page, once
+            # (nothing typed can be lost, the form was not there).
+            return HttpResponse(headers={"HX-Refresh": "true"})
         template = "applications/_case_live.html"
     else:
         template = "applications/case.html"
@@ -390,7 +396,7 @@ def case_detail(request, reference):
         live_url = f"{request.path}?{urlencode({'live': 1, 'since': state})}"
     plugin = get_plugin(case.plugin)
     return render(request, template, {
-        "cancel_until": services.case_cancellable_until(case=case),
+        "cancel_until": cancel_until,
         "cancel_label": plugin.cancel_label if plugin else "",
         "case": case, "events": events, "stages": _stages(case), "open_request": open_request, "form": form,
         "uploads": case.uploads.select_related("document", "evidence"),
@@ -403,9 +409,11 @@ def case_detail(request, reference):
 LIVE_SECONDS = 5
 
 
-def _live_state(case, events) -> str:
+def _live_state(case, events, *, open_request=None, cancellable=False) -> str:
     """What the live part shows, as a short token: unchanged token, nothing to swap."""
-    return f"{case.status}.{len(events)}.{case.decision_id or 0}.{case.receipt_id or 0}"
+    outstanding = case.payment.outstanding_cents if case.payment_id else 0
+    return (f"{case.status}.{len(events)}.{case.decision_id or 0}.{case.receipt_id or 0}.{outstanding}"
+            f".{int(cancellable)}.r{open_request.pk if open_request else 0}")
 
 
 @login_required

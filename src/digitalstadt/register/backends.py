@@ -18,10 +18,21 @@ class DemoRegister:
     key = "demo"
     label = "Demo-Melderegister (lokal)"
 
-    def household(self, *, resident: Resident) -> list[Resident]:
-        """The others registered in the same dwelling (main residence)."""
+    def household(self, *, resident: Resident, on: dt.date | None = None) -> list[Resident]:
+        """The minors registered in the same flat, whom a parent registers along (§ 17
+        Abs. 3 BMG). The demo register has no family links: same street, house number and
+        position of the flat stands in for them; adults register themselves, and nobody
+        else's data is shown."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        try:
+            adult_born_by = on.replace(year=on.year - 18)
+        except ValueError:  # 29 February
+            adult_born_by = on.replace(year=on.year - 18, day=28)
         return list(Resident.objects.filter(street=resident.street, house_number=resident.house_number,
-                                            address_extra=resident.address_extra, kind=Resident.Kind.MAIN)
+                                            address_extra=resident.address_extra, kind=Resident.Kind.MAIN,
+                                            family_name=resident.family_name, birth_date__gt=adult_born_by)
                     .exclude(pk=resident.pk).order_by("birth_date", "given_names"))
 
     def move(self, *, resident_ids: list[int], street: Street, house_number: str, address_extra: str,

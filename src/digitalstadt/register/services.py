@@ -19,7 +19,8 @@ from digitalstadt.core.locking import lock_rows, race_window
 
 from .models import ParkingZone, PickupDate
 
-__all__ = ["landlord_confirmation_create", "landlord_confirmation_find", "landlord_confirmation_use",
+__all__ = ["landlord_confirmation_covers", "landlord_confirmation_create", "landlord_confirmation_find",
+           "landlord_confirmation_landlord_id", "landlord_confirmation_release", "landlord_confirmation_use",
            "parking_zone_lock", "pickup_place_release", "pickup_place_take", "residents_move"]
 
 
@@ -136,12 +137,56 @@ def landlord_confirmation_find(*, code: str, street, house_number: str, moved_in
     if (timezone.localdate() - found.created_at.date()).days > LANDLORD_CONFIRMATION_VALID_DAYS:
         raise ValidationError(_("Diese Bestätigung ist abgelaufen. Bitte bitten Sie Ihren Wohnungsgeber um eine "
                                 "neue."), code="expired")
-    same_place = (found.street_id == street.pk and found.house_number.strip().lower() == house_number.strip().lower())
+    same_place = found.street_id == street.pk and _number(found.house_number) == _number(house_number)
     if not same_place or found.moved_in != moved_in:
         raise ValidationError(_("Der Code passt nicht zu der Anschrift oder dem Einzugsdatum, die Sie angegeben "
                                 "haben. Bitte vergleichen Sie Ihre Angaben mit der Bestätigung Ihres "
                                 "Wohnungsgebers."), code="mismatch")
     return found
+
+
+def _number(value: str) -> str:
+    """'12 a', '12A' and '12a' are one house number."""
+    return "".join((value or "").split()).lower()
+
+
+def _words(value: str) -> str:
+    return " ".join((value or "").replace(".", " ").replace(",", " ").casefold().split())
+
+
+def landlord_confirmation_covers(*, code: str, names: list[tuple[str, str]], address_extra: str) -> str:
+    """Why a confirmation does not plainly cover this registration ("" if it does): every
+    person moving must be named among its tenants (family name and a given name), and the
+    flat's position must be the same where both name one. The engine then leaves the case
+    to a case worker instead of deciding it automatically."""
+    from .models import LandlordConfirmation
+
+    found = LandlordConfirmation.objects.filter(code=normalise_code(code)).first()
+    if found is None:
+        return "Wohnungsgeberbestätigung nicht gefunden"
+    tenants = [set(_words(line).split()) for line in found.tenants.splitlines() if line.strip()]
+    for family, given in names:
+        wanted_family = set(_words(family).split())
+        wanted_given = set(_words(given).split())
+        if not any(wanted_family <= t and wanted_given & t for t in tenants):
+            return f"{given} {family} ist in der Wohnungsgeberbestätigung nicht genannt"
+    if found.address_extra and address_extra and _words(found.address_extra) != _words(address_extra):
+        return "Lage der Wohnung weicht von der Wohnungsgeberbestätigung ab"
+    return ""
+
+
+def landlord_confirmation_landlord_id(*, code: str) -> int | None:
+    from .models import LandlordConfirmation
+
+    return LandlordConfirmation.objects.filter(code=normalise_code(code)).values_list("landlord_id", flat=True).first()
+
+
+def landlord_confirmation_release(*, code: str, case_reference: str) -> None:
+    """A rejected registration gives its code back (the landlord need not confirm again)."""
+    from .models import LandlordConfirmation
+
+    LandlordConfirmation.objects.filter(code=normalise_code(code), used_by_case=case_reference).update(
+        used_at=None, used_by_case="")
 
 
 def landlord_confirmation_use(*, code: str, case_reference: str) -> None:

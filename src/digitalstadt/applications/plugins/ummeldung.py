@@ -69,10 +69,11 @@ class NewAddressForm(AddressForm):
 
 
 class PersonsForm(forms.Form):
-    persons = forms.MultipleChoiceField(label=_l("Wer zieht mit Ihnen um?"), required=False,
+    persons = forms.MultipleChoiceField(label=_l("Welche Ihrer Kinder ziehen mit Ihnen um?"), required=False,
                                         widget=forms.CheckboxSelectMultiple,
-                                        help_text=_l("Personen, die mit Ihnen unter der bisherigen Anschrift "
-                                                     "gemeldet sind. Wer nicht mitzieht, bleibt dort gemeldet."))
+                                        help_text=_l("Minderjährige, die mit Ihnen in der bisherigen Wohnung gemeldet "
+                                                     "sind. Wer nicht mitzieht, bleibt dort gemeldet; Erwachsene "
+                                                     "melden sich selbst um."))
 
     def __init__(self, *args, household=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -218,9 +219,27 @@ class Ummeldung(ServicePlugin):
             return False, "Vertrauensniveau des Kontos nicht ausreichend"
         if _resident(case.applicant) is None:
             return False, "kein Meldedatensatz zur eID"
-        if (case.data.get("wohnungsgeber") or {}).get("way") != "code":
+        landlord = case.data.get("wohnungsgeber") or {}
+        if landlord.get("way") != "code":
             return False, "Wohnungsgeberbestätigung als Datei: Prüfung durch die Meldebehörde"
+        from digitalstadt.register.services import landlord_confirmation_covers, landlord_confirmation_landlord_id
+
+        if landlord_confirmation_landlord_id(code=landlord.get("code", "")) == case.applicant_id:
+            return False, "Wohnungsgeberbestätigung vom Antragsteller selbst: Prüfung durch die Meldebehörde"
+        names = [(r.family_name, r.given_names.split()[0]) for r in _moving(case)]
+        reason = landlord_confirmation_covers(code=landlord.get("code", ""), names=names,
+                                              address_extra=(case.data.get("neue-anschrift") or {}).get(
+                                                  "address_extra", ""))
+        if reason:
+            return False, reason
         return True, ""
+
+    def on_rejected(self, *, case, actor):
+        from digitalstadt.register.services import landlord_confirmation_release
+
+        landlord = case.data.get("wohnungsgeber") or {}
+        if landlord.get("way") == "code":
+            landlord_confirmation_release(code=landlord.get("code", ""), case_reference=case.reference)
 
     def on_approved(self, *, case, actor):
         from digitalstadt.register.services import residents_move
@@ -229,13 +248,11 @@ class Ummeldung(ServicePlugin):
         if resident is None:
             raise ValidationError(_("Zu dieser Person gibt es keinen Meldedatensatz mit Hauptwohnung."))
         new = _new_address(case.data)
+        if new is None:
+            raise ValidationError(_("Die neue Anschrift ist nicht mehr im Straßenverzeichnis. Bitte lehnen Sie den "
+                                    "Antrag mit Begründung ab oder korrigieren Sie das Straßenverzeichnis."))
         values = case.data.get("neue-anschrift") or {}
-        others = [int(pk) for pk in (case.data.get("personen") or {}).get("persons", []) if str(pk).isdigit()]
-        # Only people registered in the applicant's dwelling can be moved along.
-        from digitalstadt.register.selectors import household_of
-
-        allowed = {r.pk for r in household_of(resident=resident)}
-        summary = residents_move(resident_ids=[resident.pk, *[pk for pk in others if pk in allowed]],
+        summary = residents_move(resident_ids=[r.pk for r in _moving(case)],
                                  street=new[0], house_number=new[1], address_extra=values.get("address_extra", ""),
                                  moved_in=new[2], case_reference=case.reference, actor=actor)
         case.result = {**case.result, "move": {
@@ -249,6 +266,17 @@ class Ummeldung(ServicePlugin):
         if move.get("moved_in"):
             move["moved_in"] = dt.date.fromisoformat(move["moved_in"])
         return {"move": move}
+
+
+def _moving(case) -> list:
+    """The applicant and the household members chosen who still may move along."""
+    from digitalstadt.register.selectors import household_of
+
+    resident = _resident(case.applicant)
+    if resident is None:
+        return []
+    chosen = {int(pk) for pk in (case.data.get("personen") or {}).get("persons", []) if str(pk).isdigit()}
+    return [resident, *[r for r in household_of(resident=resident) if r.pk in chosen]]
 
 
 def _city() -> str:

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from digitalstadt.applications import services
+from digitalstadt.applications.models import CaseStatus
 
 from .conftest import make_citizen, tiny_pdf
 from .test_engine import FAHRZEUGSCHEIN, fill, pay, permit_steps
@@ -65,3 +66,23 @@ def test_a_closed_case_does_not_poll(client, citizen):
     client.force_login(citizen)
     page = client.get(reverse("applications:case", args=[case.reference])).content.decode()
     assert 'id="case-status">' in page and not live_url(page)
+
+
+def test_a_new_request_for_evidence_reloads_the_page_once(client, citizen, case_worker, seal):
+    case = services.application_submit(application=fill(citizen, "bewohnerparkausweis", permit_steps(),
+                                                        uploads=[(FAHRZEUGSCHEIN, tiny_pdf(), "s.pdf")]),
+                                       user=citizen)
+    pay(case)
+    client.force_login(citizen)
+    url = live_url(client.get(reverse("applications:case", args=[case.reference])).content.decode())
+    assert "r0" in url
+    case.refresh_from_db()
+    services.case_change_status(case=case, status=CaseStatus.IN_REVIEW, actor=case_worker)
+    case.refresh_from_db()
+    services.case_request_evidence(case=case, text="Bitte den Fahrzeugschein gut lesbar.", due_date=None,
+                                   actor=case_worker)
+    answer = client.get(url, **HTMX)
+    assert answer.status_code == 200 and answer["HX-Refresh"] == "true"
+    page = client.get(reverse("applications:case", args=[case.reference])).content.decode()
+    assert "Das Amt benötigt noch etwas von Ihnen" in page
+    assert client.get(live_url(page), **HTMX).status_code == 204  # known now: no more reloads

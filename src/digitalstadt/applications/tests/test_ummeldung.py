@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from digitalstadt.accounts.models import User
 from digitalstadt.applications import services
 from digitalstadt.applications.models import CaseStatus
 from digitalstadt.register.models import LandlordConfirmation, Resident, ResidentMove, Street
@@ -25,7 +26,10 @@ NEW_STREET = ("Liebigstraße", "64293")  # zone JO, district Nord
 
 
 def landlord_code(*, moved_in, number="14", street=NEW_STREET, tenants=("Emil Eid", "Mia Eid")) -> str:
-    landlord = make_citizen("vermieter@example.org")
+    from digitalstadt.accounts.types import AssuranceLevel
+
+    landlord = User.objects.filter(email="vermieter@example.org").first() or make_citizen(
+        "vermieter@example.org", level=AssuranceLevel.EID_SUBSTANTIAL, eid_subject="demo-eid-vermieter")
     confirmation = landlord_confirmation_create(
         user=landlord, landlord_name="Hausverwaltung Kranich GmbH", landlord_address="Rheinstraße 1, 64283 Darmstadt",
         is_owner=True, owner_name="", street=Street.objects.get(name=street[0], postal_code=street[1]),
@@ -149,3 +153,73 @@ def test_without_eid_register_record_the_citizen_is_sent_to_the_counter(city):
         services.application_submit(application=fill(newcomer, "ummeldung", steps(moved_in=moved_in, code=code)),
                                     user=newcomer)
     assert LandlordConfirmation.objects.get().used_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("tenants", "extra", "reason"), [
+    (("Mia Eid",), "2. OG", "Emil Eid ist in der Wohnungsgeberbestätigung nicht genannt"),
+    (("Emil Eid", "Mia Eid"), "EG rechts", "Lage der Wohnung weicht"),
+])
+def test_a_code_for_other_people_or_another_flat_goes_to_a_case_worker(eid_citizen, seal, tenants, extra, reason):
+    from digitalstadt.applications.models import CaseEvent
+
+    moved_in = timezone.localdate() - dt.timedelta(days=2)
+    code = landlord_code(moved_in=moved_in, tenants=tenants)
+    data = steps(moved_in=moved_in, code=code)
+    data["neue-anschrift"]["address_extra"] = extra
+    case = services.application_submit(application=fill(eid_citizen, "ummeldung", data), user=eid_citizen)
+    run_worker_batch()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECEIVED
+    assert reason in CaseEvent.objects.get(case=case, kind=CaseEvent.Kind.NOTE).internal_text
+    assert Resident.objects.get(eid_subject="demo-eid-emil").street.name == "Heinheimer Straße"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_self_issued_confirmation_is_never_decided_automatically(eid_citizen, seal):
+    moved_in = timezone.localdate()
+    confirmation = landlord_confirmation_create(
+        user=eid_citizen, landlord_name="Emil Eid", landlord_address="Heinheimer Straße 20", is_owner=True,
+        owner_name="", street=Street.objects.get(name=NEW_STREET[0]), house_number="14", address_extra="2. OG",
+        moved_in=moved_in, tenants=["Emil Eid"])
+    case = services.application_submit(application=fill(eid_citizen, "ummeldung",
+                                                        steps(moved_in=moved_in, code=confirmation.code)),
+                                       user=eid_citizen)
+    run_worker_batch()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECEIVED
+
+
+def test_a_rejected_registration_gives_the_code_back_and_house_numbers_match_loosely(eid_citizen, case_worker, seal):
+    moved_in = timezone.localdate() - dt.timedelta(days=1)
+    code = landlord_code(moved_in=moved_in, number="14 A")
+    data = steps(moved_in=moved_in, code=code, way="code")
+    data["neue-anschrift"]["house_number"] = "14a"
+    case = services.application_submit(application=fill(eid_citizen, "ummeldung", data), user=eid_citizen)
+    assert LandlordConfirmation.objects.get().used_by_case == case.reference
+    services.case_decide(case=case, approve=False, reason="Wohnung nicht bezugsfertig", actor=case_worker)
+    confirmation = LandlordConfirmation.objects.get()
+    assert confirmation.used_at is None and confirmation.used_by_case == ""
+
+
+def test_only_minors_of_the_family_are_offered_to_move_along(eid_citizen):
+    from digitalstadt.register.selectors import household_of
+
+    emil = Resident.objects.get(eid_subject="demo-eid-emil")
+    neighbour = Resident.objects.create(family_name="Nachbar", given_names="Nora", birth_date=dt.date(1990, 1, 1),
+                                        birth_place="Darmstadt", street=emil.street, house_number="20",
+                                        moved_in=dt.date(2020, 1, 1))
+    adult_child = Resident.objects.create(family_name="Eid", given_names="Jan", birth_date=dt.date(2001, 1, 1),
+                                          birth_place="Darmstadt", street=emil.street, house_number="20",
+                                          moved_in=dt.date(2020, 1, 1))
+    offered = {r.given_names for r in household_of(resident=emil)}
+    assert offered == {"Mia"} and neighbour.given_names not in offered and adult_child.given_names not in offered
+
+
+def test_landlords_confirm_only_with_the_online_id(client, city):
+    plain = make_citizen("ohne-eid@example.org")
+    client.force_login(plain)
+    response = client.get("/wohnungsgeberbestaetigung/")
+    assert response.status_code == 403 and "Vertrauensniveau" in response.content.decode()
+    assert client.post("/wohnungsgeberbestaetigung/", {"landlord_name": "X"}).status_code == 403
+    assert not LandlordConfirmation.objects.exists()

@@ -55,6 +55,16 @@
     fetch(box.dataset.keepalive, {method: "POST", credentials: "same-origin",
                                   headers: {"X-CSRFToken": csrfToken()}})
       .then(function (response) {
+        if (response.status === 409) {
+          // Not extended (e.g. the most a hold can be extended): say why, keep the timers.
+          return response.json().then(function (body) {
+            var text = box.querySelector("[data-state=warn].kern-body");
+            if (text && body.error) { text.textContent = body.error; }
+            var again = box.querySelector("[data-action=keepalive]");
+            if (again) { again.hidden = true; }
+            box.focus();
+          });
+        }
         if (!response.ok) { show("expired"); return; }
         return response.json().then(function (body) {
           seconds = body.seconds;
