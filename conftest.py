@@ -31,6 +31,15 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_fragments():
+    """Each test starts without cached page parts (its database starts afresh too)."""
+    from digitalstadt.core import fragments
+
+    fragments.clear()
+    yield
+
+
 _skipped_postgres_only: list[str] = []
 
 

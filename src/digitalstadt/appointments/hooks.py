@@ -72,8 +72,24 @@ def _id_card_address(*, user, move):
 ID_CARD_ADDRESS_SERVICE = "anschrift-ausweis"
 
 
+def _offers_changed(**kwargs) -> None:
+    """Which services are bookable where is part of cached catalogue pages (core.fragments)."""
+    from digitalstadt.core.fragments import bump
+
+    bump("catalog")
+
+
 def register() -> None:
+    from django.db.models.signals import post_delete, post_save
+
     from digitalstadt.register.registry import MoveFollowUp, move_followups
+
+    from .models import Location, LocationService
+
+    for model in (Location, LocationService):
+        post_save.connect(_offers_changed, sender=model, dispatch_uid=f"appointments-fragments-save-{model.__name__}")
+        post_delete.connect(_offers_changed, sender=model,
+                            dispatch_uid=f"appointments-fragments-delete-{model.__name__}")
 
     register_audit_actions(AUDIT_ACTIONS)
     move_followups.register(MoveFollowUp("appointments.id_card_address", _id_card_address, order=5))

@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from digitalstadt.catalog.selectors import search_services
 from digitalstadt.core import pow
+from digitalstadt.core.fragments import fragment
 from digitalstadt.core.messages import add_error_messages
 from digitalstadt.core.params import BadParameter, query_date, query_text, query_uuid
 from digitalstadt.core.ratelimit import client_ip, hit
@@ -88,16 +90,24 @@ def _group_by_day(starts):
 def start(request):
     """Choose services (search by name and synonyms) and persons. One GET form: "Suchen"
     reloads this page, "Freie Termine anzeigen" goes to the next step."""
-    search = ServiceSearchForm(request.GET or None)
-    query = search.cleaned_data["q"] if search.is_valid() else ""
-    form = _selection_form(request.GET if SERVICE_PARAM in request.GET else None)
-    chosen = set(request.GET.getlist(SERVICE_PARAM))
-    found = {s.slug for s in search_services(query=query, services=form.services.values())}
-    rows = [row for row in form.rows() if row[0].slug in chosen or row[0].slug in found]
-    rows.sort(key=lambda row: row[0].slug not in chosen)  # chosen ones stay on top
-    return render(request, "appointments/start.html", {
-        "search": search, "query": query, "form": form, "rows": rows, "chosen": chosen, "step": 1,
-    })
+
+    def context():
+        search = ServiceSearchForm(request.GET or None)
+        query = search.cleaned_data["q"] if search.is_valid() else ""
+        form = _selection_form(request.GET if SERVICE_PARAM in request.GET else None)
+        chosen = set(request.GET.getlist(SERVICE_PARAM))
+        found = {s.slug for s in search_services(query=query, services=form.services.values())}
+        rows = [row for row in form.rows() if row[0].slug in chosen or row[0].slug in found]
+        rows.sort(key=lambda row: row[0].slug not in chosen)  # chosen ones stay on top
+        return {"search": search, "query": query, "form": form, "rows": rows, "chosen": chosen, "step": 1}
+
+    if request.GET:
+        return render(request, "appointments/start.html", context())
+    # The page most visitors land on is the same for all: its form is rendered once per
+    # language and catalogue version (core.fragments; bumped by hooks.py).
+    form_html = fragment("catalog", ("appointments-start",),
+                         lambda: render_to_string("appointments/_start_form.html", context()))
+    return render(request, "appointments/start.html", {"form_html": form_html, "step": 1})
 
 
 def _valid_selection(request):

@@ -13,5 +13,22 @@ AUDIT_ACTIONS = (
 )
 
 
+def _catalogue_changed(**kwargs) -> None:
+    """Cached catalogue pages (core.fragments) are rendered afresh after any write."""
+    from digitalstadt.core.fragments import bump
+
+    bump("catalog")
+
+
 def register() -> None:
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from .models import Evidence, Fee, LifeSituation, SearchSynonym, Service
+
     register_audit_actions(AUDIT_ACTIONS)
+    for model in (Service, LifeSituation, Fee, Evidence, SearchSynonym):
+        post_save.connect(_catalogue_changed, sender=model, dispatch_uid=f"catalog-fragments-save-{model.__name__}")
+        post_delete.connect(_catalogue_changed, sender=model,
+                            dispatch_uid=f"catalog-fragments-delete-{model.__name__}")
+    m2m_changed.connect(_catalogue_changed, sender=LifeSituation.services.through,
+                        dispatch_uid="catalog-fragments-situations")

@@ -1,21 +1,37 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from digitalstadt.core.fragments import cached, fragment
+from digitalstadt.core.templatetags.jsonld import json_ld
 
 from .models import LifeSituation, Service
 from .selectors import active_services, fees_on, life_situations, search_services
 
+CACHE = "catalog"  # core.fragments namespace; bumped by every catalogue write (hooks.py)
+
 
 def index(request):
     query = request.GET.get("q", "").strip()[:100]
-    situations = life_situations()
-    results = search_services(query=query) if query else None
+    situations = life_situations()  # one query set for both parts: fetched once
+
+    def results_part():
+        results = search_services(query=query)
+        return render_to_string("catalog/_results.html", {
+            "query": query, "results": results, "groups": _grouped(results, situations) if results else []})
+
+    def lists_part():
+        return render_to_string("catalog/_lists.html", {"situations": situations, "services": active_services()})
+
+    # The same for every visitor: rendered once per language and catalogue version.
     return render(request, "catalog/index.html", {
-        "query": query, "results": results, "groups": _grouped(results, situations) if results else [],
-        "situations": situations, "services": active_services(),
+        "query": query, "results_html": fragment(CACHE, ("results", query), results_part) if query else "",
+        "lists_html": fragment(CACHE, ("lists",), lists_part),
     })
 
 
@@ -53,15 +69,24 @@ def detail(request, slug):
     service = get_object_or_404(Service.objects.select_related("office"), slug=slug)
     if not service.is_active:
         raise Http404
-    bookable = service.location_offers.filter(location__is_active=True).exists()
-    fees = fees_on(service=service, day=timezone.localdate())
-    has_plugin = _has_plugin(service)
-    return render(request, "catalog/detail.html", {
-        "service": service, "fees": fees, "evidence": service.evidence.all(), "bookable": bookable,
-        "situations": service.life_situations.all(), "has_plugin": has_plugin,
-        "structured_data": _government_service(request, service, fees, bookable=bookable, has_plugin=has_plugin),
-        "fees_are_tax": _fees_are_tax(service),
-    })
+
+    def parts():
+        bookable = service.location_offers.filter(location__is_active=True).exists()
+        fees = fees_on(service=service, day=timezone.localdate())
+        has_plugin = _has_plugin(service)
+        context = {
+            "service": service, "fees": fees, "evidence": service.evidence.all(), "bookable": bookable,
+            "situations": service.life_situations.all(), "has_plugin": has_plugin,
+            "fees_are_tax": _fees_are_tax(service),
+        }
+        head = json_ld(_government_service(request, service, fees, bookable=bookable, has_plugin=has_plugin))
+        return str(head), render_to_string("catalog/_detail.html", context)
+
+    # Fees change on dated boundaries: the day is part of the key, like the host in the JSON-LD's URLs.
+    head_html, body_html = cached(CACHE, ("detail", service.pk, timezone.localdate().isoformat(),
+                                          request.get_host()), parts)
+    return render(request, "catalog/detail.html", {"service": service, "head_html": mark_safe(head_html),
+                                                   "body_html": mark_safe(body_html)})
 
 
 def _government_service(request, service, fees, *, bookable: bool, has_plugin: bool) -> dict:

@@ -163,6 +163,10 @@ CACHES = {
         "LOCATION": "digitalstadt_cache",
     }
 }
+# Rendered page parts shared by all visitors, per process (core.fragments).
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
+                       "OPTIONS": {"MAX_ENTRIES": 2000}}
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "60"))
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
