@@ -22,6 +22,7 @@ from .test_online_services_citizen import (  # noqa: F401  (fixtures)
     fetch_pdf,
     main,
     make_citizen,
+    narrow_enough,
     press,
     submit,
     subline,
@@ -30,7 +31,8 @@ from .test_online_services_citizen import (  # noqa: F401  (fixtures)
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.postgres_journey]
 
 
-def test_meldebescheinigung_paid_online_arrives_in_the_postfach_without_staff(journey, city, deliver_mail):  # noqa: F811
+def test_meldebescheinigung_paid_online_arrives_in_the_postfach_without_staff(journey, phone_journey, city,  # noqa: F811
+                                                                             deliver_mail):
     emil = make_citizen("emil.online@example.org", level=AssuranceLevel.EID_HIGH, eid_subject="demo-eid-emil",
                         first="Emil", last="Eid")
     journey.login_as(emil)
@@ -73,6 +75,7 @@ def test_meldebescheinigung_paid_online_arrives_in_the_postfach_without_staff(jo
     expect(main(page)).to_contain_text("Wissenschaftsstadt Darmstadt")
     expect(main(page)).to_contain_text("10,00 €")
     journey.screenshot("online-payment-1-provider-page-1280")
+    provider_page = page.url.split(journey.base_url, 1)[1]
     main(page).get_by_role("button", name="10,00 € bezahlen").click()
 
     # Back on the platform: paid at once, and the way back to the application.
@@ -110,3 +113,12 @@ def test_meldebescheinigung_paid_online_arrives_in_the_postfach_without_staff(jo
     page.wait_for_url("**/postfach/*/")
     journey.check_page()
     assert_sealed(fetch_pdf(journey, main(page).get_by_role("link", name=re.compile("Meldebescheinigung"))))
+
+    # The provider's page and the payment page on a phone.
+    phone_journey.login_as(emil)
+    phone_journey.visit(provider_page)
+    narrow_enough(phone_journey, 360)
+    phone_journey.screenshot("online-payment-4-provider-page-360")
+    phone_journey.visit(f"/zahlungen/{case.payment.uuid}/")
+    narrow_enough(phone_journey, 360)
+    phone_journey.screenshot("online-payment-5-paid-360")
