@@ -4,9 +4,13 @@ register now holds: nothing is typed twice."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 
+from digitalstadt.core.money import format_eur
 from digitalstadt.register.types import FollowUp
 
 
@@ -55,3 +59,23 @@ def certificate(*, user, move) -> FollowUp | None:
                     text=_("Falls Ihr Arbeitgeber, Ihre Bank oder eine Behörde einen Nachweis der neuen Anschrift "
                            "braucht: als signiertes PDF sofort in Ihrem Postfach."),
                     url=_start("meldebescheinigung"), link_text=_("Meldebescheinigung beantragen"))
+
+
+def old_permits(*, user, move) -> FollowUp | None:
+    """Permits for the old zone ended with the registration; say so, with the refund."""
+    from .models import Case
+
+    case = Case.objects.filter(applicant=user, reference=move.case_reference).first()
+    ended = (case.result.get("permits_ended") if case else None) or []
+    if not ended:
+        return None
+    lines = []
+    for p in ended:
+        text = _("Zone %(zone)s (%(plate)s) endete am %(until)s.") % {
+            "zone": p["zone"], "plate": p["plate"],
+            "until": formats.date_format(dt.date.fromisoformat(p["until"]), "SHORT_DATE_FORMAT")}
+        if p.get("refund_cents"):
+            text += " " + _("Für die nicht genutzte Zeit erstatten wir %(amount)s.") % {
+                "amount": format_eur(p["refund_cents"])}
+        lines.append(text)
+    return FollowUp(title=_("Ihr bisheriger Bewohnerparkausweis"), text=" ".join(lines), done=True)

@@ -103,6 +103,7 @@ def register() -> None:
     from . import followups
 
     for order, (key, offer) in enumerate([("parking_permit", followups.parking_permit),
+                                          ("old_permits", followups.old_permits),
                                           ("dog_tax", followups.dog_tax), ("bulky_waste", followups.bulky_waste),
                                           ("certificate", followups.certificate)]):
         move_followups.register(MoveFollowUp(f"applications.{key}", offer, order=10 + order * 10))

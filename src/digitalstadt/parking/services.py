@@ -86,3 +86,24 @@ def resident_permit_revoke(*, permit: ResidentPermit, reason: str, actor: Any) -
             audit_log(actor=actor, action="parking.permit_revoked", subject=locked, data_subject=locked.holder,
                       data={"reason": reason[:500]})
     return locked
+
+
+def resident_permit_end_on_move(*, permit_id: int, last_day: dt.date, reason: str, actor: Any = None) -> tuple[
+        ResidentPermit, int, int] | None:
+    """A permit whose holder moved out of its zone ends on the moving day. Returns the
+    permit and the days it would have run on and ran in all (for a pro-rata refund), or
+    None when it had ended by then anyway."""
+    with transaction.atomic():
+        locked = lock_rows(ResidentPermit.objects.filter(pk=permit_id))[0]
+        if locked.revoked_at is not None or locked.valid_until <= last_day:
+            return None
+        unused = (locked.valid_until - max(last_day, locked.valid_from - dt.timedelta(days=1))).days
+        total = (locked.valid_until - locked.valid_from).days + 1
+        before = locked.valid_until
+        locked.valid_until = max(last_day, locked.valid_from)
+        locked.save(update_fields=["valid_until"])
+        audit_log(actor=actor, system="parking", action="parking.permit_ended_on_move", subject=locked,
+                  data_subject=locked.holder, data={"valid_until_before": before.isoformat(),
+                                                    "valid_until": locked.valid_until.isoformat(),
+                                                    "reason": reason[:300]})
+    return locked, min(unused, total), total

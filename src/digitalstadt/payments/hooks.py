@@ -8,6 +8,8 @@ from digitalstadt.core.registry import StaffArea, register_audit_actions, staff_
 
 AUDIT_ACTIONS = (
     ("payments.payment_created", _("Zahlung angelegt")),
+    ("payments.refund_requested", _("Erstattung angefordert")),
+    ("payments.refund_paid", _("Erstattung ausgezahlt")),
     ("payments.provider_chosen", _("Zahlungsart gewählt")),
     ("payments.payment_cancelled", _("Zahlung storniert")),
     ("payments.payment_flagged", _("Zahlung zur Klärung markiert")),

@@ -201,3 +201,27 @@ class WebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}:{self.event_id}"
+
+
+class Refund(models.Model):
+    """Money the city owes back on a payment (e.g. the unused months of a resident
+    parking permit after a move). The cash office pays it out (by transfer to the
+    account the money came from, or through the provider) and marks it paid."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("offen")
+        PAID = "paid", _("erstattet")
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount_cents = models.PositiveIntegerField(_("Betrag in Cent"))
+    reason = models.CharField(_("Grund"), max_length=300)
+    regarding = models.CharField(_("Bezug"), max_length=100, blank=True)
+    status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    requested_at = models.DateTimeField(_("angefordert"), auto_now_add=True)
+    paid_at = models.DateTimeField(_("erstattet am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Erstattung")
+        verbose_name_plural = _("Erstattungen")
+        ordering = ["requested_at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount_cents__gt=0), name="refund_amount_positive")]

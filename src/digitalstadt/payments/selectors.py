@@ -44,6 +44,12 @@ def bank_transfer_data(*, payment: Payment):
     return get_provider("giro").start(payment=payment).transfer
 
 
+def open_refunds():
+    from .models import Refund
+
+    return Refund.objects.filter(status=Refund.Status.OPEN).select_related("payment__payer").order_by("requested_at")
+
+
 def reference_settled(reference: str) -> bool:
     """Whether the payment with this exact reference needs no more money."""
     from .models import SETTLED_STATUSES

@@ -94,11 +94,31 @@ def staff_overview(request):
         else:
             status = 400
     flagged = list(selectors.flagged_transactions()[:200])
-    # The list shows payers' names and IBANs: a staff read of personal data.
-    audit_log(actor=request.user, action="payments.flagged_viewed", data={"transactions": [t.pk for t in flagged]})
+    refunds = list(selectors.open_refunds()[:200])
+    # The lists show payers' names and IBANs: a staff read of personal data.
+    audit_log(actor=request.user, action="payments.flagged_viewed", data={
+        "transactions": [t.pk for t in flagged], "refunds": [r.pk for r in refunds]})
     return render(request, "payments/staff/overview.html", {
         "form": form, "flagged": flagged, "imports": selectors.recent_imports(), "resolve_form": ResolveForm(),
+        "refunds": refunds,
     }, status=status)
+
+
+@_payment_staff
+@require_POST
+def staff_refund_paid(request, pk):
+    try:
+        refund = services.refund_mark_paid(refund_id=pk, actor=request.user)
+    except ValidationError as exc:
+        add_error_messages(request, exc)
+    except IndexError:
+        raise Http404 from None
+    else:
+        from .templatetags.payments import euro
+
+        messages.success(request, _("Die Erstattung über %(amount)s ist als ausgezahlt vermerkt.") % {
+            "amount": euro(refund.amount_cents)})
+    return redirect("payments-staff:overview")
 
 
 @_payment_staff

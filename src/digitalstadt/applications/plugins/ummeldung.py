@@ -255,7 +255,8 @@ class Ummeldung(ServicePlugin):
         summary = residents_move(resident_ids=[r.pk for r in _moving(case)],
                                  street=new[0], house_number=new[1], address_extra=values.get("address_extra", ""),
                                  moved_in=new[2], case_reference=case.reference, actor=actor)
-        case.result = {**case.result, "move": {
+        ended = _end_old_permits(case=case, new_zone=summary.new.zone_code, moved_in=summary.moved_in, actor=actor)
+        case.result = {**case.result, "permits_ended": ended, "move": {
             "old": summary.old.line, "old_city": f"{summary.old.postal_code} {_city()}",
             "new": summary.new.line, "new_city": f"{summary.new.postal_code} {_city()}",
             "district": summary.new.district, "moved_in": summary.moved_in.isoformat(),
@@ -265,7 +266,42 @@ class Ummeldung(ServicePlugin):
         move = dict(case.result.get("move", {}))
         if move.get("moved_in"):
             move["moved_in"] = dt.date.fromisoformat(move["moved_in"])
-        return {"move": move}
+        ended = [{**p, "until": dt.date.fromisoformat(p["until"])} for p in case.result.get("permits_ended", [])]
+        return {"move": move, "permits_ended": ended}
+
+
+def _end_old_permits(*, case, new_zone: str, moved_in, actor) -> list[dict]:
+    """Resident parking permits of the applicant for a zone they no longer live in end
+    on the moving day; the unused days are refunded pro rata on the permit's payment."""
+    from digitalstadt.parking.services import resident_permit_end_on_move
+    from digitalstadt.payments.services import refund_request
+
+    from ..models import Case, CaseStatus
+
+    ended = []
+    permits = Case.objects.filter(applicant=case.applicant, plugin="bewohnerparkausweis",
+                                  status=CaseStatus.APPROVED).select_related("payment")
+    for permit_case in permits:
+        permit_id, zone = permit_case.result.get("permit_id"), (permit_case.result.get("zone") or {}).get("code", "")
+        if not permit_id or zone == new_zone:
+            continue
+        outcome = resident_permit_end_on_move(permit_id=permit_id, last_day=moved_in, actor=actor,
+                                              reason=f"Umzug ({case.reference})")
+        if outcome is None:
+            continue
+        permit, unused, total = outcome
+        refund_cents = 0
+        if permit_case.payment_id and permit_case.payment.amount_received_cents:
+            share = round(permit_case.payment.amount_received_cents * unused / total)
+            refund = refund_request(payment_id=permit_case.payment_id, amount_cents=share, actor=actor,
+                                    system="applications", regarding=case.reference,
+                                    reason=f"Bewohnerparkausweis {permit.number}: {unused} von {total} Tagen nicht "
+                                           f"genutzt (Umzug, {case.reference})")
+            refund_cents = refund.amount_cents if refund else 0
+        ended.append({"number": permit.number, "zone": zone, "plate": permit.plate,
+                      "until": permit.valid_until.isoformat(), "unused_days": unused,
+                      "refund_cents": refund_cents})
+    return ended
 
 
 def _moving(case) -> list:

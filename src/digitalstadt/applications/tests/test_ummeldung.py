@@ -223,3 +223,55 @@ def test_landlords_confirm_only_with_the_online_id(client, city):
     assert response.status_code == 403 and "Vertrauensniveau" in response.content.decode()
     assert client.post("/wohnungsgeberbestaetigung/", {"landlord_name": "X"}).status_code == 403
     assert not LandlordConfirmation.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_moving_out_of_the_zone_ends_the_parking_permit_and_refunds_the_unused_days(eid_citizen, case_worker, seal,
+                                                                                   client):
+    from digitalstadt.parking.models import ResidentPermit
+    from digitalstadt.payments.models import Refund
+    from digitalstadt.payments.services import refund_mark_paid
+
+    from .conftest import tiny_pdf
+    from .test_engine import FAHRZEUGSCHEIN, pay, permit_steps
+
+    permit_case = services.application_submit(application=fill(
+        eid_citizen, "bewohnerparkausweis", permit_steps(), uploads=[(FAHRZEUGSCHEIN, tiny_pdf(), "s.pdf")]),
+        user=eid_citizen)
+    pay(permit_case)
+    permit_case.refresh_from_db()
+    services.case_change_status(case=permit_case, status=CaseStatus.IN_REVIEW, actor=case_worker)
+    permit_case.refresh_from_db()
+    services.case_decide(case=permit_case, approve=True, reason="", actor=case_worker)
+    permit = ResidentPermit.objects.get(holder=eid_citizen)
+    assert permit.zone.code == "WA1"
+    paid, total = permit_case.payment.amount_received_cents, (permit.valid_until - permit.valid_from).days + 1
+
+    moved_in = timezone.localdate()
+    code = landlord_code(moved_in=moved_in)
+    case = services.application_submit(application=fill(eid_citizen, "ummeldung", steps(moved_in=moved_in, code=code)),
+                                       user=eid_citizen)
+    run_worker_batch()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.APPROVED
+    permit.refresh_from_db()
+    unused = total - ((moved_in - permit.valid_from).days + 1)
+    assert permit.valid_until == moved_in
+    refund = Refund.objects.get(payment=permit_case.payment)
+    assert refund.amount_cents == round(paid * unused / total) and 0 < refund.amount_cents < paid
+    assert case.result["permits_ended"][0]["refund_cents"] == refund.amount_cents
+
+    client.force_login(eid_citizen)
+    text = client.get(f"/antraege/vorgang/{case.reference}/nach-dem-umzug/").content.decode()
+    assert "Zone WA1 (DA-AB 123) endete am" in text and "erstatten wir" in text
+    assert "Bewohnerparkausweis für Zone JO" in text  # and the new one is offered
+
+    # The cash office pays it out once; a second claim can never exceed what came in.
+    refund_mark_paid(refund_id=refund.pk, actor=case_worker)
+    with pytest.raises(ValidationError):
+        refund_mark_paid(refund_id=refund.pk, actor=case_worker)
+    from digitalstadt.payments.services import refund_request
+
+    extra = refund_request(payment_id=permit_case.payment_id, amount_cents=paid, reason="Test")
+    assert extra.amount_cents == paid - refund.amount_cents
+    assert refund_request(payment_id=permit_case.payment_id, amount_cents=1, reason="Test") is None

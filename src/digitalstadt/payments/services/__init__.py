@@ -14,11 +14,14 @@ erasure). Other apps import from this package, never its modules.
 """
 
 from .payments import MAX_AMOUNT_CENTS, payment_cancel, payment_create, payment_start, payment_withdraw
+from .refunds import refund_mark_paid, refund_request
 from .review import transaction_assign, transaction_personal_data_purge, transaction_resolve
 from .statements import StatementAlreadyImported, statement_import_camt053
 from .webhooks import WebhookResult, webhook_event_handle
 
 __all__ = [
+    "refund_mark_paid",
+    "refund_request",
     "MAX_AMOUNT_CENTS", "StatementAlreadyImported", "WebhookResult", "payment_cancel", "payment_create",
     "payment_start", "payment_withdraw", "statement_import_camt053", "transaction_assign",
     "transaction_personal_data_purge", "transaction_resolve", "webhook_event_handle",

@@ -144,3 +144,29 @@ def _office():
     from digitalstadt.accounts.models import Organisation, OrganisationKind
 
     return Organisation.objects.create(name="Bürger- und Ordnungsamt", kind=OrganisationKind.OFFICE)
+
+
+def test_the_cash_office_sees_open_refunds_and_marks_them_paid(client):
+    from digitalstadt.payments.models import Refund
+    from digitalstadt.payments.services import refund_request
+
+    payer = make_user("erika@example.org")
+    payment = make_payment("RF97DA2026000102", 12000, "Bewohnerparkausweis", payer=payer,
+                           status=PaymentStatus.PAID, amount_received_cents=12000)
+    refund = refund_request(payment_id=payment.pk, amount_cents=4000, reason="Umzug: 120 Tage nicht genutzt")
+    worker = make_staff("kasse@example.org", StaffRoleKind.PLATFORM_ADMIN)
+    client.force_login(worker)
+    html = client.get(STAFF_URL).content.decode()
+    assert "Offene Erstattungen" in html and "Umzug: 120 Tage nicht genutzt" in html and "40,00" in html
+    assert client.post(f"/verwaltung/zahlungen/erstattung/{refund.pk}/ausgezahlt/").status_code == 302
+    refund.refresh_from_db()
+    assert refund.status == Refund.Status.PAID and refund.paid_at is not None
+    assert "Keine offenen Erstattungen." in client.get(STAFF_URL).content.decode()
+    assert AuditEntry.objects.filter(action="payments.refund_paid", actor=worker).exists()
+    # Twice, or an unknown one: a message or 404, never a 500.
+    again = client.post(f"/verwaltung/zahlungen/erstattung/{refund.pk}/ausgezahlt/", follow=True)
+    assert "bereits als ausgezahlt vermerkt" in again.content.decode()
+    assert client.post("/verwaltung/zahlungen/erstattung/999999/ausgezahlt/").status_code == 404
+    # Citizens never reach it.
+    client.force_login(payer)
+    assert client.post(f"/verwaltung/zahlungen/erstattung/{refund.pk}/ausgezahlt/").status_code in (302, 403)
