@@ -638,7 +638,8 @@ def test_hundesteuer_dangerous_dog_needs_the_insurance_as_a_real_file(journey, c
 BEGLEITHUND_PROOF = "Zeugnis der bestandenen Begleithundeprüfung und Nachweis der Haftpflichtversicherung"
 
 
-def test_hundesteuer_begleithund_reduction_needs_a_young_dog_and_its_proof(journey, city, tmp_path, clock):
+def test_hundesteuer_begleithund_reduction_needs_a_young_dog_and_its_proof(journey, phone_journey, city, tmp_path,
+                                                                         clock):
     """50 % for a Begleithund, not for a dog older than 8 years: the error is announced on
     the radio group (linked with aria-describedby); with a younger dog the proof is asked
     for, and the summary shows the halved tax."""
@@ -669,6 +670,11 @@ def test_hundesteuer_begleithund_reduction_needs_a_young_dog_and_its_proof(journ
     expect(option).to_have_attribute("aria-invalid", "true")
     expect(option).to_have_accessible_description(re.compile(re.escape(message)))
     journey.screenshot("online-hundesteuer-reduction-error-1280")
+    # The dog's step on a phone: the reduction question fits, axe finds nothing.
+    phone_journey.login_as(berta)
+    phone_journey.visit(page.url.split(journey.base_url, 1)[1])
+    narrow_enough(phone_journey, 360)
+    phone_journey.screenshot("online-hundesteuer-dog-step-360")
 
     page.get_by_label("Geburtsdatum des Hundes").fill(today.replace(year=today.year - 3).isoformat())
     page.get_by_label("Begleithund", exact=False).check()
