@@ -226,6 +226,11 @@ class ServicePlugin:
     def decision_context(self, *, case: Any) -> dict:
         return {}
 
+    def decision_message(self, *, case: Any) -> tuple[str, dict] | None:
+        """A paragraph for the approval's Postfach message: (gettext_noop format string,
+        values), translated into the applicant's language when sent."""
+        return None
+
     def rejection_allowed(self) -> bool:
         return True
 

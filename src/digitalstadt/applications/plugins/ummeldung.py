@@ -262,6 +262,15 @@ class Ummeldung(ServicePlugin):
             "district": summary.new.district, "moved_in": summary.moved_in.isoformat(),
             "persons": list(summary.persons)}}
 
+    def decision_message(self, *, case):
+        from django.utils.translation import gettext_noop
+
+        from digitalstadt.core.urls_helpers import absolute_url
+
+        return (gettext_noop("Was Ihr Umzug noch betrifft (Bewohnerparken, Ausweis, Sperrmüll), finden Sie hier, mit "
+                             "Ihrer neuen Anschrift schon ausgefüllt: %(url)s"),
+                {"url": absolute_url("applications:after-move", kwargs={"reference": case.reference})})
+
     def decision_context(self, *, case):
         move = dict(case.result.get("move", {}))
         if move.get("moved_in"):

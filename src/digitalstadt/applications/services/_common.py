@@ -56,7 +56,7 @@ def _draft(application: Application, user: Any) -> Application:
 
 
 def _notify(case: Case, *, subject: str, body: str, documents=(), actor: Any = None, extra: str = "",
-            params: dict | None = None) -> None:
+            params: dict | None = None, more: tuple[str, dict] | None = None) -> None:
     """A Postfach message to the applicant (e-mail notice included), in their language.
     `subject` and `body` are gettext'd format strings with %(ref)s and %(service)s."""
     from digitalstadt.mailbox.services import message_send
@@ -68,6 +68,8 @@ def _notify(case: Case, *, subject: str, body: str, documents=(), actor: Any = N
         text = _(body) % params
         if extra:
             text += "\n\n" + extra
+        if more:  # a plugin's own paragraph: a gettext'd format string and its values
+            text += "\n\n" + _(more[0]) % more[1]
         from digitalstadt.core.urls_helpers import absolute_url
 
         text += "\n\n" + _("Den aktuellen Stand sehen Sie jederzeit hier: %(url)s") % {

@@ -71,7 +71,8 @@ def case_decide(*, case: Case, approve: bool, reason: str, actor: Any) -> Case:
                   data={"outcome": locked.status, "document": document.pk, "automatic": actor is None})
         _notify(locked, subject=N_("Bescheid zu %(ref)s") if approve else N_("Ablehnung zu %(ref)s"),
                 body=N_("Zum Vorgang %(ref)s (%(service)s) liegt der Bescheid als elektronisch gesiegeltes PDF bei."),
-                documents=[document], actor=actor)
+                documents=[document], actor=actor,
+                more=plugin.decision_message(case=locked) if approve else None)
     return locked
 
 

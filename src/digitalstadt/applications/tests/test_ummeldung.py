@@ -66,6 +66,12 @@ def test_with_the_landlords_code_the_move_is_registered_automatically(eid_citize
     assert ResidentMove.objects.filter(case_reference=case.reference).count() == 2
     assert ResidentMove.objects.get(resident=emil).old_street.name == "Heinheimer Straße"
 
+    # The Postfach message leads to what the move affects.
+    from digitalstadt.mailbox.models import Message
+
+    decision_message = Message.objects.filter(recipient_user=eid_citizen, subject__startswith="Bescheid").get()
+    assert f"/antraege/vorgang/{case.reference}/nach-dem-umzug/" in decision_message.body
+
     # The after-move page: what the move affects, with the new data.
     client.force_login(eid_citizen)
     page = client.get(f"/antraege/vorgang/{case.reference}/").content.decode()
