@@ -396,7 +396,7 @@ def case_detail(request, reference):
         live_url = f"{request.path}?{urlencode({'live': 1, 'since': state})}"
     plugin = get_plugin(case.plugin)
     return render(request, template, {
-        "cancel_until": cancel_until,
+        "cancel_until": cancel_until, "facts": plugin.case_facts(case=case) if plugin else [],
         "cancel_label": plugin.cancel_label if plugin else "",
         "case": case, "events": events, "stages": _stages(case), "open_request": open_request, "form": form,
         "uploads": case.uploads.select_related("document", "evidence"),

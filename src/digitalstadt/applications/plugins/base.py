@@ -226,6 +226,11 @@ class ServicePlugin:
     def decision_context(self, *, case: Any) -> dict:
         return {}
 
+    def case_facts(self, *, case: Any) -> list[tuple[str, str]]:
+        """What the citizen most wants to see on the case page (label, value), e.g. the
+        pick-up day."""
+        return []
+
     def decision_message(self, *, case: Any) -> tuple[str, dict] | None:
         """A paragraph for the approval's Postfach message: (gettext_noop format string,
         values), translated into the applicant's language when sent."""

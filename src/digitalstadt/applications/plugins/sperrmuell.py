@@ -7,6 +7,8 @@ not collected is register data, shown on the form and printed in the confirmatio
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -129,6 +131,15 @@ class Sperrmuell(ServicePlugin):
                                    day=dt.date.fromisoformat(case.data["abholung"]["pickup_date"]),
                                    actor=case.applicant, regarding=case.reference)
         case.result = {**case.result, "pickup_id": pickup.pk}
+
+    def case_facts(self, *, case):
+        day = case.result.get("pickup_date") or (case.data.get("abholung") or {}).get("pickup_date")
+        if not day:
+            return []
+        facts = [(_("Abholtag"), formats.date_format(dt.date.fromisoformat(day), "l, j. F Y"))]
+        if case.result.get("district"):
+            facts.append((_("Stadtteil"), case.result["district"]))
+        return facts
 
     def result_on_submit(self, *, case):
         street = street_of(case.data, "adresse")

@@ -262,6 +262,15 @@ class Ummeldung(ServicePlugin):
             "district": summary.new.district, "moved_in": summary.moved_in.isoformat(),
             "persons": list(summary.persons)}}
 
+    def case_facts(self, *, case):
+        values = case.data.get("neue-anschrift") or {}
+        if not values.get("street"):
+            return []
+        extra = f" ({values['address_extra']})" if values.get("address_extra") else ""
+        day = formats.date_format(dt.date.fromisoformat(values["moved_in"]), "SHORT_DATE_FORMAT")
+        return [(_("Neue Anschrift"), f"{values['street']} {values.get('house_number', '')}{extra}, "
+                                      f"{values.get('postal_code', '')}"), (_("Tag des Einzugs"), day)]
+
     def decision_message(self, *, case):
         from django.utils.translation import gettext_noop
 

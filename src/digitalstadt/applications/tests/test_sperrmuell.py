@@ -194,6 +194,9 @@ def test_cancelling_before_the_cut_off_frees_the_place(client, citizen, clock):
     page = client.get(reverse("applications:case", kwargs={"reference": case.reference})).content.decode()
     assert "Abholung absagen" in page and "Montag, 7. Dezember 2026, 12:00 Uhr" in page
     assert "EAD – Eigenbetrieb" in page
+    # The case page says when the pick-up is, and where.
+    assert ('<dt class="kern-description-list-item__key">Abholtag</dt><dd class="kern-description-list-item__value">'
+            "Mittwoch, 9. Dezember 2026</dd>") in page
     confirm = client.get(reverse("applications:cancel", kwargs={"reference": case.reference}))
     assert confirm.status_code == 200
     assert "Ja, Abholung absagen" in confirm.content.decode()
