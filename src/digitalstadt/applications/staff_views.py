@@ -107,11 +107,24 @@ class DecisionForm(CasePageForm):
     reason = forms.CharField(label=_l("Begründung (bei Ablehnung Pflicht, erscheint im Bescheid)"), required=False,
                              max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
 
+    def __init__(self, *args, options=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in options:  # the plugin's choices for an approval (decision_options)
+            self.fields[f"option_{key}"] = forms.BooleanField(label=label, required=False)
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("outcome") == "reject" and not cleaned.get("reason", "").strip():
             self.add_error("reason", _l("Eine Ablehnung braucht eine Begründung."))
+        chosen = self.chosen_options()
+        if chosen and cleaned.get("outcome") == "approve" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _l("Bitte begründen Sie die Entscheidung; sie erscheint im Bescheid."))
         return cleaned
+
+    def chosen_options(self) -> frozenset[str]:
+        data = getattr(self, "cleaned_data", {})
+        return frozenset(name.removeprefix("option_") for name, value in data.items()
+                         if name.startswith("option_") and value)
 
 
 @case_worker_required
@@ -147,6 +160,11 @@ def case_detail(request, reference):
     return _render_case(request, case)
 
 
+def _decision_options(case) -> list:
+    plugin = get_plugin(case.plugin)
+    return plugin.decision_options(case=case) if plugin else []
+
+
 def _render_case(request, case, status=200, **forms_):
     plugin = get_plugin(case.plugin)
     context = {
@@ -158,7 +176,7 @@ def _render_case(request, case, status=200, **forms_):
         "note_form": forms_.get("note_form") or NoteForm(),
         "due_form": forms_.get("due_form") or DueDateForm(initial={"due_date": case.due_date}),
         "request_form": forms_.get("request_form") or EvidenceRequestForm(),
-        "decision_form": forms_.get("decision_form") or DecisionForm(),
+        "decision_form": forms_.get("decision_form") or DecisionForm(options=_decision_options(case)),
         "transitions": [(s, CaseStatus(s).label) for s in sorted(services.MANUAL_TRANSITIONS.get(case.status, ()))],
         "can_decide": case.status in (CaseStatus.RECEIVED, CaseStatus.IN_REVIEW, CaseStatus.EVIDENCE_REQUESTED),
         "can_request": case.status in (CaseStatus.RECEIVED, CaseStatus.IN_REVIEW),
@@ -251,11 +269,12 @@ def request_evidence(request, case):
 
 @_action
 def decide(request, case):
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, options=_decision_options(case))
     if not form.is_valid():
         return {"decision_form": form}
     approve = form.cleaned_data["outcome"] == "approve"
-    services.case_decide(case=case, approve=approve, reason=form.cleaned_data["reason"], actor=request.user)
+    services.case_decide(case=case, approve=approve, reason=form.cleaned_data["reason"], actor=request.user,
+                         options=form.chosen_options() if approve else frozenset())
     messages.success(request, _("Der Bescheid wurde erstellt, gesiegelt und zugestellt."))
 
 

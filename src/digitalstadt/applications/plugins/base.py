@@ -226,6 +226,14 @@ class ServicePlugin:
     def decision_context(self, *, case: Any) -> dict:
         return {}
 
+    def decision_options(self, *, case: Any) -> list[tuple[str, Any]]:
+        """Choices a case worker may add to an approval (key, label), e.g. granting the
+        application without a reduction whose proof does not hold."""
+        return []
+
+    def apply_decision_options(self, *, case: Any, options: frozenset[str], reason: str) -> None:
+        """Change the case's results for the chosen options, before `on_approved`."""
+
     def case_facts(self, *, case: Any) -> list[tuple[str, str]]:
         """What the citizen most wants to see on the case page (label, value), e.g. the
         pick-up day."""

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -290,6 +291,22 @@ class Hundesteuer(ServicePlugin):
     def result_on_submit(self, *, case):
         return {"tax": self.tax(service=case.service, data=case.data, day=timezone.localdate(case.submitted_at))}
 
+    def decision_options(self, *, case):
+        if not (case.result.get("tax") or {}).get("reduction"):
+            return []
+        return [("without_reduction", _l("Ohne Ermäßigung bewilligen: der Nachweis reicht nicht aus (Begründung "
+                                         "angeben, sie erscheint im Bescheid)"))]
+
+    def apply_decision_options(self, *, case, options, reason):
+        """The dog is registered, the reduction refused: the tax without it, as of the
+        day the application came in."""
+        if "without_reduction" in options:
+            if not reason:
+                raise ValidationError(_("Bitte begründen Sie, warum die Ermäßigung nicht gewährt wird."))
+            data = {**case.data, "hund": {**case.data["hund"], "reduction": NO_REDUCTION}}
+            tax = self.tax(service=case.service, data=data, day=timezone.localdate(case.submitted_at))
+            case.result = {**case.result, "tax": tax, "reduction_refused": True}
+
     def on_approved(self, *, case, actor):
         """The assessment asks for the tax owed so far, due a month after it: a payment
         with its own reference (reconciled like every fee). When nothing is owed yet (a
@@ -326,4 +343,5 @@ class Hundesteuer(ServicePlugin):
         return {"tax": tax, "dog": case.data["hund"], "due_date": dt.date.fromisoformat(case.result["due_date"]),
                 "payment_reference": reference_for_people(payment.get("reference", "")),
                 "payment_cents": payment.get("amount_cents"),
-                "since": since, "liable_from": liable_from(since=since), "annual_due": annual_due_date(since.year)}
+                "since": since, "liable_from": liable_from(since=since), "annual_due": annual_due_date(since.year),
+                "reduction_refused": case.result.get("reduction_refused", False), "reason": case.decision_reason}

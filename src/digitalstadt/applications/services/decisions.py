@@ -26,10 +26,14 @@ from ._common import _notify
 from .casework import _lock_case, _workable
 
 
-def case_decide(*, case: Case, approve: bool, reason: str, actor: Any) -> Case:
+def case_decide(*, case: Case, approve: bool, reason: str, actor: Any, options: frozenset[str] = frozenset()) -> Case:
     """Approve or reject: renders the service's decision, seals it, delivers it to the
-    Postfach. `actor` None means an automatic decision (the plugin must allow it)."""
+    Postfach. `actor` None means an automatic decision (the plugin must allow it).
+    `options`: keys of the plugin's `decision_options(case=)` the case worker chose."""
     plugin = get_plugin(case.plugin)
+    offered = {key for key, _label in plugin.decision_options(case=case)}
+    if set(options) - offered:
+        raise ValidationError(_("Diese Entscheidungsmöglichkeit gibt es für diesen Vorgang nicht."))
     if actor is not None:
         _workable(case, actor)
     elif not plugin.automatic_decision:
@@ -53,6 +57,8 @@ def case_decide(*, case: Case, approve: bool, reason: str, actor: Any) -> Case:
         locked.save(update_fields=["status", "decided_at", "decision_reason", "assigned_to"])
         with translation.override("de"):  # results printed in the decision are German
             if approve:
+                if options:
+                    plugin.apply_decision_options(case=locked, options=frozenset(options), reason=reason)
                 plugin.on_approved(case=locked, actor=actor)
             else:
                 plugin.on_rejected(case=locked, actor=actor)

@@ -179,6 +179,51 @@ def test_the_assessment_prints_the_reduction(citizen, seal):
     assert "120,00 € pro Jahr" in text and "60,00 € pro Jahr" in text
 
 
+def test_a_case_worker_approves_without_the_reduction_when_the_proof_fails(client, citizen, seal):
+    from django.core.exceptions import ValidationError
+
+    from digitalstadt.catalog.models import Evidence
+    from digitalstadt.testing.pdf import pdf_text
+
+    from .conftest import Upload, make_case_worker, tiny_pdf
+
+    application = fill(citizen, "hundesteuer", {"halter": KEEPER, "hund": dog(reduction="begleithund",
+                                                                              born="2022-02-02")})
+    services.application_upload_evidence(
+        application=application, evidence=Evidence.objects.get(name_de=BEGLEITHUND_PROOF),
+        uploaded=Upload(tiny_pdf(), "pruefung.pdf"), user=citizen)
+    case = services.application_submit(application=application, user=citizen)
+    worker = make_case_worker("sami@darmstadt.example", case.office)
+    assert [key for key, _label in get_plugin("hundesteuer").decision_options(case=case)] == ["without_reduction"]
+    # Without a reason: refused, nothing decided.
+    with pytest.raises(ValidationError, match="begründen"):
+        services.case_decide(case=case, approve=True, reason="", actor=worker,
+                             options=frozenset({"without_reduction"}))
+    case.refresh_from_db()
+    assert case.decision is None and case.result["tax"]["annual_cents"] == 6000
+    # An option the plugin does not offer is refused too.
+    with pytest.raises(ValidationError):
+        services.case_decide(case=case, approve=True, reason="x", actor=worker, options=frozenset({"free"}))
+    services.case_decide(case=case, approve=True, reason="Die Prüfung ist älter als zwei Jahre.", actor=worker,
+                         options=frozenset({"without_reduction"}))
+    case.refresh_from_db()
+    assert case.result["tax"]["annual_cents"] == 12000 and "reduction" not in case.result["tax"]
+    text = " ".join(pdf_text(case.decision.file.open("rb").read()).split())
+    assert "Die beantragte Steuerermäßigung wird nicht gewährt. Begründung: Die Prüfung ist älter als zwei Jahre." \
+        in text and "120,00 € pro Jahr" in text
+
+
+def test_the_staff_decision_form_offers_the_option_only_with_a_reduction(citizen):
+    from digitalstadt.applications.staff_views import DecisionForm, _decision_options
+
+    plain = services.application_submit(application=fill(citizen, "hundesteuer", {"halter": KEEPER, "hund": dog()}),
+                                        user=citizen)
+    assert "option_without_reduction" not in DecisionForm(options=_decision_options(plain)).fields
+    form = DecisionForm(data={"outcome": "approve", "reason": "", "option_without_reduction": "on"},
+                        options=[("without_reduction", "Ohne Ermäßigung")])
+    assert not form.is_valid() and "reason" in form.errors
+
+
 # --- the address prefilled -------------------------------------------------------------------
 
 
