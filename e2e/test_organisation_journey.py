@@ -49,6 +49,16 @@ def whoami(base_url: str, secret: str) -> tuple[int, dict]:
         return exc.code, {}
 
 
+def catalogue(base_url: str, secret: str) -> tuple[int, object]:
+    request = urllib.request.Request(base_url + "/api/v1/catalog/services",
+                                     headers={"Authorization": f"Bearer {secret}"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, {}
+
+
 def audited(action: str) -> int:
     return AuditEntry.objects.filter(action=action).count()
 
@@ -173,6 +183,11 @@ def test_owner_invites_colleague_manages_roles_and_api_tokens(
     # --- API tokens --------------------------------------------------------------------
     tokens = page.locator("section", has=page.get_by_role("heading", name="API-Schlüssel"))
     tokens.get_by_label("Bezeichnung").fill("Kurier-App Tablet 1")
+    tokens.get_by_role("button", name="API-Schlüssel erzeugen").click()  # no permission chosen: refused
+    expect(page.locator("#form-errors")).to_contain_text("Bitte wählen Sie mindestens eine Berechtigung.")
+    assert not ApiToken.objects.with_scopes_disabled().exists()
+    tokens = page.locator("section", has=page.get_by_role("heading", name="API-Schlüssel"))
+    tokens.get_by_label("Leistungskatalog lesen (catalog:read)").check()
     tokens.get_by_role("button", name="API-Schlüssel erzeugen").click()
     secret_box = page.locator("#new-token")
     expect(secret_box).to_be_visible()
@@ -196,7 +211,13 @@ def test_owner_invites_colleague_manages_roles_and_api_tokens(
                                                      "email": None})
     assert whoami(live_server.url, secret[:-1] + ("A" if secret[-1] != "A" else "B"))[0] == 401
 
-    row.get_by_role("button", name="Widerrufen – Kurier-App Tablet 1").click()
+    assert catalogue(live_server.url, secret)[0] == 200  # the scope it was given
+    expect(row).to_contain_text("catalog:read")
+    row.get_by_role("link", name="Widerrufen – Kurier-App Tablet 1").click()
+    journey.check_page()  # asks once more, nothing revoked yet
+    assert whoami(live_server.url, secret)[0] == 200
+    main_ = page.locator("main")
+    main_.get_by_role("button", name="Ja, Schlüssel widerrufen").click()
     expect(page.get_by_text("Der API-Schlüssel wurde widerrufen.")).to_be_visible()
     journey.check_page()
     expect(tokens.get_by_role("row", name="Kurier-App Tablet 1")).to_contain_text("widerrufen")

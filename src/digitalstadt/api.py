@@ -3,20 +3,15 @@ per-organisation API tokens (`Authorization: Bearer dst_...`)."""
 
 from django.db import connection
 from ninja import NinjaAPI, Schema
-from ninja.security import HttpBearer, django_auth
+from ninja.security import django_auth
 
-from digitalstadt.accounts.services import api_token_authenticate
+from digitalstadt.accounts.services import ApiTokenAuth
 from digitalstadt.core.api_errors import api_errors
 
 
-class OrganisationToken(HttpBearer):
-    def authenticate(self, request, token):
-        api_token = api_token_authenticate(secret=token)
-        if api_token is None:
-            return None
-        request.api_token = api_token
-        request.organisation = api_token.organisation
-        return api_token
+def OrganisationToken():  # noqa: N802 - kept as the name the endpoints use
+    """Any valid organisation token (no scope needed): rate-limited, expiry checked."""
+    return ApiTokenAuth()
 
 
 api = NinjaAPI(
@@ -31,9 +26,11 @@ def _register_routers() -> None:
     from digitalstadt.appointments.api import router as appointments_router
 
     from digitalstadt.applications.api import router as applications_router
+    from digitalstadt.catalog.api import router as catalog_router
 
     api.add_router("/appointments", appointments_router)
     api.add_router("/applications", applications_router)
+    api.add_router("/catalog", catalog_router)
 
 
 _register_routers()

@@ -39,6 +39,16 @@ class RoleForm(forms.Form):
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Bezeichnung (z. B. Kassensystem Filiale Mitte)"), max_length=100,
                            error_messages={"required": _("Bitte geben Sie eine Bezeichnung an.")})
+    scopes = forms.MultipleChoiceField(label=_("Was darf der Schlüssel?"), widget=forms.CheckboxSelectMultiple,
+                                       error_messages={"required": _("Bitte wählen Sie mindestens eine Berechtigung.")})
+    valid_days = forms.TypedChoiceField(label=_("Gültig für"), widget=forms.RadioSelect, coerce=int, initial=90,
+                                        choices=[(30, _("30 Tage")), (90, _("90 Tage")), (365, _("ein Jahr"))])
+
+    def __init__(self, *args, **kwargs):
+        from digitalstadt.core.registry import api_scopes
+
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = [(scope.id, f"{scope.label} ({scope.id})") for scope in api_scopes.all()]
 
 
 class EidSimulatorForm(forms.Form):

@@ -233,6 +233,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # What the token may do (core.registry.api_scopes ids) and until when; tokens from
+    # before scopes existed have none and may only ask who they are.
+    scopes = models.JSONField(_("Berechtigungen"), default=list, blank=True)
+    expires_at = models.DateTimeField(_("gültig bis"), null=True, blank=True)
 
     objects = organisation_scoped()
 

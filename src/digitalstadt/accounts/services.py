@@ -16,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
 
 from digitalstadt.core.audit import audit_log
 from digitalstadt.core.scoping import organisation_scope
@@ -245,19 +247,35 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
 # --- API tokens ------------------------------------------------------------------------
 
 
-def api_token_create(*, actor: User, organisation: Organisation, name: str) -> tuple[ApiToken, str]:
-    """Returns the token row and the secret, which is shown once and never stored."""
+# How long a new token lives (owners choose; at most a year, then a new one is issued).
+API_TOKEN_LIFETIMES = (30, 90, 365)
+
+
+def api_token_create(*, actor: User, organisation: Organisation, name: str, scopes=(),
+                     valid_days: int = 90) -> tuple[ApiToken, str]:
+    """Returns the token row and the secret, which is shown once and never stored. The
+    token may do what its scopes (core.registry.api_scopes) allow, until it expires."""
+    from digitalstadt.core.registry import api_scopes
+
     _require_manager(actor, organisation)
     name = name.strip()
     if not name:
         raise ValidationError(_("Bitte geben Sie eine Bezeichnung an."))
+    known = {scope.id for scope in api_scopes.all()}
+    scopes = sorted(set(scopes))
+    if set(scopes) - known:
+        raise ValidationError(_("Diese Berechtigung gibt es nicht: %(scopes)s") % {
+            "scopes": ", ".join(sorted(set(scopes) - known))})
+    if valid_days not in API_TOKEN_LIFETIMES:
+        raise ValidationError(_("Bitte wählen Sie eine der angebotenen Laufzeiten."))
     secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
             organisation=organisation, name=name[:100], prefix=secret[:12], token_hash=_hash(secret),
-            created_by=actor,
+            created_by=actor, scopes=scopes, expires_at=timezone.now() + timedelta(days=valid_days),
         )
-        audit_log(actor=actor, action="api_token.created", subject=token)
+        audit_log(actor=actor, action="api_token.created", subject=token,
+                  data={"scopes": scopes, "valid_days": valid_days})
     return token, secret
 
 
@@ -274,6 +292,8 @@ def api_token_authenticate(*, secret: str) -> ApiToken | None:
     # Looked up by its secret across organisations; the token then names its organisation.
     tokens = ApiToken.objects.with_scopes_disabled()
     token = tokens.select_related("organisation").filter(token_hash=_hash(secret), revoked_at__isnull=True).first()
+    if token is not None and token.expires_at is not None and token.expires_at <= timezone.now():
+        return None  # expired: the caller answers 401 like for an unknown token
     if token is not None:
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
@@ -281,3 +301,28 @@ def api_token_authenticate(*, secret: str) -> ApiToken | None:
     return token
 
 
+
+
+class ApiTokenAuth(HttpBearer):
+    """django-ninja authentication for organisation tokens (`Authorization: Bearer
+    dst_...`), optionally for one scope: unknown, revoked or expired -> 401, a token
+    without the scope -> 403, more than API_TOKEN_RATE_LIMIT calls per period -> 429."""
+
+    def __init__(self, scope: str | None = None):
+        super().__init__()
+        self.scope = scope
+
+    def authenticate(self, request, token):
+        from digitalstadt.core.ratelimit import hit
+
+        api_token = api_token_authenticate(secret=token)
+        if api_token is None:
+            return None
+        limit, period = getattr(settings, "API_TOKEN_RATE_LIMIT", (600, 60))
+        if not hit(scope="api-token", key=str(api_token.pk), limit=limit, period=period):
+            raise HttpError(429, _("Zu viele Anfragen mit diesem Schlüssel. Bitte warten Sie eine Minute."))
+        if self.scope is not None and self.scope not in (api_token.scopes or []):
+            raise HttpError(403, _("Diesem Schlüssel fehlt die Berechtigung „%(scope)s“.") % {"scope": self.scope})
+        request.api_token = api_token
+        request.organisation = api_token.organisation
+        return api_token

@@ -202,7 +202,9 @@ def api_token_create(request, slug):
     if form.is_valid():
         try:
             _token, secret = services.api_token_create(actor=request.user, organisation=org,
-                                                       name=form.cleaned_data["name"])
+                                                       name=form.cleaned_data["name"],
+                                                       scopes=form.cleaned_data["scopes"],
+                                                       valid_days=form.cleaned_data["valid_days"])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -212,12 +214,16 @@ def api_token_create(request, slug):
 
 
 @login_required
-@require_POST
 def api_token_revoke(request, slug, token_uuid):
     org, _m = _organisation_for_member(request, slug)
     token = api_token_of(organisation=org, uuid=token_uuid)
     if token is None:
         raise Http404
+    if request.method != "POST":
+        # Asks once more: the machines that use the key stop working at once.
+        if not can_manage_organisation(user=request.user, organisation=org):
+            raise PermissionDenied
+        return render(request, "accounts/api_token_revoke.html", {"organisation": org, "token": token})
     try:
         services.api_token_revoke(actor=request.user, token=token)
     except ValidationError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from digitalstadt.core.registry import register_audit_actions
+from digitalstadt.core.registry import ApiScope, api_scopes, register_audit_actions
 
 # The catalogue is edited in the Django admin, audited there as core's "admin.*"
 # actions; its own service writes register their actions here.
@@ -26,6 +26,8 @@ def register() -> None:
     from .models import Evidence, Fee, LifeSituation, SearchSynonym, Service
 
     register_audit_actions(AUDIT_ACTIONS)
+    api_scopes.register(ApiScope("catalog:read", _("Leistungskatalog lesen"),
+                                 _("Alle Leistungen mit Beschreibung, zuständiger Stelle und Weg (GET /api/v1/catalog/services)")))
     for model in (Service, LifeSituation, Fee, Evidence, SearchSynonym):
         post_save.connect(_catalogue_changed, sender=model, dispatch_uid=f"catalog-fragments-save-{model.__name__}")
         post_delete.connect(_catalogue_changed, sender=model,

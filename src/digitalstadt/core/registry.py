@@ -173,6 +173,16 @@ class AuditAction:
 
 
 @dataclass(frozen=True)
+class ApiScope:
+    """What an API token may do, e.g. `catalog:read`: apps register the scopes their
+    endpoints ask for; owners grant them per token."""
+
+    id: str
+    label: Any
+    description: Any = ""
+
+
+@dataclass(frozen=True)
 class Capability:
     """Something core's own features need from an app, looked up by id: whether a user
     is city staff, the platform admins' addresses, sending an e-mail through the
@@ -209,6 +219,7 @@ document_verification_details: Registry[Any] = Registry(
     "document_verification_details",
     description="callables (document=, user=, ip_address=) -> [(label, value)] for the public verification page")
 audit_actions: Registry[AuditAction] = Registry("audit_actions", description="the audit log's catalogue of actions")
+api_scopes: Registry[ApiScope] = Registry("api_scopes", description="what an API token may be allowed to do")
 capabilities = CapabilityRegistry("capabilities", description="functions core calls without importing an app")
 
 

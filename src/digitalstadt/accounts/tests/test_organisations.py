@@ -313,7 +313,7 @@ def test_api_token_page_shows_the_secret_once_and_keeps_it_nowhere(client, org, 
     assert "Bitte geben Sie eine Bezeichnung an." in response.content.decode()
     assert not ApiToken.objects.with_scopes_disabled().exists()
 
-    response = client.post(url, {"name": "Kasse Filiale Mitte"})
+    response = client.post(url, {"name": "Kasse Filiale Mitte", "scopes": ["catalog:read"], "valid_days": "90"})
     assert response.status_code == 201
     assert response["Cache-Control"] == "no-store"
     secret = re.search(r'id="new-token">(dst_[^<]+)<', response.content.decode()).group(1)
