@@ -54,6 +54,19 @@ def _purge_unverified_accounts(*, cutoff) -> int:
     ).exclude(Exists(verified)).delete()[0]
 
 
+def _session_passed_second_factor(*, request) -> bool:
+    """Whether this signed-in session has a second factor behind it: staff-only details on
+    public pages (a permit's plate on the verification page) need it, like /verwaltung/."""
+    from allauth.mfa.models import Authenticator
+
+    from .middleware import _session_passed_mfa
+
+    user = request.user
+    if not user.is_authenticated or not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        return False
+    return _session_passed_mfa(request, user)
+
+
 def register() -> None:
     register_audit_actions(AUDIT_ACTIONS)
     retention_policies.register(RetentionPolicy(
@@ -65,3 +78,4 @@ def register() -> None:
     capabilities.register(Capability("user_is_staff", selectors.user_is_staff))
     capabilities.register(Capability("user_is_platform_admin", selectors.is_platform_admin))
     capabilities.register(Capability("platform_admin_emails", selectors.platform_admin_emails))
+    capabilities.register(Capability("session_passed_second_factor", _session_passed_second_factor))

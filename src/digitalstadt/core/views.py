@@ -254,8 +254,14 @@ def _render_verification(request, document, *, max_bytes: int, form=None, result
     # Apps add facts about their documents (e.g. a permit's zone and validity; the
     # plate only for parking enforcement) through the registry.
     details = []
+    # Staff-only facts only for a session that passed the second factor (as on /verwaltung/).
+    from django.contrib.auth.models import AnonymousUser
+
+    from .registry import capabilities
+
+    viewer = request.user if capabilities.call("session_passed_second_factor", request=request) else AnonymousUser()
     for add_details in document_verification_details.all():
-        details += add_details(document=document, user=request.user, ip_address=client_ip(request))
+        details += add_details(document=document, user=viewer, ip_address=client_ip(request))
     return render(request, "core/verify.html", {
         "document": document, "form": form or VerificationUploadForm(max_bytes=max_bytes),
         "result": result, "upload_error": upload_error, "details": details,

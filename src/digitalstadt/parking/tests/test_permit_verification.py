@@ -50,6 +50,26 @@ def test_enforcement_sees_the_plate_and_the_read_is_logged(client, permit):
     assert AuditEntry.objects.filter(action="parking.permit_checked", subject_id=str(permit.pk)).exists()
 
 
+def test_an_officer_session_without_the_second_factor_sees_no_plate(client, permit):
+    """Signed in with the password only (no TOTP enrolled yet, or not passed): the public
+    page shows what everybody sees, and no read is logged."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    officer = User.objects.create_user("pit@stadt.example", "Sicher-genug-2026")
+    StaffRole.objects.create(user=officer, role=StaffRoleKind.PARKING_ENFORCEMENT)
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=officer, email=officer.email, verified=True, primary=True)
+    response = client.post("/konto/login/", {"login": officer.email, "password": "Sicher-genug-2026"})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+    page = client.get("/pruefen/ABCDEFGHIJKLMNOPQRSTUVWX/").content.decode()
+    assert "Martinsviertel-Ost (WA1)" in page and "DA-AB 123" not in page
+    assert not AuditEntry.objects.filter(action="parking.permit_checked").exists()
+    # With TOTP enrolled but this session still password-only: no plate either.
+    TOTP.activate(officer, "JBSWY3DPEHPK3PXPTESTTOTP234567AB")
+    assert "DA-AB 123" not in client.get("/pruefen/ABCDEFGHIJKLMNOPQRSTUVWX/").content.decode()
+
+
 def test_plate_lookup_ignores_spelling_and_respects_validity(permit):
     today = timezone.localdate()
     assert list(permits_for_plate(plate="da ab123", day=today)) == [permit]
