@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digitalstadt.core.forms import day_field
 from digitalstadt.core.params import BadParameter, check_date, query_datetime
 
 SERVICE_PARAM = "leistung"
@@ -84,14 +85,9 @@ class SlotDateForm(forms.Form):
 
     hide_optional = True
 
-    # A text field, not <input type="date">: its segments and picker differ by browser
-    # and language, and keyboard users meet it without a visible focus in Chromium.
-    datum = forms.DateField(label=_("Freie Zeiten ab"), required=False,
-                            help_text=_("Tag.Monat.Jahr, zum Beispiel 14.12.2026"),
-                            widget=forms.DateInput(attrs={"inputmode": "numeric", "autocomplete": "off",
-                                                          "class": "slot-date-input"}, format="%d.%m.%Y"),
-                            input_formats=["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"],
-                            error_messages={"invalid": _("Bitte geben Sie ein Datum ein, zum Beispiel 14.12.2026.")})
+    datum = day_field(label=_("Freie Zeiten ab"), required=False,
+                      help_text=_("Tag.Monat.Jahr, zum Beispiel 14.12.2026"),
+                      invalid=_("Bitte geben Sie ein Datum ein, zum Beispiel 14.12.2026."), **{"class": "slot-date-input"})
 
     def __init__(self, *args, earliest, latest, **kwargs):
         super().__init__(*args, **kwargs)

@@ -32,3 +32,18 @@ class VerificationUploadForm(forms.Form):
                 _("Die Datei ist zu groß (höchstens %(size)s).") % {"size": filesizeformat(self.max_bytes)}
             )
         return upload
+
+
+DAY_INPUT_FORMATS = ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"]
+
+
+def day_field(*, label, help_text, invalid, required: bool = True, required_message=None, **attrs) -> forms.DateField:
+    """A day typed as Tag.Monat.Jahr (also ISO) in a text field: the native date input
+    differs by browser and language and showed no keyboard focus in Chromium."""
+    messages = {"invalid": invalid}
+    if required_message:
+        messages["required"] = required_message
+    return forms.DateField(label=label, required=required, help_text=help_text, input_formats=DAY_INPUT_FORMATS,
+                           widget=forms.DateInput(attrs={"inputmode": "numeric", "autocomplete": "off", **attrs},
+                                                  format="%d.%m.%Y"),
+                           error_messages=messages)

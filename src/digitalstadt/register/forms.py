@@ -10,10 +10,11 @@ from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from digitalstadt.core.forms import day_field
+
 # How far from today a move-in may lie (the law asks for the confirmation within two weeks).
 MOVE_IN_DAYS_BACK = 90
 MOVE_IN_DAYS_AHEAD = 90
-DATE_FORMATS = ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"]
 
 
 class LandlordConfirmationForm(forms.Form):
@@ -39,13 +40,9 @@ class LandlordConfirmationForm(forms.Form):
                                   error_messages={"required": _("Bitte geben Sie die Postleitzahl an.")})
     address_extra = forms.CharField(label=_("Lage der Wohnung"), max_length=60, required=False,
                                     help_text=_("Zum Beispiel „2. OG links“"))
-    moved_in = forms.DateField(label=_("Tag des Einzugs"), input_formats=DATE_FORMATS,
-                               help_text=_("Tag.Monat.Jahr, zum Beispiel 14.12.2026"),
-                               widget=forms.DateInput(attrs={"inputmode": "numeric", "autocomplete": "off"},
-                                                      format="%d.%m.%Y"),
-                               error_messages={"required": _("Bitte geben Sie den Tag des Einzugs an."),
-                                               "invalid": _("Bitte geben Sie ein Datum ein, zum Beispiel "
-                                                            "14.12.2026.")})
+    moved_in = day_field(label=_("Tag des Einzugs"), help_text=_("Tag.Monat.Jahr, zum Beispiel 14.12.2026"),
+                         required_message=_("Bitte geben Sie den Tag des Einzugs an."),
+                         invalid=_("Bitte geben Sie ein Datum ein, zum Beispiel 14.12.2026."))
     tenants = forms.CharField(label=_("Wer zieht ein?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
                               help_text=_("Vor- und Familienname jeder Person, eine Person pro Zeile"),
                               error_messages={"required": _("Bitte nennen Sie mindestens eine Person, die einzieht.")})

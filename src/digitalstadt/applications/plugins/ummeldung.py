@@ -21,25 +21,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from digitalstadt.accounts.types import AssuranceLevel
+from digitalstadt.core.forms import day_field
 
 from .base import FeeQuote, ServicePlugin, Step, register
 from .forms import AddressForm
 
 LANDLORD_EVIDENCE = "Wohnungsgeberbestätigung (vom Vermieter)"
 DAYS_BACK = 365  # a late registration is still a registration (§ 17 BMG asks for two weeks)
-DATE_FORMATS = ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"]
 
 
 class NewAddressForm(AddressForm):
     address_extra = forms.CharField(label=_l("Lage der Wohnung"), max_length=60, required=False,
                                     help_text=_l("Zum Beispiel „2. OG links“, wenn es mehrere Wohnungen gibt"))
-    moved_in = forms.DateField(label=_l("Tag des Einzugs"), input_formats=DATE_FORMATS,
-                               help_text=_l("Tag.Monat.Jahr, zum Beispiel 01.12.2026"),
-                               widget=forms.DateInput(attrs={"inputmode": "numeric", "autocomplete": "off"},
-                                                      format="%d.%m.%Y"),
-                               error_messages={"required": _l("Bitte geben Sie den Tag des Einzugs an."),
-                                               "invalid": _l("Bitte geben Sie ein Datum ein, zum Beispiel "
-                                                             "01.12.2026.")})
+    moved_in = day_field(label=_l("Tag des Einzugs"), help_text=_l("Tag.Monat.Jahr, zum Beispiel 01.12.2026"),
+                         required_message=_l("Bitte geben Sie den Tag des Einzugs an."),
+                         invalid=_l("Bitte geben Sie ein Datum ein, zum Beispiel 01.12.2026."))
 
     def __init__(self, *args, current=None, **kwargs):
         self.current = current
