@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from digitalstadt.core.registry import register_audit_actions
+from digitalstadt.core.registry import RetentionPolicy, register_audit_actions, retention_policies
 
 AUDIT_ACTIONS = (
     ("register.residents_listed", _("Melderegister durchsucht (Admin)")),
@@ -16,9 +16,21 @@ AUDIT_ACTIONS = (
 )
 
 
+def _purge_landlord_confirmations(*, cutoff) -> int:
+    """Confirmations (names of the people moving in) given before `cutoff`: the move is
+    in the register by then, or the code was never used."""
+    from .models import LandlordConfirmation
+
+    deleted, _rows = LandlordConfirmation.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
 def register() -> None:
     from .backends import DemoRegister
     from .registry import register_backends
 
     register_audit_actions(AUDIT_ACTIONS)
+    retention_policies.register(RetentionPolicy(
+        "landlord_confirmations", _("Wohnungsgeberbestätigungen (Namen der Einziehenden)"), 365,
+        _purge_landlord_confirmations))
     register_backends.register(DemoRegister)

@@ -281,3 +281,16 @@ def test_moving_out_of_the_zone_ends_the_parking_permit_and_refunds_the_unused_d
     extra = refund_request(payment_id=permit_case.payment_id, amount_cents=paid, reason="Test")
     assert extra.amount_cents == paid - refund.amount_cents
     assert refund_request(payment_id=permit_case.payment_id, amount_cents=1, reason="Test") is None
+
+
+def test_landlord_confirmations_are_kept_a_year(eid_citizen):
+    from django.db.models import F
+
+    from digitalstadt.core.retention import purge_expired_data
+
+    moved_in = timezone.localdate()
+    landlord_code(moved_in=moved_in)
+    landlord_code(moved_in=moved_in, number="16")
+    LandlordConfirmation.objects.filter(house_number="16").update(created_at=F("created_at") - dt.timedelta(days=366))
+    assert purge_expired_data()["landlord_confirmations"] == 1
+    assert list(LandlordConfirmation.objects.values_list("house_number", flat=True)) == ["14"]
