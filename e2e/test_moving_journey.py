@@ -77,7 +77,10 @@ def test_landlord_confirms_and_the_tenant_moves_online(journey, phone_journey, c
     emil = make_citizen("emil.umzug@example.org", level=AssuranceLevel.EID_HIGH, eid_subject="demo-eid-emil",
                         first="Emil", last="Eid")
     journey.login_as(emil)
-    journey.visit("/leistungen/")
+    journey.visit("/")
+    page.get_by_label("Was möchten Sie erledigen?").fill("Umzug")
+    page.get_by_label("Was möchten Sie erledigen?").press("Enter")
+    page.wait_for_url("**/leistungen/?q=*")
     main(page).locator("a[href='/leistungen/ummeldung/']").first.click()
     page.wait_for_url("**/leistungen/ummeldung/")
     journey.check_page()
