@@ -14,6 +14,17 @@ def normalise_plate(value: str) -> str:
     return re.sub(r"[^A-Z0-9ÄÖÜ]", "", (value or "").upper())
 
 
+def mask_plate(value: str) -> str:
+    """The plate as the public verification page shows it: the district and letters and
+    the first digit, the other digits starred ('DA-AB 123' -> 'DA-AB 1**', 'DA-X 9E' ->
+    'DA-X 9E'). Enough to see that a copied QR code belongs to another car, not enough
+    to read the holder's plate off a photo of the code."""
+    match = re.search(r"(\d)(\d*)(\D*)$", value or "")
+    if match is None:
+        return value[:-2] + "**" if len(value or "") > 2 else "***"
+    return value[:match.start()] + match.group(1) + "*" * len(match.group(2)) + match.group(3)
+
+
 class ResidentPermit(models.Model):
     number = models.CharField(_("Ausweisnummer"), max_length=30, unique=True)
     holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="resident_permits")

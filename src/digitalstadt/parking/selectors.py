@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
-from .models import ResidentPermit, normalise_plate
+from .models import ResidentPermit, mask_plate, normalise_plate
 
 __all__ = ["overlapping_permit", "permit_verification_details", "permits_for_plate"]
 
@@ -25,9 +25,10 @@ def overlapping_permit(*, plate: str, zone_id: int, start: dt.date, end: dt.date
 
 
 def permit_verification_details(*, document, user, ip_address=None) -> list[tuple[str, str]]:
-    """What the public verification page shows for a resident permit: zone and validity
-    (no personal data). Parking enforcement officers also see the plate, to compare it
-    with the car; that is a staff read of personal data and is audit-logged."""
+    """What the public verification page shows for a resident permit: zone, validity and
+    the plate masked ('DA-AB 1**'), so that a copied QR code does not "prove" any car.
+    Parking enforcement officers who passed the second factor see the whole plate, to
+    compare it with the car; that is a staff read of personal data and is audit-logged."""
     from django.utils import formats, timezone
     from django.utils.translation import gettext as _
 
@@ -49,4 +50,6 @@ def permit_verification_details(*, document, user, ip_address=None) -> list[tupl
         audit_log(actor=user, action="parking.permit_checked", subject=permit, data_subject=permit.holder,
                   ip_address=ip_address)
         rows.append((_("Kennzeichen"), permit.plate))
+    else:
+        rows.append((_("Kennzeichen (teilweise verdeckt)"), mask_plate(permit.plate)))
     return rows

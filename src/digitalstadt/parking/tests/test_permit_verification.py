@@ -32,10 +32,22 @@ def permit():
                                          document=document)
 
 
-def test_public_page_shows_zone_and_validity_but_not_the_plate(client, permit):
+def test_public_page_shows_zone_validity_and_a_masked_plate(client, permit):
     page = client.get("/pruefen/ABCDEFGHIJKLMNOPQRSTUVWX/").content.decode()
     assert "Martinsviertel-Ost (WA1)" in page and "Heute gültig" in page
     assert "DA-AB 123" not in page
+    # Enough to see that the code belongs to another car, not to read the plate.
+    assert "Kennzeichen (teilweise verdeckt)" in page and "DA-AB 1**" in page
+
+
+@pytest.mark.parametrize("plate, masked", [
+    ("DA-AB 123", "DA-AB 1**"), ("DA-X 9", "DA-X 9"), ("DA-EL 4711E", "DA-EL 4***E"),
+    ("F-Z 1000H", "F-Z 1***H"), ("ABC", "A**"),
+])
+def test_mask_plate(plate, masked):
+    from digitalstadt.parking.models import mask_plate
+
+    assert mask_plate(plate) == masked
 
 
 def test_enforcement_sees_the_plate_and_the_read_is_logged(client, permit):
