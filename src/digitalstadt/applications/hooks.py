@@ -66,6 +66,20 @@ def _case_worker(user) -> bool:
     return is_case_worker(user=user)
 
 
+def _inbox_counts(user) -> list:
+    """What waits in the inbox of this case worker's offices."""
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    from .models import OPEN_STATUSES
+    from .selectors import inbox
+
+    cases = inbox(user=user, status="open")
+    return [(gettext("offene Vorgänge"), cases.count()),
+            (gettext("überfällig"), cases.filter(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate()).count()),
+            (gettext("niemandem zugewiesen"), cases.filter(assigned_to__isnull=True).count())]
+
+
 def _payment_settled(*, payment) -> None:
     from .services import payment_settled
 
@@ -95,7 +109,8 @@ def register() -> None:
     retention_policies.register(RetentionPolicy(
         "application_drafts", _("Nie eingereichte Online-Anträge (mit ihren Uploads)"), 90, _purge_drafts))
     staff_areas.register(StaffArea("applications.inbox", _("Vorgänge (Online-Anträge)"), "staff-applications:inbox",
-                                   _("Anträge bearbeiten, Nachweise anfordern, Bescheide erlassen"), _case_worker, 100))
+                                   _("Anträge bearbeiten, Nachweise anfordern, Bescheide erlassen"), _case_worker, 100,
+                                   counts=_inbox_counts))
     settled_handlers.register(SettledHandler("applications.case_paid", _payment_settled))
 
     from digitalstadt.register.registry import MoveFollowUp, move_followups

@@ -48,6 +48,46 @@ def _counter_staff(user) -> bool:
     return locations_for_staff(user=user, roles=COUNTER_ROLES).exists()
 
 
+def _counter_counts(user) -> list:
+    """Today at the locations this person works at: appointments still to come and
+    people waiting now."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    from .models import Booking, BookingStatus, Ticket, TicketStatus
+    from .permissions import COUNTER_ROLES, locations_for_staff
+
+    locations = locations_for_staff(user=user, roles=COUNTER_ROLES)
+    today = timezone.localdate()
+    start = datetime.combine(today, time.min).replace(tzinfo=timezone.get_current_timezone())
+    booked = Booking.objects.filter(location__in=locations, starts_at__gte=start,
+                                    starts_at__lt=start + timedelta(days=1))
+    return [(gettext("Termine heute"), booked.filter(status__in=[BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN,
+                                                                  BookingStatus.SERVED, BookingStatus.NO_SHOW]).count()),
+            (gettext("warten gerade"), Ticket.objects.filter(location__in=locations, day=today,
+                                                             status=TicketStatus.WAITING).count())]
+
+
+def _counter_links(user) -> list:
+    """Each location's day plan, and its settings where the person is office admin."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    from .permissions import ADMIN_ROLES, COUNTER_ROLES, locations_for_staff
+
+    admin_ids = set(locations_for_staff(user=user, roles=ADMIN_ROLES).values_list("pk", flat=True))
+    links = []
+    for location in locations_for_staff(user=user, roles=COUNTER_ROLES).order_by("name_de"):
+        links.append((gettext("Tagesplan – %(location)s") % {"location": location.name},
+                      reverse("appointments-staff:day-plan", kwargs={"slug": location.slug})))
+        if location.pk in admin_ids:
+            links.append((gettext("Öffnungszeiten und Schalter – %(location)s") % {"location": location.name},
+                          reverse("appointments-office:settings", kwargs={"slug": location.slug})))
+    return links
+
+
 def _id_card_address(*, user, move):
     """After a move the ID card gets the new address as a sticker: only at the counter."""
     from django.urls import reverse
@@ -96,4 +136,4 @@ def register() -> None:
     staff_areas.register(StaffArea("appointments.counter", _("Termine, Tagesplan und Aufruf"),
                                    "appointments-staff:index",
                                    _("Einchecken, Wartenummern, Aufruf, Statistik und Standort-Einstellungen"),
-                                   _counter_staff, 200))
+                                   _counter_staff, 200, counts=_counter_counts, links=_counter_links))

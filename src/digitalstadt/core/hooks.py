@@ -25,6 +25,14 @@ def _platform_admin(user) -> bool:
     return bool(capabilities.call("user_is_platform_admin", user=user))
 
 
+def _feedback_counts(user) -> list:
+    from django.utils.translation import gettext
+
+    from .models import AccessibilityFeedback
+
+    return [(gettext("unbearbeitet"), AccessibilityFeedback.objects.filter(handled_at__isnull=True).count())]
+
+
 def register() -> None:
     from . import retention_policies
 
@@ -33,6 +41,7 @@ def register() -> None:
     staff_areas.register(StaffArea("core.audit_log", _("Protokoll (Audit-Log)"), "staff:audit-log",
                                    _("Wer hat wann was getan – Plattform-Administration"), _platform_admin, 900))
     staff_areas.register(StaffArea("core.accessibility_feedback", _("Rückmeldungen zur Barrierefreiheit"),
-                                   "staff:accessibility-feedback", "", _platform_admin, 910))
+                                   "staff:accessibility-feedback", "", _platform_admin, 910,
+                                   counts=_feedback_counts))
     staff_areas.register(StaffArea("core.django_admin", _("Konten, Rollen und Stammdaten (Admin)"), "admin:index",
                                    "", _platform_admin, 920))

@@ -143,7 +143,12 @@ def check_registries(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
 
 @dataclass(frozen=True)
 class StaffArea:
-    """A work area on the staff home and in the staff navigation."""
+    """A work area on the staff home and in the staff navigation.
+
+    `counts(user)` returns what waits there for this person, as (label, number) pairs
+    ("offene Vorgänge", 12), shown beside the area; `links(user)` returns direct links
+    into it as (label, url) pairs (a location's day plan, its settings). Both are asked
+    only for users the area is visible to, and must scope to what the user may see."""
 
     id: str
     label: Any
@@ -151,6 +156,8 @@ class StaffArea:
     description: Any = ""
     visible_to: Callable[[Any], bool] = field(default=lambda user: False, compare=False)
     order: int = 100
+    counts: Callable[[Any], Iterable[tuple[Any, int]]] | None = field(default=None, compare=False)
+    links: Callable[[Any], Iterable[tuple[Any, str]]] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

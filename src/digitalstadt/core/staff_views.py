@@ -9,15 +9,26 @@ from .permissions import platform_admin_required, staff_required
 from .registry import audit_actions, staff_areas
 
 
+def areas_for(user) -> list:
+    """The work areas the apps registered (core.registry `staff_areas`) that `user` sees,
+    in their order."""
+    return sorted((area for area in staff_areas.all() if area.visible_to(user)),
+                  key=lambda area: (area.order, str(area.label)))
+
+
 @staff_required
 def home(request):
-    """The staff start page: the user's roles and the work areas the apps registered
-    for them (core.registry `staff_areas`)."""
-    areas = sorted((area for area in staff_areas.all() if area.visible_to(request.user)),
-                   key=lambda area: (area.order, str(area.label)))
+    """The staff start page: each work area the user may enter, with what waits there
+    (counts the app computes for this user) and direct links, then the user's roles."""
+    entries = []
+    for area in areas_for(request.user):
+        counts = [(label, number) for label, number in (area.counts(request.user) if area.counts else [])]
+        links = list(area.links(request.user)) if area.links else []
+        entries.append({"area": area, "counts": counts, "links": links,
+                        "waiting": sum(number for _label, number in counts)})
     return render(request, "core/staff/home.html", {
         "roles": request.user.staff_roles.select_related("office", "location"),
-        "areas": areas,
+        "areas": entries,
     })
 
 

@@ -30,7 +30,17 @@ def _payment_staff(user) -> bool:
     return can_manage_payments(user=user)
 
 
+def _payment_counts(user) -> list:
+    from django.utils.translation import gettext
+
+    from .selectors import flagged_transactions, open_refunds
+
+    return [(gettext("Zahlungseingänge zu klären"), flagged_transactions().count()),
+            (gettext("Erstattungen auszuzahlen"), open_refunds().count())]
+
+
 def register() -> None:
     register_audit_actions(AUDIT_ACTIONS)
     staff_areas.register(StaffArea("payments.overview", _("Zahlungen und Kontoauszüge"), "payments-staff:overview",
-                                   _("Zahlungseingänge, CAMT-Import und Klärungsfälle"), _payment_staff, 300))
+                                   _("Zahlungseingänge, CAMT-Import, Klärungsfälle und Erstattungen"),
+                                   _payment_staff, 300, counts=_payment_counts))

@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "digitalstadt.core.context_processors.platform",
+                "digitalstadt.core.context_processors.staff_navigation",
                 "digitalstadt.accounts.context_processors.staff",
                 "digitalstadt.mailbox.context_processors.mailbox",
             ],
