@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from digitalstadt.accounts.models import ApiToken, Invitation, Membership, Organisation, OrgRole, User
 from digitalstadt.core.models import AuditEntry
+from digitalstadt.testing.clock import fresh_totp
 from digitalstadt.testing.fixtures import find_link
 from e2e.conftest import DESKTOP, Journey
 
@@ -114,12 +115,15 @@ def test_owner_invites_colleague_manages_roles_and_api_tokens(
     try:
         cpage = colleague.page
         cpage.goto(invitation_link)
-        cpage.wait_for_url(re.compile(r"/konto/login/\?next=/mein-konto/einladung/"))
+        # Before signing in, the page says who invites to what, and what the role may do.
         colleague.check_page()
-        main(cpage).get_by_role("link", name="Jetzt registrieren").click()
-        cpage.wait_for_url(re.compile(r"/konto/signup/\?next=.*einladung"))
+        expect(main(cpage)).to_contain_text(
+            f"{OWNER} lädt Sie ein, der Organisation „Kurierdienst Bessungen“ als Mitarbeiter/in beizutreten.")
+        expect(main(cpage)).to_contain_text("verwaltet nichts")
+        main(cpage).get_by_role("link", name="Konto anlegen").click()
+        cpage.wait_for_url(re.compile(r"/konto/signup/\?.*einladung"))
         colleague.check_page()
-        cpage.get_by_label("E-Mail-Adresse").fill(COLLEAGUE)
+        expect(cpage.get_by_label("E-Mail-Adresse")).to_have_value(COLLEAGUE)  # prefilled
         cpage.get_by_label("Passwort", exact=True).fill(PASSWORD)
         cpage.get_by_label("Passwort (Wiederholung)").fill(PASSWORD)
         main(cpage).get_by_role("button", name="Registrieren").click()
@@ -180,7 +184,28 @@ def test_owner_invites_colleague_manages_roles_and_api_tokens(
     assert not Membership.objects.filter(user__email=COLLEAGUE).exists()
     assert audited("membership.removed") == 1
 
-    # --- API tokens --------------------------------------------------------------------
+    # --- API tokens: only with a second factor --------------------------------------------
+    tokens = page.locator("section", has=page.get_by_role("heading", name="API-Schlüssel"))
+    expect(tokens).to_contain_text("Erst die Zwei-Faktor-Anmeldung, dann API-Schlüssel")
+    expect(tokens.get_by_role("button", name="API-Schlüssel erzeugen")).to_have_count(0)
+    tokens.get_by_role("link", name="Zwei-Faktor-Anmeldung einrichten").click()
+    # A while after signing in, allauth asks for the password once more first.
+    page.wait_for_url(re.compile(r"/konto/(reauthenticate/\?next=%2Fkonto%2F2fa%2F)?totp|/konto/2fa/totp/activate/"))
+    if "/reauthenticate/" in page.url:
+        journey.check_page()
+        page.get_by_label("Passwort", exact=True).fill(PASSWORD)
+        main(page).get_by_role("button").first.click()
+        page.wait_for_url("**/konto/2fa/totp/activate/")
+    journey.check_page()
+    page.reload()  # check_page() loaded it once more, which made a new secret
+    secret = page.get_by_test_id("totp-secret").inner_text().replace(" ", "")
+    page.fill("input[name=code]", fresh_totp(secret))
+    page.get_by_role("button", name="Aktivieren").click()
+    page.wait_for_url(re.compile(r".*/konto/2fa/recovery-codes/?$"))
+    page.get_by_role("link", name="Mein Konto").click()
+    page.wait_for_url("**/mein-konto/")
+    main(page).get_by_role("link", name="Kurierdienst Bessungen").click()
+    page.wait_for_url(f"**/mein-konto/organisationen/{org.slug}/")
     tokens = page.locator("section", has=page.get_by_role("heading", name="API-Schlüssel"))
     tokens.get_by_label("Bezeichnung").fill("Kurier-App Tablet 1")
     tokens.get_by_role("button", name="API-Schlüssel erzeugen").click()  # no permission chosen: refused

@@ -27,10 +27,12 @@ def _register_routers() -> None:
 
     from digitalstadt.applications.api import router as applications_router
     from digitalstadt.catalog.api import router as catalog_router
+    from digitalstadt.parking.api import router as parking_router
 
     api.add_router("/appointments", appointments_router)
     api.add_router("/applications", applications_router)
     api.add_router("/catalog", catalog_router)
+    api.add_router("/parking", parking_router)
 
 
 _register_routers()
@@ -62,6 +64,8 @@ class WhoAmIOut(Schema):
          tags=["platform"], summary="Who is calling: an organisation token or a signed-in person")
 def whoami(request):
     token = getattr(request, "api_token", None)
+    if token is not None and token.is_personal:
+        return {"kind": "person", "email": token.user.email}
     if token is not None:
         return {"kind": "organisation", "organisation": token.organisation.slug}
     return {"kind": "user", "email": request.user.email}

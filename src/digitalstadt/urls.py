@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("verwaltung/zahlungen/", include("digitalstadt.payments.staff_urls")),
     path("verwaltung/vorgaenge/", include("digitalstadt.applications.staff_urls")),
     path("verwaltung/parken/", include("digitalstadt.parking.staff_urls")),
+    path("verwaltung/geraeteschluessel/", include("digitalstadt.accounts.device_tokens")),
     path("verwaltung/", include("digitalstadt.core.staff_urls")),
     path("zahlungen/", include("digitalstadt.payments.urls")),
     path("leistungen/", include("digitalstadt.catalog.urls")),

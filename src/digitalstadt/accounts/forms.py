@@ -45,10 +45,10 @@ class ApiTokenForm(forms.Form):
                                         choices=[(30, _("30 Tage")), (90, _("90 Tage")), (365, _("ein Jahr"))])
 
     def __init__(self, *args, **kwargs):
-        from digitalstadt.core.registry import api_scopes
+        from .services import organisation_scopes
 
         super().__init__(*args, **kwargs)
-        self.fields["scopes"].choices = [(scope.id, f"{scope.label} ({scope.id})") for scope in api_scopes.all()]
+        self.fields["scopes"].choices = [(scope.id, f"{scope.label} ({scope.id})") for scope in organisation_scopes()]
 
 
 class EidSimulatorForm(forms.Form):

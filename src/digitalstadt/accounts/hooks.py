@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from digitalstadt.core.registry import (
     Capability,
     RetentionPolicy,
+    StaffArea,
     capabilities,
     register_audit_actions,
     retention_policies,
+    staff_areas,
 )
 
 from . import selectors
@@ -28,6 +30,7 @@ AUDIT_ACTIONS = (
     ("membership.removed", _("Mitglied aus der Organisation entfernt")),
     ("api_token.created", _("API-Schlüssel erstellt")),
     ("api_token.revoked", _("API-Schlüssel widerrufen")),
+    ("api_token.personal_created", _("Persönlicher API-Schlüssel für ein Dienstgerät erstellt")),
 )
 
 
@@ -67,8 +70,27 @@ def _session_passed_second_factor(*, request) -> bool:
     return _session_passed_mfa(request, user)
 
 
+def _may_hold_personal_tokens(user) -> bool:
+    from .services import personal_scopes
+
+    return bool(personal_scopes(user=user))
+
+
+def _personal_token_counts(user) -> list:
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    from .selectors import personal_tokens_of
+
+    return [(gettext("aktive Schlüssel"), personal_tokens_of(user=user).filter(
+        revoked_at__isnull=True, expires_at__gt=timezone.now()).count())]
+
+
 def register() -> None:
     register_audit_actions(AUDIT_ACTIONS)
+    staff_areas.register(StaffArea("accounts.device_tokens", _("Schlüssel für Dienstgeräte"), "staff-tokens:list",
+                                   _("Persönliche API-Schlüssel, z. B. für das Handgerät der Parkraumüberwachung"),
+                                   _may_hold_personal_tokens, 800, counts=_personal_token_counts))
     retention_policies.register(RetentionPolicy(
         "invitations_closed", _("Angenommene, widerrufene oder abgelaufene Einladungen"), 90,
         _purge_closed_invitations))

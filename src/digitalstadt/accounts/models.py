@@ -221,11 +221,16 @@ class StaffRole(models.Model):
 
 
 class ApiToken(models.Model):
-    """A machine token for one organisation. Only the SHA-256 of the secret is stored;
-    the secret is shown once at creation."""
+    """A machine token for one organisation, or a personal token of one staff member
+    for a device (then `user` is set and `organisation` is empty, and what the token
+    does is done in that person's name). Only the SHA-256 of the secret is stored; the
+    secret is shown once at creation."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_tokens")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_tokens",
+                                     null=True, blank=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="personal_api_tokens", null=True,
+                             blank=True, verbose_name=_("persönlicher Schlüssel von"))
     name = models.CharField(_("Bezeichnung"), max_length=100)
     prefix = models.CharField(max_length=12, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
@@ -244,6 +249,16 @@ class ApiToken(models.Model):
         verbose_name = _("API-Schlüssel")
         verbose_name_plural = _("API-Schlüssel")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(organisation__isnull=False, user__isnull=True)
+                           | models.Q(organisation__isnull=True, user__isnull=False)),
+                name="api_token_organisation_xor_person"),
+        ]
+
+    @property
+    def is_personal(self) -> bool:
+        return self.user_id is not None
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -95,6 +95,23 @@ def api_tokens_of(*, organisation: Organisation) -> QuerySet[ApiToken]:
         return ApiToken.objects.select_related("created_by")
 
 
+def has_second_factor(*, user: Any) -> bool:
+    """The person has TOTP (the platform's second factor) set up."""
+    from allauth.mfa.models import Authenticator
+
+    return bool(user.is_authenticated
+                and Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
+
+
+def personal_tokens_of(*, user: Any) -> QuerySet[ApiToken]:
+    # Personal tokens belong to no organisation: scoping does not apply, the owner does.
+    return ApiToken.objects.with_scopes_disabled().filter(user=user)
+
+
+def personal_token_of(*, user: Any, uuid) -> ApiToken | None:
+    return personal_tokens_of(user=user).filter(uuid=uuid).first()
+
+
 def api_token_of(*, organisation: Organisation, uuid) -> ApiToken | None:
     with organisation_scope(organisation):
         return ApiToken.objects.filter(uuid=uuid).first()

@@ -34,7 +34,7 @@ from .models import (
     OrgRole,
     User,
 )
-from .selectors import can_manage_organisation, membership_for
+from .selectors import can_manage_organisation, has_second_factor, membership_for
 
 INVITATION_VALIDITY = timedelta(days=14)
 API_TOKEN_PREFIX = "dst_"
@@ -173,7 +173,7 @@ def invitation_create(*, actor: User, organisation: Organisation, email: str, ro
 
 def invitation_by_token(*, token: str) -> Invitation | None:
     # Looked up by its secret across organisations (the link names no organisation).
-    return (Invitation.objects.with_scopes_disabled().select_related("organisation")
+    return (Invitation.objects.with_scopes_disabled().select_related("organisation", "invited_by")
             .filter(token_hash=_hash(token)).first())
 
 
@@ -251,27 +251,61 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
 API_TOKEN_LIFETIMES = (30, 90, 365)
 
 
-def api_token_create(*, actor: User, organisation: Organisation, name: str, scopes=(),
-                     valid_days: int = 90) -> tuple[ApiToken, str]:
-    """Returns the token row and the secret, which is shown once and never stored. The
-    token may do what its scopes (core.registry.api_scopes) allow, until it expires."""
+def organisation_scopes():
+    """The scopes an organisation's machine tokens may hold."""
     from digitalstadt.core.registry import api_scopes
 
-    _require_manager(actor, organisation)
+    return [scope for scope in api_scopes.all() if scope.organisation]
+
+
+def personal_scopes(*, user: User):
+    """The scopes this staff member may put on a personal token: those whose
+    `personal_for` says the person may do that themselves."""
+    from digitalstadt.core.registry import api_scopes
+
+    return [scope for scope in api_scopes.all() if scope.personal_for is not None and scope.personal_for(user)]
+
+
+def _check_token_request(*, name: str, scopes, allowed, valid_days: int) -> tuple[str, list[str]]:
+    from digitalstadt.core.registry import api_scopes
+
     name = name.strip()
     if not name:
         raise ValidationError(_("Bitte geben Sie eine Bezeichnung an."))
-    known = {scope.id for scope in api_scopes.all()}
     scopes = sorted(set(scopes))
-    if set(scopes) - known:
-        raise ValidationError(_("Diese Berechtigung gibt es nicht: %(scopes)s") % {
-            "scopes": ", ".join(sorted(set(scopes) - known))})
+    unknown = set(scopes) - {scope.id for scope in api_scopes.all()}
+    if unknown:
+        raise ValidationError(_("Diese Berechtigung gibt es nicht: %(scopes)s") % {"scopes": ", ".join(sorted(unknown))})
+    refused = set(scopes) - {scope.id for scope in allowed}
+    if refused:
+        raise PermissionDenied(_("Diese Berechtigung können Sie hier nicht vergeben: %(scopes)s")
+                               % {"scopes": ", ".join(sorted(refused))})
     if valid_days not in API_TOKEN_LIFETIMES:
         raise ValidationError(_("Bitte wählen Sie eine der angebotenen Laufzeiten."))
+    return name[:100], scopes
+
+
+def _require_second_factor(actor: User) -> None:
+    # A token acts without a person at the keyboard: whoever issues one must have
+    # proved more than a password.
+    if not has_second_factor(user=actor):
+        raise PermissionDenied(_("Bitte richten Sie zuerst die Zwei-Faktor-Anmeldung ein. Erst dann können Sie "
+                                 "API-Schlüssel erzeugen."))
+
+
+def api_token_create(*, actor: User, organisation: Organisation, name: str, scopes=(),
+                     valid_days: int = 90) -> tuple[ApiToken, str]:
+    """Returns the token row and the secret, which is shown once and never stored. The
+    token may do what its scopes (core.registry.api_scopes) allow, until it expires.
+    Only owners and admins of the organisation who use a second factor issue tokens."""
+    _require_manager(actor, organisation)
+    _require_second_factor(actor)
+    name, scopes = _check_token_request(name=name, scopes=scopes, allowed=organisation_scopes(),
+                                        valid_days=valid_days)
     secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            organisation=organisation, name=name[:100], prefix=secret[:12], token_hash=_hash(secret),
+            organisation=organisation, name=name, prefix=secret[:12], token_hash=_hash(secret),
             created_by=actor, scopes=scopes, expires_at=timezone.now() + timedelta(days=valid_days),
         )
         audit_log(actor=actor, action="api_token.created", subject=token,
@@ -279,7 +313,35 @@ def api_token_create(*, actor: User, organisation: Organisation, name: str, scop
     return token, secret
 
 
+def personal_token_create(*, actor: User, name: str, scopes=(), valid_days: int = 90) -> tuple[ApiToken, str]:
+    """A staff member's token for a device: it acts in the person's name (the audit
+    names them) and only with scopes the person may use themselves."""
+    from .selectors import user_is_staff
+
+    if not user_is_staff(user=actor):
+        raise PermissionDenied(_("Persönliche API-Schlüssel gibt es nur für Beschäftigte der Stadt."))
+    _require_second_factor(actor)
+    name, scopes = _check_token_request(name=name, scopes=scopes, allowed=personal_scopes(user=actor),
+                                        valid_days=valid_days)
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=actor, name=name, prefix=secret[:12], token_hash=_hash(secret), created_by=actor,
+            scopes=scopes, expires_at=timezone.now() + timedelta(days=valid_days),
+        )
+        audit_log(actor=actor, action="api_token.personal_created", subject=token,
+                  data={"scopes": scopes, "valid_days": valid_days})
+    return token, secret
+
+
 def api_token_revoke(*, actor: User, token: ApiToken) -> None:
+    if token.is_personal:
+        if token.user_id != actor.pk:
+            raise PermissionDenied(_("Das ist nicht Ihr Schlüssel."))
+        ApiToken.objects.with_scopes_disabled().filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now())
+        audit_log(actor=actor, action="api_token.revoked", subject=token)
+        return
     _require_manager(actor, token.organisation)
     with transaction.atomic(), organisation_scope(token.organisation):
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
@@ -291,9 +353,12 @@ def api_token_authenticate(*, secret: str) -> ApiToken | None:
         return None
     # Looked up by its secret across organisations; the token then names its organisation.
     tokens = ApiToken.objects.with_scopes_disabled()
-    token = tokens.select_related("organisation").filter(token_hash=_hash(secret), revoked_at__isnull=True).first()
+    token = (tokens.select_related("organisation", "user").filter(token_hash=_hash(secret), revoked_at__isnull=True)
+             .first())
     if token is not None and token.expires_at is not None and token.expires_at <= timezone.now():
         return None  # expired: the caller answers 401 like for an unknown token
+    if token is not None and token.is_personal and not token.user.is_active:
+        return None  # the person's account was switched off: so are their devices
     if token is not None:
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
@@ -304,9 +369,13 @@ def api_token_authenticate(*, secret: str) -> ApiToken | None:
 
 
 class ApiTokenAuth(HttpBearer):
-    """django-ninja authentication for organisation tokens (`Authorization: Bearer
-    dst_...`), optionally for one scope: unknown, revoked or expired -> 401, a token
-    without the scope -> 403, more than API_TOKEN_RATE_LIMIT calls per period -> 429."""
+    """django-ninja authentication for API tokens (`Authorization: Bearer dst_...`),
+    optionally for one scope: unknown, revoked or expired -> 401, a token without the
+    scope -> 403, more than API_TOKEN_RATE_LIMIT calls per period -> 429.
+
+    Organisation tokens set `request.organisation`; personal tokens set `request.user`
+    to their owner (so the audit names the person) and need the scope to be still
+    allowed for that person on every call (a withdrawn role stops the device)."""
 
     def __init__(self, scope: str | None = None):
         super().__init__()
@@ -324,5 +393,11 @@ class ApiTokenAuth(HttpBearer):
         if self.scope is not None and self.scope not in (api_token.scopes or []):
             raise HttpError(403, _("Diesem Schlüssel fehlt die Berechtigung „%(scope)s“.") % {"scope": self.scope})
         request.api_token = api_token
-        request.organisation = api_token.organisation
+        if api_token.is_personal:
+            if self.scope is not None and self.scope not in {s.id for s in personal_scopes(user=api_token.user)}:
+                raise HttpError(403, _("Die Person, der dieser Schlüssel gehört, darf das nicht mehr."))
+            request.user = api_token.user
+            request.organisation = None
+        else:
+            request.organisation = api_token.organisation
         return api_token

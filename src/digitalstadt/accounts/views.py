@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from digitalstadt.core.messages import add_error_messages
@@ -14,6 +15,7 @@ from .eid import enabled_plugins, get_plugin
 from .forms import ApiTokenForm, EidSimulatorForm, InvitationForm, OrganisationForm, ProfileForm, RoleForm
 from .models import Membership, Organisation, OrgRole
 from .selectors import (
+    has_second_factor,
     api_token_of,
     api_tokens_of,
     invitation_of,
@@ -24,6 +26,18 @@ from .selectors import (
     organisations_for_user,
     staff_roles,
 )
+
+
+# What each role may do, shown where roles are given (invitation form, role list).
+ROLE_EXPLANATIONS = [
+    (OrgRole.OWNER.label, _l("alles, auch weitere Inhaber/innen ernennen und die Organisation abgeben; "
+                             "braucht die Zwei-Faktor-Anmeldung für API-Schlüssel")),
+    (OrgRole.ADMIN.label, _l("Personen einladen und entfernen, Rollen vergeben (außer Inhaber/in), "
+                             "API-Schlüssel erzeugen und widerrufen")),
+    (OrgRole.MEMBER.label, _l("sieht die Organisation und ihre Mitglieder, verwaltet nichts")),
+    (OrgRole.SALES.label, _l("wie Mitarbeiter/in; im Marktplatz: Bestellungen und Bestand des Geschäfts")),
+    (OrgRole.DRIVER.label, _l("wie Mitarbeiter/in; im Lieferdienst: die eigenen Touren fahren")),
+]
 
 
 @login_required
@@ -107,7 +121,9 @@ def _render_organisation(request, org, membership, *, can_manage, invite_form=No
         "invite_form": invite_form,
         "token_form": token_form or ApiTokenForm(),
         "tokens": api_tokens_of(organisation=org) if can_manage else [],
+        "has_second_factor": has_second_factor(user=request.user),
         "roles": OrgRole.choices,
+        "role_explanations": ROLE_EXPLANATIONS,
         "new_token": new_token,
     }
     if status is None:
@@ -171,9 +187,28 @@ def invitation_revoke(request, slug, pk):
     return redirect("accounts:organisation", slug=org.slug)
 
 
-@login_required
 def invitation_accept(request, token):
+    """The link in the invitation e-mail. Before signing in, the page says who invites
+    to which organisation in which role, and offers to sign in or to register with the
+    invited address (prefilled); afterwards it accepts."""
     invitation = services.invitation_by_token(token=token)
+    valid = invitation is not None and invitation.is_open
+    if not request.user.is_authenticated:
+        from urllib.parse import urlencode
+
+        from allauth.account.models import EmailAddress
+
+        here = request.get_full_path()
+        known = valid and EmailAddress.objects.filter(email__iexact=invitation.email).exists()
+        return render(request, "accounts/invitation_accept.html", {
+            "invitation": invitation if valid else None,
+            "inviter": _inviter_name(invitation) if valid else "",
+            "role_explanation": _role_explanation(invitation.role) if valid else "",
+            "anonymous": True,
+            "has_account": known,
+            "login_query": urlencode({"next": here}),
+            "signup_query": urlencode({"next": here, "email": invitation.email}) if valid else "",
+        }, status=200 if valid else 410)
     if request.method == "POST":
         try:
             membership = services.invitation_accept(actor=request.user, token=token)
@@ -182,12 +217,27 @@ def invitation_accept(request, token):
         else:
             messages.success(request, _("Willkommen bei %(org)s!") % {"org": membership.organisation.name})
             return redirect("accounts:organisation", slug=membership.organisation.slug)
+    invitation = services.invitation_by_token(token=token)
     valid = invitation is not None and invitation.is_open
     email_matches = valid and invitation.email.lower() == request.user.email.lower()
     return render(request, "accounts/invitation_accept.html", {
         "invitation": invitation if valid else None,
+        "inviter": _inviter_name(invitation) if valid else "",
+        "role_explanation": _role_explanation(invitation.role) if valid else "",
         "email_matches": email_matches,
     }, status=410 if not valid else 200 if email_matches else 403)
+
+
+def _inviter_name(invitation) -> str:
+    inviter = invitation.invited_by
+    if inviter is None:
+        return ""
+    return inviter.get_full_name() or inviter.email
+
+
+def _role_explanation(role: str) -> str:
+    label = OrgRole(role).label
+    return next((str(text) for role_label, text in ROLE_EXPLANATIONS if role_label == label), "")
 
 
 @login_required
@@ -205,8 +255,8 @@ def api_token_create(request, slug):
                                                        name=form.cleaned_data["name"],
                                                        scopes=form.cleaned_data["scopes"],
                                                        valid_days=form.cleaned_data["valid_days"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
         else:
             # Shown once, in this response; only its SHA-256 is stored.
             return _render_organisation(request, org, membership, can_manage=True, new_token=secret, status=201)

@@ -182,11 +182,18 @@ class AuditAction:
 @dataclass(frozen=True)
 class ApiScope:
     """What an API token may do, e.g. `catalog:read`: apps register the scopes their
-    endpoints ask for; owners grant them per token."""
+    endpoints ask for; owners grant them per token.
+
+    `organisation`: an organisation's machine tokens may hold it (tills, car-park
+    computers, courier apps). `personal_for(user)`: a staff member's personal token for
+    a device (a parking officer's handheld) may hold it, if the person may do that
+    themselves; asked again on every call, so a withdrawn role stops the token."""
 
     id: str
     label: Any
     description: Any = ""
+    organisation: bool = True
+    personal_for: Callable[[Any], bool] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from digitalstadt.core.registry import StaffArea, document_verification_details, register_audit_actions, staff_areas
+from digitalstadt.core.registry import (
+    ApiScope,
+    StaffArea,
+    api_scopes,
+    document_verification_details,
+    register_audit_actions,
+    staff_areas,
+)
 
 AUDIT_ACTIONS = (
     ("parking.permit_checked", _("Bewohnerparkausweis geprüft")),
@@ -35,3 +42,8 @@ def register() -> None:
                                    "staff-parking:permit-check", _("Kennzeichen gegen gültige Ausweise prüfen"),
                                    _enforcement, 400))
     document_verification_details.register(_permit_details, id="parking.resident_permit")
+    # A parking officer's handheld checks plates in the officer's name: personal tokens
+    # only, for people with the enforcement role (asked again on every call).
+    api_scopes.register(ApiScope("parking:enforcement", _("Kennzeichen prüfen (Parkraumüberwachung)"),
+                                 _("Gültige Bewohnerparkausweise zu einem Kennzeichen (GET /api/v1/parking/plates/…)"),
+                                 organisation=False, personal_for=_enforcement))

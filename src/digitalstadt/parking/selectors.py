@@ -6,13 +6,28 @@ from django.db.models import QuerySet
 
 from .models import ResidentPermit, mask_plate, normalise_plate
 
-__all__ = ["overlapping_permit", "permit_verification_details", "permits_for_plate"]
+__all__ = ["overlapping_permit", "permit_verification_details", "permits_for_plate", "plate_check"]
 
 
 def permits_for_plate(*, plate: str, day: dt.date) -> QuerySet[ResidentPermit]:
     """Permits valid on `day` for a plate (enforcement look-up)."""
     return (ResidentPermit.objects.filter(plate_normalised=normalise_plate(plate), valid_from__lte=day,
                                           valid_until__gte=day, revoked_at__isnull=True).select_related("zone"))
+
+
+def plate_check(*, plate: str, day: dt.date) -> tuple[str, list[ResidentPermit]]:
+    """The enforcement answer for a plate on `day`: "valid" with the valid permits;
+    "revoked" when the only permits covering the day were revoked (a car showing that
+    permit is parked without one); "none" otherwise."""
+    covering = list(ResidentPermit.objects.filter(plate_normalised=normalise_plate(plate), valid_from__lte=day,
+                                                  valid_until__gte=day).select_related("zone")
+                    .order_by("revoked_at", "valid_until"))
+    valid = [permit for permit in covering if permit.revoked_at is None]
+    if valid:
+        return "valid", valid
+    if covering:
+        return "revoked", covering
+    return "none", []
 
 
 def overlapping_permit(*, plate: str, zone_id: int, start: dt.date, end: dt.date,

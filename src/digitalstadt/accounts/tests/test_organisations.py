@@ -23,8 +23,15 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "Kranichstein-Lauf-2026"
 
 
-def make_user(email: str) -> User:
-    return UserFactory(email=email, password=PASSWORD)
+def make_user(email: str, *, totp: bool = True) -> User:
+    """A person with a password and (unless told otherwise) TOTP set up: owners and
+    admins issue API tokens only with a second factor."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    user = UserFactory(email=email, password=PASSWORD)
+    if totp:
+        TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    return user
 
 
 def audit_actions(subject) -> list[str]:

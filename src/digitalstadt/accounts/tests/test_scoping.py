@@ -1,6 +1,7 @@
 """Rows owned by an organisation are read only inside its scope (core.scoping)."""
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
 
 from digitalstadt.accounts import selectors, services
 from digitalstadt.accounts.models import ApiToken, Invitation, Membership, Organisation, OrgRole, User
@@ -16,6 +17,7 @@ def two_companies():
         owner = User.objects.create_user(f"inhaber@{name[:5].lower()}.example", "x" * 12)
         org = Organisation.objects.create(name=name, slug=name[:5].lower(), kind="company")
         Membership.objects.create(user=owner, organisation=org, role=OrgRole.OWNER)
+        TOTP.activate(owner, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
         token, _secret = services.api_token_create(actor=owner, organisation=org, name=f"Kasse {name}")
         made.append((org, owner, token))
     return made

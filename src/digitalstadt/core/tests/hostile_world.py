@@ -172,6 +172,9 @@ def build_world() -> World:
     membership = Membership.objects.create(user=member, organisation=organisation, role=OrgRole.MEMBER)
     invitation = account_services.invitation_create(actor=citizen, organisation=organisation,
                                                     email="neu@example.org", role=OrgRole.MEMBER)
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(citizen, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")  # owners issue tokens only with a second factor
     api_token, api_secret = account_services.api_token_create(actor=citizen, organisation=organisation, name="Kasse")
     # The staff member is in the organisation too (organisation pages are for members).
     Membership.objects.create(user=staff, organisation=organisation, role=OrgRole.OWNER)
