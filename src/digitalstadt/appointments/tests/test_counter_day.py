@@ -204,3 +204,23 @@ def test_missed_ticket_page_tells_the_next_steps(client, location):
     page = client.get(reverse("appointments-public:ticket", kwargs={"uuid": ticket.uuid}))
     body = page.content.decode()
     assert "So geht es weiter" in body and "Neuen Termin buchen" in body and "hx-get" not in body
+
+
+
+def test_the_confirmed_booking_page_shows_the_code_to_scan_at_the_counter(client, clock):
+    from digitalstadt.appointments.schedule import generate_slots
+    from digitalstadt.appointments.selectors import free_starts, need_at
+    from digitalstadt.appointments.services import booking_confirm, booking_hold, booking_submit_details
+
+    from .factories import make_service, offer
+
+    location = make_location(counters=1)
+    service = make_service()
+    offer(location, service)
+    generate_slots(location=location, start=timezone.localdate(), end=timezone.localdate() + timedelta(days=14))
+    start = free_starts(need_at(location, [(service.pk, 1)]), limit=1)[0]
+    booking, hold_token = booking_hold(location=location, services=[(service.pk, 1)], starts_at=start)
+    booking, token = booking_submit_details(booking=booking, hold_token=hold_token, name="Berta", email="b@example.org")
+    booking_confirm(booking=booking)
+    body = client.get(reverse("appointments:manage", kwargs={"code": booking.code}), {"t": token}).content.decode()
+    assert "<svg" in body and f"die Buchungsnummer {booking.code} am Empfang" in body
