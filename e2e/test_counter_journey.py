@@ -170,6 +170,13 @@ def test_a_counter_day_from_the_staff_home(journey, phone_journey, clock):
     gong = page.get_by_role("button", name="Gong bei Aufruf einschalten")
     gong.click()
     assert page.get_by_role("button", name="Gong bei Aufruf ausschalten").get_attribute("aria-pressed") == "true"
+    # A new call at another counter: the board shows it by itself and sounds the gong.
+    from digitalstadt.appointments.queue import ticket_call_next
+
+    ticket_call_next(location=location, counter=location.counters.get(name="Schalter 1"), actor=None)
+    page.clock.run_for(4_000)
+    page.locator("body[data-gong-played^='W002']").wait_for(state="attached", timeout=5000)
+    assert page.locator(".call-board__item--latest").inner_text().startswith("W002")
     journey.check_page()
     journey.screenshot("call-display-1280")
 
