@@ -103,6 +103,7 @@ def test_a_counter_day_from_the_staff_home(journey, phone_journey, clock):
     assert "gebucht 24" in " ".join(summary.inner_text().split())
     # Paging: 20 rows a page.
     assert page.get_by_text("Seite 1 von 2").is_visible()
+    assert page.get_by_role("columnheader", name="ab 09:00 Uhr").is_visible()  # grouped by hour
     page.get_by_role("link", name="Nächste Seite").click()
     assert page.get_by_text("Seite 2 von 2").is_visible() and page.get_by_text("Person 21").is_visible()
     journey.check_page()
