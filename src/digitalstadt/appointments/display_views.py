@@ -8,16 +8,23 @@ from .models import Location, Ticket, TicketStatus
 from .queue import estimated_wait_minutes, queue_position
 
 
+RECENT_CALLS = 5
+
+
 def _recent_calls(location):
-    return (Ticket.objects.filter(location=location, day=timezone.localdate(), status=TicketStatus.CALLED)
-            .select_related("counter").order_by("-called_at")[:8])
+    """The last five calls of the day (the newest first), also those already served, so
+    that someone who looked away still finds their number."""
+    return (Ticket.objects.filter(location=location, day=timezone.localdate(), called_at__isnull=False,
+                                  counter__isnull=False)
+            .select_related("counter").order_by("-called_at", "-id")[:RECENT_CALLS])
 
 
 def call_display(request, slug):
     location = get_object_or_404(Location, slug=slug, is_active=True)
     context = {"location": location, "calls": _recent_calls(location),
                "waiting": Ticket.objects.filter(location=location, day=timezone.localdate(),
-                                                status=TicketStatus.WAITING).count()}
+                                                status=TicketStatus.WAITING).count(),
+               "now": timezone.localtime()}
     template = "appointments/display/calls.html" if request.htmx else "appointments/display/board.html"
     return render(request, template, context)
 

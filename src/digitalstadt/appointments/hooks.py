@@ -25,6 +25,7 @@ AUDIT_ACTIONS = (
     ("queue.recalled", _("Wartenummer erneut aufgerufen")),
     ("queue.served", _("Wartenummer bedient")),
     ("queue.missed", _("Wartenummer nicht erschienen")),
+    ("queue.walk_in_outside_hours", _("Wartenummer außerhalb der Öffnungszeiten ausgegeben")),
     ("appointments.day_plan_viewed", _("Tagesplan angesehen")),
     ("appointments.slots_generated", _("Terminzeiten erzeugt oder angepasst")),
     ("appointments.cancelled_by_office", _("Termin vom Amt abgesagt")),

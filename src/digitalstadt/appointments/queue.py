@@ -59,11 +59,64 @@ def ticket_check_in(*, booking: Booking, actor: Any) -> Ticket:
     return ticket
 
 
+def ticket_check_in_by_code(*, location: Location, code: str, actor: Any) -> Ticket:
+    """Check in by the booking code the citizen shows (typed or scanned from the QR code
+    of the confirmation). A code of another location is refused like an unknown one, so
+    the counter learns nothing about other offices' bookings."""
+    cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    if not cleaned:
+        raise ValidationError(_("Bitte geben Sie eine Buchungsnummer ein."))
+    booking = Booking.objects.filter(location=location, code=cleaned).first()
+    if booking is None:
+        raise ValidationError(_("Unter dieser Buchungsnummer gibt es hier keinen Termin. Bitte prüfen Sie die "
+                                "Eingabe oder den Standort."))
+    return ticket_check_in(booking=booking, actor=actor)
+
+
+def walk_in_hours_open(location: Location, moment=None) -> bool:
+    """Whether the location takes walk-ins now: its walk-in hours (or, when it has none,
+    its appointment hours) cover the moment, and the day is no closure or public holiday."""
+    from .models import Closure, HoursKind, OpeningHours
+    from .schedule import public_holidays
+
+    moment = timezone.localtime(moment or timezone.now())
+    day, now = moment.date(), moment.time()
+    if day in public_holidays([day.year]):
+        return False
+    if Closure.objects.filter(location=location, starts_on__lte=day, ends_on__gte=day).exists():
+        return False
+    hours = OpeningHours.objects.filter(location=location)
+    kind = HoursKind.WALK_IN if hours.filter(kind=HoursKind.WALK_IN).exists() else HoursKind.APPOINTMENTS
+    return hours.filter(kind=kind, weekday=day.weekday(), valid_from__lte=day, opens__lte=now, closes__gt=now).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=day)).exists()
+
+
+class OutsideWalkInHours(ValidationError):
+    """A walk-in ticket was asked for while the office takes no walk-ins."""
+
+
 def ticket_walk_in(*, location: Location, service: Any = None, actor: Any = None) -> Ticket:
     now = timezone.now()
     with transaction.atomic():
         ticket = _create_ticket(location=location, day=timezone.localdate(now), service=service, due_at=now)
         audit_log(actor=actor, system="queue", action="queue.walk_in", subject=ticket)
+    return ticket
+
+
+def ticket_walk_in_at_counter(*, location: Location, service: Any = None, actor: Any,
+                              override: bool = False) -> Ticket:
+    """A walk-in ticket issued by counter staff. Outside the walk-in hours it is refused
+    unless staff explicitly override; the override is audited."""
+    now = timezone.now()
+    outside = not walk_in_hours_open(location, now)
+    if outside and not override:
+        raise OutsideWalkInHours(_("Der Standort ist jetzt nicht für Kundschaft ohne Termin geöffnet. Geben Sie "
+                                   "nur in Ausnahmefällen trotzdem eine Wartenummer aus."))
+    with transaction.atomic():
+        ticket = ticket_walk_in(location=location, service=service, actor=actor)
+        if outside:
+            audit_log(actor=actor, action="queue.walk_in_outside_hours", subject=ticket,
+                      data={"at": timezone.localtime(now).isoformat(timespec="minutes")})
     return ticket
 
 

@@ -7,7 +7,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -49,64 +50,110 @@ def index(request):
     return render(request, "appointments/staff/index.html", {"locations": locations, "admin_ids": admin_ids})
 
 
+DAY_PLAN_PAGE_SIZE = 20
+
+
+def _session_key(location: Location) -> str:
+    return f"appointments.counter.{location.pk}"
+
+
+def _chosen_counter(request, location: Location) -> Counter | None:
+    """The counter the staff member works at: chosen with `?schalter=` (or a POSTed
+    `schalter`) and kept in the session, so every way back to the day plan keeps it."""
+    counters = location.counters.filter(is_active=True)
+    counter_id = query_int(request.POST if request.method == "POST" else request.GET, "schalter")
+    key = _session_key(location)
+    if counter_id is not None:
+        counter = counters.filter(pk=counter_id).first()
+        if counter is not None:
+            request.session[key] = counter.pk
+            return counter
+    stored = request.session.get(key)
+    return counters.filter(pk=stored).first() if stored else None
+
+
+def _queue_context(location: Location, day: date) -> dict:
+    return {
+        "waiting": Ticket.objects.filter(location=location, day=day, status=TicketStatus.WAITING)
+        .select_related("booking", "service").order_by("due_at"),
+        "called": Ticket.objects.filter(location=location, day=day, status=TicketStatus.CALLED)
+        .select_related("counter"),
+    }
+
+
 @staff_required
 def day_plan(request, slug):
     location = _location(request, slug)
     day = _day(request.GET, "datum")
     query = query_text(request.GET, "suche")
-    counter_id = query_int(request.GET, "schalter")
+    counter = _chosen_counter(request, location)
+    is_today = day == timezone.localdate()
+    if request.htmx and request.GET.get("teil") == "warteschlange":
+        return render(request, "appointments/staff/_queue.html", {"location": location, "is_today": is_today,
+                                                                   **_queue_context(location, day)})
     tz = local_tz()
     start = datetime.combine(day, time.min).replace(tzinfo=tz)
-    bookings = (Booking.objects.filter(location=location, starts_at__gte=start, starts_at__lt=start + timedelta(days=1),
-                                       status__in=[BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN,
-                                                   BookingStatus.SERVED, BookingStatus.NO_SHOW])
-                .prefetch_related("booked_services__service").select_related("ticket").order_by("starts_at"))
+    day_bookings = Booking.objects.filter(location=location, starts_at__gte=start, starts_at__lt=start + timedelta(days=1),
+                                          status__in=[BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN,
+                                                      BookingStatus.SERVED, BookingStatus.NO_SHOW])
+    summary = day_bookings.aggregate(
+        booked=Count("id"), checked_in=Count("id", filter=Q(status=BookingStatus.CHECKED_IN)),
+        served=Count("id", filter=Q(status=BookingStatus.SERVED)),
+        missed=Count("id", filter=Q(status=BookingStatus.NO_SHOW)))
+    bookings = day_bookings.prefetch_related("booked_services__service").select_related("ticket").order_by("starts_at", "id")
     if query:
         bookings = bookings.filter(Q(name__icontains=query) | Q(code__iexact=query.upper()))
+    page = Paginator(bookings, DAY_PLAN_PAGE_SIZE).get_page(request.GET.get("seite"))
     # Reading the day plan shows names of citizens: a staff read of personal data.
     audit_log(actor=request.user, action="appointments.day_plan_viewed", subject=location,
-              data={"day": day.isoformat(), "bookings": len(bookings)})
+              data={"day": day.isoformat(), "bookings": len(page.object_list), "page": page.number})
     counters = location.counters.filter(is_active=True)
-    counter = counters.filter(pk=counter_id).first() if counter_id is not None else None
     current = None
     if counter is not None:
         current = Ticket.objects.filter(counter=counter, status=TicketStatus.CALLED, day=timezone.localdate()).first()
-    is_today = day == timezone.localdate()
     return render(request, "appointments/staff/day_plan.html", {
-        "location": location, "day": day, "bookings": bookings, "counters": counters, "counter": counter,
-        "current": current, "is_today": is_today,
+        "location": location, "day": day, "page": page, "bookings": page.object_list, "summary": summary,
+        "query": query, "counters": counters, "counter": counter, "current": current, "is_today": is_today,
+        "walk_in_open": queue.walk_in_hours_open(location),
         "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
-        "waiting": Ticket.objects.filter(location=location, day=day, status=TicketStatus.WAITING)
-        .select_related("booking", "service").order_by("due_at"),
-        "called": Ticket.objects.filter(location=location, day=day, status=TicketStatus.CALLED)
-        .select_related("counter"),
         "services": [o.service for o in location.offered_services.select_related("service")],
+        **_queue_context(location, day),
     })
 
 
-def _counter_id(request) -> int | None:
-    """The counter the staff member works at (`schalter`), read before anything changes."""
-    return query_int(request.POST, "schalter")
-
-
-def _back(location, counter_id: int | None):
+def _back(location, day: date | None = None):
     url = reverse("appointments-staff:day-plan", kwargs={"slug": location.slug})
-    return redirect(f"{url}?schalter={counter_id}" if counter_id else url)
+    return redirect(f"{url}?datum={day.isoformat()}" if day and day != timezone.localdate() else url)
 
 
 @staff_required
 @require_POST
 def check_in(request, slug, code):
     location = _location(request, slug)
-    counter_id = _counter_id(request)
+    _chosen_counter(request, location)
     booking = get_object_or_404(Booking, location=location, code=code)
     try:
         ticket = queue.ticket_check_in(booking=booking, actor=request.user)
     except ValidationError as exc:
         add_error_messages(request, exc)
+        return _back(location, timezone.localdate(booking.starts_at))
+    messages.success(request, _("Eingecheckt: Wartenummer %(n)s.") % {"n": ticket.number})
+    return _back(location)
+
+
+@staff_required
+@require_POST
+def check_in_by_code(request, slug):
+    location = _location(request, slug)
+    _chosen_counter(request, location)
+    try:
+        ticket = queue.ticket_check_in_by_code(location=location, code=query_text(request.POST, "code"),
+                                               actor=request.user)
+    except ValidationError as exc:
+        add_error_messages(request, exc)
     else:
         messages.success(request, _("Eingecheckt: Wartenummer %(n)s.") % {"n": ticket.number})
-    return _back(location, counter_id)
+    return _back(location)
 
 
 @staff_required
@@ -115,7 +162,12 @@ def walk_in(request, slug):
     location = _location(request, slug)
     service_id = query_int(request.POST, "service")
     service = location.offered_services.filter(service_id=service_id).first() if service_id else None
-    ticket = queue.ticket_walk_in(location=location, service=service.service if service else None, actor=request.user)
+    try:
+        ticket = queue.ticket_walk_in_at_counter(location=location, service=service.service if service else None,
+                                                 actor=request.user, override=request.POST.get("trotzdem") == "1")
+    except ValidationError as exc:
+        add_error_messages(request, exc)
+        return _back(location)
     messages.success(request, _("Neue Wartenummer: %(n)s.") % {"n": ticket.number})
     return redirect(reverse("appointments-public:ticket", kwargs={"uuid": ticket.uuid}) + "?druck=1")
 
@@ -124,8 +176,9 @@ def walk_in(request, slug):
 @require_POST
 def call_next(request, slug):
     location = _location(request, slug)
-    counter_id = _counter_id(request)
-    counter = get_object_or_404(Counter, location=location, pk=counter_id or 0, is_active=True)
+    counter = _chosen_counter(request, location)
+    if counter is None:
+        raise Http404
     try:
         ticket = queue.ticket_call_next(location=location, counter=counter, actor=request.user)
     except PermissionDenied:
@@ -134,15 +187,15 @@ def call_next(request, slug):
         messages.info(request, _("Niemand wartet."))
     else:
         messages.success(request, _("Aufgerufen: %(n)s an %(c)s.") % {"n": ticket.number, "c": counter.name})
-    return _back(location, counter_id)
+    return _back(location)
 
 
 @staff_required
 @require_POST
 def ticket_action(request, slug, uuid, action):
     location = _location(request, slug)
-    counter_id = _counter_id(request)
     ticket = get_object_or_404(Ticket, location=location, uuid=uuid)
+    _chosen_counter(request, location)
     handlers = {"erneut": queue.ticket_recall, "erledigt": queue.ticket_mark_served,
                 "nicht-erschienen": queue.ticket_mark_missed}
     handler = handlers.get(action)
@@ -152,7 +205,7 @@ def ticket_action(request, slug, uuid, action):
         handler(ticket=ticket, actor=request.user)
     except ValidationError as exc:
         add_error_messages(request, exc)
-    return _back(location, counter_id)
+    return _back(location)
 
 
 @staff_required

@@ -42,7 +42,10 @@ def day_stats(location: Location, day: date) -> DayStats:
     return DayStats(day=day, walk_ins=tickets.filter(booking__isnull=True).count(),
                     avg_wait_minutes=round(avg.total_seconds() / 60, 1) if avg else None,
                     served=counts["served"] + tickets.filter(booking__isnull=True, status=TicketStatus.SERVED).count(),
-                    booked=counts["booked"], no_shows=counts["no_shows"], cancelled=counts["cancelled"])
+                    booked=counts["booked"], cancelled=counts["cancelled"],
+                    # Missed walk-ins count too: a booking's missed ticket already made it a no-show.
+                    no_shows=counts["no_shows"] + tickets.filter(booking__isnull=True,
+                                                                 status=TicketStatus.MISSED).count())
 
 
 def days_until_next_free(location: Location, service_ids: list[int] | None = None) -> int | None:
