@@ -34,5 +34,7 @@ def register() -> None:
                                    _("Wer hat wann was getan – Plattform-Administration"), _platform_admin, 900))
     staff_areas.register(StaffArea("core.accessibility_feedback", _("Rückmeldungen zur Barrierefreiheit"),
                                    "staff:accessibility-feedback", "", _platform_admin, 910))
-    staff_areas.register(StaffArea("core.django_admin", _("Konten, Rollen und Stammdaten (Admin)"), "admin:index",
-                                   "", _platform_admin, 920))
+    # The Django admin is for superusers (platform admins manage staff on their own page,
+    # accounts' "Mitarbeitende und Rollen"); to others it would only answer 403.
+    staff_areas.register(StaffArea("core.django_admin", _("Stammdaten (Django-Admin, nur Superuser)"), "admin:index",
+                                   "", lambda user: bool(user.is_superuser), 920))
