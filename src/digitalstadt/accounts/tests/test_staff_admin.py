@@ -16,7 +16,13 @@ from django.test import Client
 
 from digitalstadt.accounts import staff_services
 from digitalstadt.accounts.models import StaffInvitation, StaffRole, StaffRoleKind, User
-from digitalstadt.accounts.tests.factories import PASSWORD, STAFF_TOTP_SECRET, CitizenFactory, OfficeFactory, StaffFactory
+from digitalstadt.accounts.tests.factories import (
+    PASSWORD,
+    STAFF_TOTP_SECRET,
+    CitizenFactory,
+    OfficeFactory,
+    StaffFactory,
+)
 from digitalstadt.appointments.tests.factories import make_location
 from digitalstadt.core.models import AuditEntry
 from digitalstadt.mailbox.models import OutboundEmail
@@ -162,7 +168,7 @@ def test_invite_creates_the_account_with_its_role_and_sends_a_link(admin, office
 
 
 def test_the_invitation_link_works_once(admin, office):
-    invitation, token = invite(admin, office)
+    _invitation, token = invite(admin, office)
 
     user = staff_services.staff_invitation_accept(token=token, password=NEW_PASSWORD)
 
