@@ -77,12 +77,14 @@ def test_admin_invites_a_clerk_who_must_enrol_totp_and_cannot_switch_it_off(jour
     assert main(page).get_by_text("gibt es bereits ein Konto").first.is_visible()
     assert User.objects.filter(email="schalter@digitalstadt.example").count() == 1
     journey.check_page(snapshot=True)
+    journey.screenshot("staff-admin-invite-error-1280")
     form = main(page).locator("form")
     form.get_by_label("Dienstliche E-Mail-Adresse").fill(CLERK)
     form.get_by_role("button", name="Anlegen und einladen").click()
     page.wait_for_url(re.compile(r".*/verwaltung/mitarbeitende/\d+/$"))
     journey.check_page()
     assert main(page).get_by_text("Schalter / Bürgerbüro – Bürger- und Ordnungsamt").is_visible()
+    journey.screenshot("staff-admin-detail-1280")
     clerk = User.objects.get(email=CLERK)
     assert list(StaffRole.objects.filter(user=clerk).values_list("role", flat=True)) == [StaffRoleKind.COUNTER_STAFF]
     assert AuditEntry.objects.filter(action="staff.invited", actor__email="admin@digitalstadt.example").exists()
