@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from digitalstadt.accounts import staff_admin_views as accounts_staff_admin_views
 from digitalstadt.api import api
 from digitalstadt.core import views as core_views
 
@@ -20,6 +21,8 @@ urlpatterns = [
 # Pages: German without prefix, English under /en/ (docs/decisions/0002-language-urls.md).
 urlpatterns += i18n_patterns(
     path("", include("digitalstadt.core.urls")),
+    # Staff cannot switch off their last second factor (before allauth's own view).
+    path("konto/2fa/totp/deactivate/", accounts_staff_admin_views.totp_deactivate, name="mfa_deactivate_totp"),
     path("konto/", include("allauth.urls")),
     path("mein-konto/", include("digitalstadt.accounts.urls")),
     path("postfach/", include("digitalstadt.mailbox.urls")),
@@ -29,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("verwaltung/vorgaenge/", include("digitalstadt.applications.staff_urls")),
     path("verwaltung/parken/", include("digitalstadt.parking.staff_urls")),
     path("verwaltung/geraeteschluessel/", include("digitalstadt.accounts.device_tokens")),
+    path("verwaltung/mitarbeitende/", include("digitalstadt.accounts.staff_admin_urls")),
     path("verwaltung/", include("digitalstadt.core.staff_urls")),
     path("zahlungen/", include("digitalstadt.payments.urls")),
     path("leistungen/", include("digitalstadt.catalog.urls")),

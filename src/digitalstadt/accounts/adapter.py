@@ -107,5 +107,19 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": _(
+            "Mitarbeitende der Stadtverwaltung können ihre Zwei-Faktor-Anmeldung nicht selbst abschalten: "
+            "Ohne sie sind die Seiten der Verwaltung gesperrt. Haben Sie ein neues Telefon oder die App "
+            "verloren, bitten Sie die Plattform-Administration, die Zwei-Faktor-Anmeldung zurückzusetzen; "
+            "bei der nächsten Anmeldung richten Sie sie dann neu ein."),
+    }
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        from .staff_services import second_factor_removable
+
+        return second_factor_removable(user=authenticator.user, authenticator=authenticator)
+
     def get_totp_label(self, user) -> str:
         return user.email

@@ -31,6 +31,12 @@ AUDIT_ACTIONS = (
     ("api_token.created", _("API-Schlüssel erstellt")),
     ("api_token.revoked", _("API-Schlüssel widerrufen")),
     ("api_token.personal_created", _("Persönlicher API-Schlüssel für ein Dienstgerät erstellt")),
+    ("staff.invited", _("Konto der Stadtverwaltung angelegt und eingeladen")),
+    ("staff.invitation_accepted", _("Einladung der Stadtverwaltung angenommen (Passwort gesetzt)")),
+    ("staff.role_granted", _("Rolle der Stadtverwaltung vergeben")),
+    ("staff.role_revoked", _("Rolle der Stadtverwaltung entzogen")),
+    ("staff.mfa_reset", _("Zwei-Faktor-Anmeldung zurückgesetzt")),
+    ("staff.deactivated", _("Konto der Stadtverwaltung deaktiviert")),
 )
 
 
@@ -101,3 +107,7 @@ def register() -> None:
     capabilities.register(Capability("user_is_platform_admin", selectors.is_platform_admin))
     capabilities.register(Capability("platform_admin_emails", selectors.platform_admin_emails))
     capabilities.register(Capability("session_passed_second_factor", _session_passed_second_factor))
+    staff_areas.register(StaffArea(
+        "accounts.staff_admin", _("Mitarbeitende und Rollen"), "staff-accounts:list",
+        _("Konten der Stadtverwaltung anlegen, Rollen vergeben, Zwei-Faktor-Anmeldung zurücksetzen"),
+        lambda user: selectors.is_platform_admin(user=user), 890))

@@ -262,3 +262,28 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class StaffInvitation(models.Model):
+    """A platform admin's invitation to a new staff account: the link (only the SHA-256
+    of its secret is stored) lets the person set a password once, before `expires_at`."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Einladung (Stadtverwaltung)")
+        verbose_name_plural = _("Einladungen (Stadtverwaltung)")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()

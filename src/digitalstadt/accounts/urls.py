@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from . import staff_admin_views
 from .eid import views as eid_views
 
 app_name = "accounts"
@@ -15,6 +16,7 @@ urlpatterns = [
     path("organisationen/<slug:slug>/api-schluessel/", views.api_token_create, name="api-token-create"),
     path("organisationen/<slug:slug>/api-schluessel/<uuid:token_uuid>/widerrufen/", views.api_token_revoke, name="api-token-revoke"),
     path("einladung/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("verwaltung-einladung/<str:token>/", staff_admin_views.staff_invitation_accept, name="staff-invitation"),
     path("eid/oidc/callback/", eid_views.oidc_callback, name="eid-oidc-callback"),
     path("eid/<slug:plugin>/", views.eid_start, name="eid-start"),
     path("eid-simulator/", views.eid_simulator, name="eid-simulator"),

@@ -43,5 +43,7 @@ def register() -> None:
     staff_areas.register(StaffArea("core.accessibility_feedback", _("Rückmeldungen zur Barrierefreiheit"),
                                    "staff:accessibility-feedback", "", _platform_admin, 910,
                                    counts=_feedback_counts))
-    staff_areas.register(StaffArea("core.django_admin", _("Konten, Rollen und Stammdaten (Admin)"), "admin:index",
-                                   "", _platform_admin, 920))
+    # The Django admin is for superusers (platform admins manage staff on their own page,
+    # accounts' "Mitarbeitende und Rollen"); to others it would only answer 403.
+    staff_areas.register(StaffArea("core.django_admin", _("Stammdaten (Django-Admin, nur Superuser)"), "admin:index",
+                                   "", lambda user: bool(user.is_superuser), 920))
