@@ -143,7 +143,6 @@ def _decisions(request, preview) -> dict[int, str]:
 
 
 @staff_required
-@require_POST
 def date_rule(request, slug):
     """Impact first: the rule is checked and its effect shown (nothing saved, nothing
     sent); the admin chooses per booking; a summary asks for confirmation; only then
@@ -151,6 +150,8 @@ def date_rule(request, slug):
     from django.core.exceptions import ValidationError
 
     location = _location(request, slug)
+    if request.method != "POST":  # a reload or a bookmark: start again on the settings page
+        return redirect("appointments-office:settings", slug=location.slug)
     form = DateRuleForm(request.POST, prefix="regel", location=location)
     step = request.POST.get("schritt", "vorschau")
     if not form.is_valid():
