@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digitalstadt.core.forms import day_field
 
-from .models import Closure, DateRule, Counter, Location, LocationService, OpeningHours
+from .models import Closure, Counter, DateRule, Location, LocationService, OpeningHours
 
 
 class LocationSettingsForm(forms.ModelForm):

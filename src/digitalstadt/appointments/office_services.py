@@ -141,8 +141,8 @@ def apply_date_rule(*, location: Location, rule: DateRule, decisions: dict[int, 
     """The admin confirmed: save the rule, regenerate the slots, then per booking keep
     it, hold the alternative start and offer it (e-mail and Postfach), or cancel it with
     the reason. Nothing of this happens before this call."""
-    from .services import SlotUnavailable, booking_cancel, booking_hold
     from .notifications import send_alternative_offer, send_cancelled_by_office
+    from .services import SlotUnavailable, booking_cancel, booking_hold
 
     preview = preview_date_rule(location=location, rule=rule)
     validate_decisions(preview=preview, decisions=decisions)

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from digitalstadt.core.permissions import staff_required
 
 from . import office_services
-from .office_forms import ClosureForm, DateRuleForm, CounterForm, HoursForm, LocationSettingsForm, OfferForm
-from .models import Booking, Closure, DateRule, Counter, Location, LocationService, OpeningHours
+from .models import Booking, Closure, Counter, DateRule, Location, LocationService, OpeningHours
+from .office_forms import ClosureForm, CounterForm, DateRuleForm, HoursForm, LocationSettingsForm, OfferForm
 from .permissions import ADMIN_ROLES, can_work_at
 
 FORMS = {"schalter": CounterForm, "leistung": OfferForm, "oeffnungszeit": HoursForm, "schliesstag": ClosureForm}
