@@ -27,9 +27,10 @@ def test_office_admin_closes_a_booked_day_and_notifies(journey):
     page.get_by_role("link", name="Einstellungen").click()
     journey.check_page()
     day = timezone.localdate(start).isoformat()
-    page.get_by_label("Geschlossen vom").fill(day)
-    page.get_by_label("Bis einschließlich").fill(day)
-    page.get_by_label("Grund (Deutsch)").fill("Personalversammlung")
+    closures = page.get_by_role("region", name="Schließtage")
+    closures.get_by_label("Geschlossen vom").fill(day)
+    closures.get_by_label("Bis einschließlich").fill(day)
+    closures.get_by_label("Grund (Deutsch)").fill("Personalversammlung")
     page.get_by_role("button", name="Schließtag hinzufügen").click()
     assert page.get_by_role("heading", name="Betroffene Termine").is_visible()
     assert page.get_by_text(booking.code).is_visible()
@@ -57,3 +58,135 @@ def test_office_admin_closes_a_booked_day_and_notifies(journey):
     assert page.get_by_text("Die Öffnungszeit muss vor dem Ende liegen.").is_visible()
     journey.check_page(snapshot=True)
     assert OpeningHours.objects.count() == before
+
+
+def _book(location, service, start, email, user=None):
+    from digitalstadt.appointments.services import booking_confirm, booking_hold, booking_submit_details
+
+    booking, hold = booking_hold(location=location, services=[(service.pk, 1)], starts_at=start, user=user)
+    booking, _ = booking_submit_details(booking=booking, hold_token=hold, name=email.split("@")[0].title(), email=email)
+    return booking_confirm(booking=booking)
+
+
+def test_office_admin_closes_a_counter_for_a_day_with_impact_first(journey, browser, live_server, clock):
+    """From /verwaltung/: a date rule "1 Schalter" on a day with 2 replaces the normal
+    hours; the preview lists the three bookings that no longer fit; the admin keeps one,
+    moves one, cancels one, confirms; the citizen sees the Postfach message and accepts
+    the new time in one click; the history shows the change."""
+    from datetime import timedelta
+
+    from digitalstadt.appointments.models import AlternativeOffer, Booking, DateRule
+    from digitalstadt.appointments.selectors import free_starts, need_at
+    from digitalstadt.mailbox.models import Message
+
+    from .conftest import PHONE, Journey
+
+    location, service, first = confirmed_booking_ahead(days_ahead=3, email="eins@example.org", counters=2)
+    day = timezone.localdate(first.starts_at)
+    citizen = User.objects.create_user("buerger-e2e@example.org", "Sicher-genug-2026")
+    starts = [first.starts_at]
+    for s in free_starts(need_at(location, [(service.pk, 1)]), limit=200, after=first.starts_at):
+        if timezone.localdate(s) == day and s >= starts[-1] + timedelta(minutes=30):
+            starts.append(s)
+        if len(starts) == 3:
+            break
+    for i, s in enumerate(starts[1:], 2):
+        _book(location, service, s, f"frueh{i}@example.org")
+    keep = _book(location, service, starts[0], "behalten@example.org")
+    move = _book(location, service, starts[1], "buerger-e2e@example.org", user=citizen)
+    cancel = _book(location, service, starts[2], "absagen@example.org")
+    admin = User.objects.create_user("amt@example.org", "Sicher-genug-2026")
+    StaffRole.objects.create(user=admin, role=StaffRoleKind.OFFICE_ADMIN, office=location.office)
+    TOTP.activate(admin, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    journey.login_as(admin)
+    mails_before, postfach_before = OutboundEmail.objects.count(), Message.objects.count()
+
+    journey.visit("/verwaltung/")
+    page = journey.page
+    page.get_by_role("link", name="Termine, Tagesplan und Aufruf").first.click()
+    page.get_by_role("link", name="Einstellungen").first.click()
+    journey.check_page()
+    form = page.locator("form", has=page.get_by_role("button", name="Vorschau der betroffenen Termine"))
+    form.get_by_label("Gilt vom").fill(day.strftime("%d.%m.%Y"))
+    form.get_by_label("Bis einschließlich").fill(day.strftime("%d.%m.%Y"))
+    form.get_by_label("Geöffnete Schalter an diesen Tagen (0 = geschlossen)").fill("1")
+    form.get_by_label("Termine von").fill("08:00")
+    form.get_by_label("Termine bis").fill("12:00")
+    form.get_by_label("Grund (Deutsch)").fill("Schalter 2 wird umgebaut")
+    form.get_by_role("button", name="Vorschau der betroffenen Termine").click()
+
+    assert page.get_by_role("heading", name="Vorschau: betroffene Termine").is_visible()
+    for booking in (keep, move, cancel):
+        assert page.get_by_text(booking.code).is_visible()
+    journey.check_page(snapshot=True)
+    journey.screenshot("office-date-rule-preview-1280")
+    assert not DateRule.objects.exists() and OutboundEmail.objects.count() == mails_before
+
+    page.get_by_role("group", name=keep.code).get_by_label("behalten").check()
+    page.get_by_role("group", name=move.code).get_by_label("Ersatztermin anbieten", exact=False).check()
+    page.get_by_role("group", name=cancel.code).get_by_label("absagen").check()
+    page.get_by_role("button", name="Weiter zur Bestätigung").click()
+    assert page.get_by_role("heading", name="Änderung bestätigen").is_visible()
+    journey.check_page(snapshot=True)
+    assert not DateRule.objects.exists()
+    assert (OutboundEmail.objects.count(), Message.objects.count()) == (mails_before, postfach_before)
+    page.get_by_role("button", name="Speichern und benachrichtigen").click()
+    assert page.get_by_text("Die Regel ist gespeichert.").is_visible()
+    journey.check_page()
+    assert DateRule.objects.filter(starts_on=day, counters=1).exists()
+    assert Booking.objects.get(pk=cancel.pk).status == BookingStatus.CANCELLED
+    assert Booking.objects.get(pk=keep.pk).status == BookingStatus.CONFIRMED
+    offer = AlternativeOffer.objects.get(original=move)
+
+    page.get_by_role("link", name="Änderungsverlauf").click()
+    assert page.get_by_text("Abweichende Öffnung an bestimmten Tagen eingetragen").first.is_visible()
+    journey.check_page()
+
+    # The citizen, in a second browser: the Postfach message, then one click.
+    citizen_journey = Journey(browser, live_server.url, journey.page.viewport_size, clock)
+    try:
+        citizen_journey.login_as(citizen)
+        citizen_journey.visit("/postfach/")
+        cpage = citizen_journey.page
+        cpage.get_by_role("link", name="Ersatztermin", exact=False).first.click()
+        citizen_journey.check_page()
+        link = cpage.get_by_role("link", name="ersatztermin", exact=False).first.get_attribute("href")
+        assert str(offer.uuid) in link
+        citizen_journey.visit("/termine/ersatztermin/" + link.split("/ersatztermin/")[1])
+        cpage.get_by_role("button", name="Ersatztermin annehmen").click()
+        assert cpage.get_by_text("Ihr neuer Termin ist bestätigt.").is_visible()
+        citizen_journey.check_page()
+    finally:
+        citizen_journey.close()
+    offer.held.refresh_from_db()
+    assert offer.held.status == BookingStatus.CONFIRMED
+    assert Booking.objects.get(pk=move.pk).status == BookingStatus.RESCHEDULED
+
+    # The preview at 360 px, with axe (a second rule for another day, not saved).
+    phone = Journey(browser, live_server.url, PHONE, clock)
+    try:
+        phone.login_as(admin)
+        phone.visit(f"/verwaltung/termine/{location.slug}/einstellungen/")
+        ppage = phone.page
+        form = ppage.locator("form", has=ppage.get_by_role("button", name="Vorschau der betroffenen Termine"))
+        form.get_by_label("Gilt vom").fill(day.strftime("%d.%m.%Y"))
+        form.get_by_label("Bis einschließlich").fill(day.strftime("%d.%m.%Y"))
+        form.get_by_label("Geöffnete Schalter an diesen Tagen (0 = geschlossen)").fill("0")
+        form.get_by_label("Grund (Deutsch)").fill("Personalversammlung")
+        form.get_by_role("button", name="Vorschau der betroffenen Termine").click()
+        assert ppage.get_by_role("heading", name="Vorschau: betroffene Termine").is_visible()
+        phone.check_page(snapshot=True)
+        phone.screenshot("office-date-rule-preview-360")
+        # Bad input: the end before the start is refused in German; nothing is stored.
+        phone.visit(f"/verwaltung/termine/{location.slug}/einstellungen/")
+        form = ppage.locator("form", has=ppage.get_by_role("button", name="Vorschau der betroffenen Termine"))
+        form.get_by_label("Gilt vom").fill(day.strftime("%d.%m.%Y"))
+        form.get_by_label("Bis einschließlich").fill((day - timedelta(days=1)).strftime("%d.%m.%Y"))
+        form.get_by_label("Geöffnete Schalter an diesen Tagen (0 = geschlossen)").fill("0")
+        form.get_by_label("Grund (Deutsch)").fill("Personalversammlung")
+        form.get_by_role("button", name="Vorschau der betroffenen Termine").click()
+        assert ppage.get_by_text("Das Ende liegt vor dem Beginn.").first.is_visible()
+        phone.check_page(snapshot=True)
+    finally:
+        phone.close()
+    assert DateRule.objects.count() == 1

@@ -40,6 +40,11 @@ AUDIT_ACTIONS = (
     ("appointments.oeffnungszeit_removed", _("Öffnungszeit entfernt")),
     ("appointments.schliesstag_added", _("Schließtag eingetragen")),
     ("appointments.schliesstag_removed", _("Schließtag entfernt")),
+    ("appointments.date_rule_added", _("Abweichende Öffnung an bestimmten Tagen eingetragen")),
+    ("appointments.date_rule_removed", _("Abweichende Öffnung an bestimmten Tagen entfernt")),
+    ("appointments.kept_by_office", _("Betroffener Termin vom Amt beibehalten")),
+    ("appointments.alternative_offered", _("Ersatztermin vom Amt angeboten")),
+    ("appointments.alternative_accepted", _("Ersatztermin angenommen")),
 )
 
 

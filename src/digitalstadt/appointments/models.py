@@ -301,3 +301,49 @@ class WaitlistEntry(models.Model):
         verbose_name = _("Wartelisteneintrag")
         verbose_name_plural = _("Warteliste")
         ordering = ["created_at", "id"]
+
+
+class DateRule(models.Model):
+    """Capacity for appointments on certain days that REPLACES the weekly opening hours
+    of those days (not added to them): fewer counters, shorter hours, or closed
+    (counters = 0)."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="date_rules")
+    starts_on = models.DateField(_("gilt vom"))
+    ends_on = models.DateField(_("bis einschließlich"))
+    opens = models.TimeField(_("von"), null=True, blank=True)
+    closes = models.TimeField(_("bis"), null=True, blank=True)
+    counters = models.PositiveSmallIntegerField(_("geöffnete Schalter"))
+    reason_de = models.CharField(_("Grund (Deutsch)"), max_length=200)
+    reason_en = models.CharField(_("Grund (Englisch)"), max_length=200, blank=True)
+    reason = Translated("reason")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("Abweichende Öffnung an bestimmten Tagen")
+        verbose_name_plural = _("Abweichende Öffnungen an bestimmten Tagen")
+        ordering = ["starts_on", "opens"]
+
+    def covers(self, day) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+class OfferStatus(models.TextChoices):
+    OPEN = "open", _("angeboten")
+    ACCEPTED = "accepted", _("angenommen")
+    EXPIRED = "expired", _("verfallen")
+
+
+class AlternativeOffer(models.Model):
+    """The office moved a booking's day: a free start is held for the citizen (a HELD
+    booking that occupies the places) until they accept it with one click."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    original = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="alternative_offers")
+    held = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="offered_as_alternative")
+    reason = models.CharField(max_length=200)
+    status = models.CharField(max_length=12, choices=OfferStatus.choices, default=OfferStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)

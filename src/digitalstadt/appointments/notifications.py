@@ -122,3 +122,44 @@ def send_cancelled_by_office(*, booking, reason: str) -> None:
     outbox_enqueue_template(to=booking.email, template_prefix="appointments/email/cancelled_by_office",
                             context=_context(booking, reason=reason, link=link), language=booking.language,
                             purpose="appointments:cancelled_by_office")
+    send_cancelled_by_office_postfach(booking=booking, reason=reason)
+
+
+def send_alternative_offer(*, offer) -> None:
+    """The office had to move an appointment: the held alternative with a one-click
+    accept link and a link to book another time, by e-mail and (for accounts) in the
+    Postfach. Called only once the admin confirmed the change."""
+    from django.template.loader import render_to_string
+
+    from digitalstadt.mailbox.services import message_send, outbox_enqueue_template
+
+    booking = offer.original
+    with translation.override(booking.language):
+        accept = absolute_url("appointments:alternative", kwargs={"uuid": offer.uuid})
+        again = absolute_url("appointments:start")
+    context = _context(booking, offer=offer, new=offer.held, reason=offer.reason, link=accept, again=again)
+    outbox_enqueue_template(to=booking.email, template_prefix="appointments/email/alternative_offer",
+                            context=context, language=booking.language, purpose="appointments:alternative_offer")
+    if booking.user_id:
+        with translation.override(booking.language):
+            subject = render_to_string("appointments/email/alternative_offer_subject.txt", context).strip()
+            body = render_to_string("appointments/email/alternative_offer_message.txt", context)
+        message_send(subject=subject, body=body, sender_name=booking.location.name_de,
+                     recipient_user=booking.user, regarding=f"appointments.booking:{booking.pk}")
+
+
+def send_cancelled_by_office_postfach(*, booking, reason: str) -> None:
+    """The Postfach copy of an office cancellation (accounts only)."""
+    from django.template.loader import render_to_string
+
+    from digitalstadt.mailbox.services import message_send
+
+    if not booking.user_id:
+        return
+    with translation.override(booking.language):
+        link = absolute_url("appointments:start")
+        context = _context(booking, reason=reason, link=link)
+        subject = render_to_string("appointments/email/cancelled_by_office_subject.txt", context).strip()
+        body = render_to_string("appointments/email/cancelled_by_office_message.txt", context)
+    message_send(subject=subject, body=body, sender_name=booking.location.name_de,
+                 recipient_user=booking.user, regarding=f"appointments.booking:{booking.pk}")

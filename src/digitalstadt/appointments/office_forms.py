@@ -1,7 +1,10 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Closure, Counter, Location, LocationService, OpeningHours
+from digitalstadt.core.forms import day_field
+
+from .models import Closure, Counter, DateRule, Location, LocationService, OpeningHours
 
 
 class LocationSettingsForm(forms.ModelForm):
@@ -84,4 +87,55 @@ class ClosureForm(forms.ModelForm):
         data = super().clean()
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             raise forms.ValidationError(_("Das Ende liegt vor dem Beginn."))
+        return data
+
+
+class DateRuleForm(forms.ModelForm):
+    """Capacity on certain days that replaces the weekly hours of those days: close a
+    counter (fewer counters), shorten the hours, or close (0 counters)."""
+
+    starts_on = day_field(label=_("Gilt vom"), help_text=_("Tag.Monat.Jahr, zum Beispiel 14.12.2026"),
+                          invalid=_("Bitte geben Sie den ersten Tag als Tag.Monat.Jahr ein."),
+                          required_message=_("Bitte geben Sie den ersten Tag an."))
+    ends_on = day_field(label=_("Bis einschließlich"), help_text=_("Tag.Monat.Jahr; für einen Tag dasselbe Datum"),
+                        invalid=_("Bitte geben Sie den letzten Tag als Tag.Monat.Jahr ein."),
+                        required_message=_("Bitte geben Sie den letzten Tag an."))
+
+    class Meta:
+        model = DateRule
+        fields = ["starts_on", "ends_on", "counters", "opens", "closes", "reason_de", "reason_en"]
+        labels = {"counters": _("Geöffnete Schalter an diesen Tagen (0 = geschlossen)"),
+                  "opens": _("Termine von"), "closes": _("Termine bis")}
+        help_texts = {"opens": _("Leer lassen, wenn geschlossen"),
+                      "reason_de": _("Steht in der Nachricht an die Betroffenen.")}
+        widgets = {"opens": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                   "closes": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+        error_messages = {"reason_de": {"required": _("Bitte geben Sie einen Grund an.")},
+                          "counters": {"required": _("Bitte geben Sie die Zahl der geöffneten Schalter an.")}}
+
+    def __init__(self, *args, location=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.location = location
+
+    def clean_starts_on(self):
+        day = self.cleaned_data["starts_on"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(_("Dieser Tag liegt in der Vergangenheit."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", _("Das Ende liegt vor dem Beginn."))
+        counters, opens, closes = data.get("counters"), data.get("opens"), data.get("closes")
+        if counters:
+            if counters > self.location.counters.filter(is_active=True).count():
+                self.add_error("counters", _("Es gibt nicht so viele Schalter an diesem Standort."))
+            if not opens or not closes:
+                self.add_error("opens", _("Bitte geben Sie an, von wann bis wann Termine möglich sind."))
+            elif opens >= closes:
+                self.add_error("closes", _("Die Öffnungszeit muss vor dem Ende liegen."))
+        else:
+            data["opens"] = data["closes"] = None
         return data

@@ -19,7 +19,7 @@ from django.db.models import Q
 from digitalstadt.core.audit import audit_log
 from digitalstadt.core.locking import lock_rows
 
-from .models import Closure, HoursKind, Location, OpeningHours, Slot
+from .models import Closure, DateRule, HoursKind, Location, OpeningHours, Slot
 
 HOLIDAY_COUNTRY = "DE"
 HOLIDAY_SUBDIV = "HE"
@@ -33,23 +33,29 @@ def public_holidays(years) -> holidays.HolidayBase:
     return holidays.country_holidays(HOLIDAY_COUNTRY, subdiv=HOLIDAY_SUBDIV, years=sorted(set(years)))
 
 
-def capacity_by_start(location: Location, day: date, *, hours: list[OpeningHours], closed: bool) -> dict[datetime, int]:
-    """Slot start -> number of counters open for appointments on one day."""
+def capacity_by_start(location: Location, day: date, *, hours: list[OpeningHours], closed: bool,
+                      rules: list[DateRule] = ()) -> dict[datetime, int]:
+    """Slot start -> number of counters open for appointments on one day. Date rules
+    that cover the day REPLACE the weekly hours of that day (a rule "1 Schalter" on a
+    day with 2 means 1, not 3); a rule with 0 counters closes the day."""
     if closed:
         return {}
     tz = local_tz()
     step = timedelta(minutes=location.slot_minutes)
     result: dict[datetime, int] = {}
-    for h in hours:
-        if h.weekday != day.weekday() or h.kind != HoursKind.APPOINTMENTS:
-            continue
-        if h.valid_from > day or (h.valid_until is not None and h.valid_until < day):
-            continue
-        current = datetime.combine(day, h.opens)
-        end = datetime.combine(day, h.closes)
+    todays_rules = [r for r in rules if r.covers(day)]
+    if todays_rules:
+        stretches = [(r.opens, r.closes, r.counters) for r in todays_rules if r.counters and r.opens and r.closes]
+    else:
+        stretches = [(h.opens, h.closes, h.counters) for h in hours
+                     if h.weekday == day.weekday() and h.kind == HoursKind.APPOINTMENTS
+                     and h.valid_from <= day and (h.valid_until is None or h.valid_until >= day)]
+    for opens, closes, counters in stretches:
+        current = datetime.combine(day, opens)
+        end = datetime.combine(day, closes)
         while current + step <= end:
             aware = current.replace(tzinfo=tz)
-            result[aware] = result.get(aware, 0) + h.counters
+            result[aware] = result.get(aware, 0) + counters
             current += step
     return result
 
@@ -60,12 +66,13 @@ def generate_slots(*, location: Location, start: date, end: date, actor: Any = N
     A run that changes slots writes one audit entry with the counts (not one per slot)."""
     hours = list(OpeningHours.objects.filter(location=location, kind=HoursKind.APPOINTMENTS))
     closures = list(Closure.objects.filter(location=location, starts_on__lte=end, ends_on__gte=start))
+    rules = list(DateRule.objects.filter(location=location, starts_on__lte=end, ends_on__gte=start))
     feiertage = public_holidays(range(start.year, end.year + 1))
     wanted: dict[datetime, int] = {}
     day = start
     while day <= end:
         closed = day in feiertage or any(c.starts_on <= day <= c.ends_on for c in closures)
-        wanted.update(capacity_by_start(location, day, hours=hours, closed=closed))
+        wanted.update(capacity_by_start(location, day, hours=hours, closed=closed, rules=rules))
         day += timedelta(days=1)
     tz = local_tz()
     range_start = datetime.combine(start, time.min).replace(tzinfo=tz)

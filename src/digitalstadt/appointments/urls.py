@@ -16,5 +16,6 @@ urlpatterns = [
     path("buchung/<str:code>/kalender.ics", views.ics, name="ics"),
     path("buchung/<str:code>/verschieben/", views.reschedule, name="reschedule"),
     path("meine-termine/", views.mine, name="mine"),
+    path("ersatztermin/<uuid:uuid>/", views.alternative, name="alternative"),
     path("warteliste/", views.waitlist, name="waitlist"),
 ]

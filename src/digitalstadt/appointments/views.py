@@ -533,3 +533,24 @@ def waitlist(request):
     services = {s.pk: s for s in bookable_services()}
     rows = [(e, [(services.get(sid), persons) for sid, persons in e.services]) for e in entries]
     return render(request, "appointments/waitlist.html", {"rows": rows, "statuses": WaitlistStatus}, status=status)
+
+
+def alternative(request, uuid):
+    """The office moved an appointment: the citizen accepts the held alternative with
+    one click (a GET only shows it, so a mail scanner accepts nothing)."""
+    from . import office_services
+    from .models import AlternativeOffer
+
+    offer = AlternativeOffer.objects.select_related("original__location", "held").filter(uuid=uuid).first()
+    if offer is None or (request.user.is_authenticated and offer.original.user_id not in (None, request.user.pk)):
+        raise Http404
+    if request.method == "POST":
+        try:
+            office_services.alternative_accept(offer=offer, user=request.user)
+            messages.success(request, _("Ihr neuer Termin ist bestätigt. Sie erhalten eine Bestätigung mit allen Angaben."))
+        except ValidationError as exc:
+            add_error_messages(request, exc)
+        return redirect("appointments:alternative", uuid=offer.uuid)
+    offer.refresh_from_db()
+    return render(request, "appointments/alternative.html", {"offer": offer, "booking": offer.original,
+                                                             "new": offer.held, "location": offer.original.location})
