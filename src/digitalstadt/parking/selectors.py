@@ -6,13 +6,25 @@ from django.db.models import QuerySet
 
 from .models import ResidentPermit, normalise_plate
 
-__all__ = ["overlapping_permit", "permit_verification_details", "permits_for_plate"]
+__all__ = ["overlapping_permit", "permit_is_revoked", "permit_verification_details", "permits_for_plate",
+           "revoked_permits_for_plate"]
 
 
 def permits_for_plate(*, plate: str, day: dt.date) -> QuerySet[ResidentPermit]:
     """Permits valid on `day` for a plate (enforcement look-up)."""
     return (ResidentPermit.objects.filter(plate_normalised=normalise_plate(plate), valid_from__lte=day,
                                           valid_until__gte=day, revoked_at__isnull=True).select_related("zone"))
+
+
+def revoked_permits_for_plate(*, plate: str, day: dt.date) -> QuerySet[ResidentPermit]:
+    """Permits for a plate that would be valid on `day` but were revoked: enforcement
+    sees "widerrufen", not just "no permit"."""
+    return (ResidentPermit.objects.filter(plate_normalised=normalise_plate(plate), valid_from__lte=day,
+                                          valid_until__gte=day, revoked_at__isnull=False).select_related("zone"))
+
+
+def permit_is_revoked(*, permit_id: int) -> bool:
+    return ResidentPermit.objects.filter(pk=permit_id, revoked_at__isnull=False).exists()
 
 
 def overlapping_permit(*, plate: str, zone_id: int, start: dt.date, end: dt.date,
