@@ -168,3 +168,34 @@ def test_a_revoked_permit_answers_widerrufen_at_the_plate_check(client, citizen,
     client.force_login(officer)
     page = client.get("/verwaltung/parken/ausweise/", {"plate": "DA-AB 123"}).content.decode()
     assert "widerrufen" in page and "Gültiger Bewohnerparkausweis" not in page
+
+
+def test_the_case_page_drafts_previews_and_sends_with_a_confirmation(client, citizen, case_worker, seal):
+    case = paid_permit_case(citizen, case_worker)
+    client.force_login(case_worker)
+    url = f"/verwaltung/vorgaenge/{case.reference}/"
+    page = client.get(url).content.decode()
+    assert "Bescheid entwerfen" in page and "Status: " not in page
+    # A status button asks first and changes nothing until confirmed.
+    response = client.post(url + "status/", {"status": "received"})
+    assert response.status_code == 200 and "Bitte bestätigen" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_REVIEW
+    response = client.post(url + "entscheiden/", {"outcome": "approve", "reason": ""})
+    assert response.status_code == 302 and response["Location"].endswith("/bescheid/")
+    preview = client.get(url + "bescheid/").content.decode()
+    assert "Vorschau des Bescheids" in preview and "DA-AB 123" in preview and "Bescheid jetzt senden" in preview
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_REVIEW
+    client.post(url + "bescheid/senden/")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.APPROVED
+    assert "Ausweis widerrufen" in client.get(url).content.decode()
+
+
+def test_the_citizen_progress_shows_the_wait_for_a_document_not_decided(client, citizen, case_worker):
+    case = paid_permit_case(citizen, case_worker)
+    services.case_request_evidence(case=case, text="Bitte die Rückseite.", due_date=None, actor=case_worker)
+    client.force_login(citizen)
+    page = client.get(f"/antraege/vorgang/{case.reference}/").content.decode()
+    assert 'aria-current="step"><span class="case-stages__mark" aria-hidden="true">●</span> Wartet auf Ihren Nachweis' in page
