@@ -4,6 +4,7 @@ that differs from the register), text blocks, and revoking what an approval gran
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -127,7 +128,11 @@ def decision_preview(*, case: Case) -> str:
     with translation.override("de"):
         letter = decision_letter(case=preview, plugin=plugin, approve=draft["approve"], actor=case.assigned_to)
         html = render_to_string(letter.template_name, {"letter": letter, "case": preview, "preview": True})
-    lines = [line.strip() for line in strip_tags(html).splitlines()]
+    html = re.sub(r"<(style|script|svg|head)\b.*?</\1>", "", html, flags=re.S | re.I)
+    html = re.sub(r"</(td|th|dt)>", " \n", html, flags=re.I)
+    html = re.sub(r"</(p|div|h\d|li|tr|dd|section|header|footer|table|address)>|<br\s*/?>", "\n", html,
+                  flags=re.I)
+    lines = [" ".join(line.split()) for line in strip_tags(html).splitlines()]
     text = "\n".join(lines)
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")

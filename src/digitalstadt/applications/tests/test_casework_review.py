@@ -69,6 +69,7 @@ def test_without_four_eyes_the_drafter_sends_after_the_preview(citizen, case_wor
     case.refresh_from_db()
     preview = services.decision_preview(case=case)
     assert "Ablehnung" in preview and "keiner Bewohnerparkzone" in preview
+    assert "@page" not in preview and "{" not in preview  # the text, not the style sheet
     assert case.status == CaseStatus.IN_REVIEW  # the draft changes nothing for the citizen
     services.case_send_decision(case=case, actor=case_worker)
     case.refresh_from_db()
