@@ -114,20 +114,42 @@ def case_discard_draft(*, case: Case, actor: Any) -> Case:
     return locked
 
 
+class _Rollback(Exception):
+    pass
+
+
 def decision_preview(*, case: Case) -> str:
     """The text of the decision letter for the current draft, rendered with the same
-    template as the sealed PDF (nothing is stored, nothing sent)."""
+    template as the sealed PDF. What the approval computes (the permit number, the tax
+    to pay) is made the real way inside a transaction that is rolled back: nothing is
+    stored, nothing sent."""
     from ..letters import decision_letter
 
     draft = case.decision_draft
     if not draft:
         return ""
     plugin = get_plugin(case.plugin)
-    preview = Case.objects.get(pk=case.pk)  # a copy: nothing set here is saved
-    preview.decision_reason = draft["reason"]
-    with translation.override("de"):
-        letter = decision_letter(case=preview, plugin=plugin, approve=draft["approve"], actor=case.assigned_to)
-        html = render_to_string(letter.template_name, {"letter": letter, "case": preview, "preview": True})
+    html = ""
+    try:
+        with transaction.atomic():
+            preview = Case.objects.select_related("service", "office", "applicant").get(pk=case.pk)
+            preview.decision_reason = draft["reason"]
+            preview.status = CaseStatus.APPROVED if draft["approve"] else CaseStatus.REJECTED
+            preview.decided_at = timezone.now()
+            with translation.override("de"):
+                if draft["approve"]:
+                    options = frozenset(draft.get("options", []))
+                    if options:
+                        plugin.apply_decision_options(case=preview, options=options, reason=draft["reason"])
+                    plugin.on_approved(case=preview, actor=case.assigned_to)
+                letter = decision_letter(case=preview, plugin=plugin, approve=draft["approve"],
+                                         actor=case.assigned_to)
+                html = render_to_string(letter.template_name, {"letter": letter, "case": preview, "preview": True})
+            raise _Rollback
+    except _Rollback:
+        pass
+    except ValidationError as exc:  # e.g. a permit that meanwhile overlaps another
+        return _("Die Vorschau ist nicht möglich: %(reason)s") % {"reason": " ".join(exc.messages)}
     html = re.sub(r"<(style|script|svg|head)\b.*?</\1>", "", html, flags=re.S | re.I)
     html = re.sub(r"</(td|th|dt)>", " \n", html, flags=re.I)
     html = re.sub(r"</(p|div|h\d|li|tr|dd|section|header|footer|table|address)>|<br\s*/?>", "\n", html,

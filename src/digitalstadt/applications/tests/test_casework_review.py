@@ -200,3 +200,17 @@ def test_the_citizen_progress_shows_the_wait_for_a_document_not_decided(client, 
     client.force_login(citizen)
     page = client.get(f"/antraege/vorgang/{case.reference}/").content.decode()
     assert 'aria-current="step"><span class="case-stages__mark" aria-hidden="true">●</span> Wartet auf Ihren Nachweis' in page
+
+
+def test_the_preview_shows_what_the_approval_computes_and_stores_nothing(citizen, case_worker, seal):
+    from digitalstadt.parking.models import ResidentPermit
+
+    case = paid_permit_case(citizen, case_worker)
+    services.case_draft_decision(case=case, approve=True, reason="", actor=case_worker)
+    case.refresh_from_db()
+    audits = AuditEntry.objects.count()
+    preview = services.decision_preview(case=case)
+    assert f"BPA-{case.reference}" in preview  # the permit number the approval will give
+    assert not ResidentPermit.objects.exists() and AuditEntry.objects.count() == audits
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_REVIEW and case.result.get("permit_id") is None
