@@ -99,7 +99,28 @@ def case_draft_decision(*, case: Case, approve: bool, reason: str, actor: Any,
                                  internal_text="Bescheid entworfen: " + ("Bewilligung" if approve else "Ablehnung"))
         audit_log(actor=actor, action="applications.decision_drafted", subject=locked,
                   data_subject=locked.applicant, data={"approve": approve})
+        if four_eyes_required(plugin=locked.plugin):
+            _ask_for_release(locked, drafter=actor)
     return locked
+
+
+def _ask_for_release(case: Case, *, drafter: Any) -> None:
+    """Four eyes: the office's other case workers get an e-mail with a link to the draft."""
+    from django.conf import settings
+
+    from digitalstadt.core.urls_helpers import absolute_url
+    from digitalstadt.mailbox.services import outbox_enqueue
+
+    from ..selectors import case_workers_for
+
+    link = absolute_url("staff-applications:decision-preview", kwargs={"reference": case.reference})
+    for person in case_workers_for(case=case).exclude(pk=drafter.pk):
+        if person.email:
+            outbox_enqueue(to=person.email,
+                           subject=f"[{settings.PLATFORM_NAME}] Bescheid zur Freigabe: {case.reference}",
+                           body_text=f"{drafter.get_full_name() or drafter.email} hat den Bescheid zum Vorgang "
+                                     f"{case.reference} entworfen. Bitte prüfen und freigeben:\n\n{link}\n",
+                           purpose="applications:release_requested")
 
 
 def case_discard_draft(*, case: Case, actor: Any) -> Case:

@@ -44,6 +44,11 @@ def test_with_four_eyes_the_drafter_cannot_send_and_a_second_worker_can(citizen,
     services.case_draft_decision(case=case, approve=True, reason="", actor=case_worker)
     case.refresh_from_db()
     assert "Bewohnerparkausweis" in services.decision_preview(case=case)
+    from digitalstadt.mailbox.models import OutboundEmail
+
+    # The second worker is asked by e-mail, with a link to the draft; the drafter is not.
+    ask = OutboundEmail.objects.get(subject__contains="Bescheid zur Freigabe")
+    assert ask.to == second_worker.email and f"/verwaltung/vorgaenge/{case.reference}/bescheid/" in ask.body_text
     with pytest.raises(ValidationError, match="Sie haben den Bescheid entworfen, freigeben muss ihn eine zweite"):
         services.case_send_decision(case=case, actor=case_worker)
     case.refresh_from_db()
@@ -214,3 +219,22 @@ def test_the_preview_shows_what_the_approval_computes_and_stores_nothing(citizen
     assert not ResidentPermit.objects.exists() and AuditEntry.objects.count() == audits
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_REVIEW and case.result.get("permit_id") is None
+
+
+def test_with_four_eyes_the_drafters_preview_has_no_send_button(client, citizen, case_worker, second_worker, seal):
+    CaseworkRule.objects.create(plugin="bewohnerparkausweis", four_eyes=True)
+    case = paid_permit_case(citizen, case_worker)
+    services.case_draft_decision(case=case, approve=True, reason="", actor=case_worker)
+    url = f"/verwaltung/vorgaenge/{case.reference}/bescheid/"
+    client.force_login(case_worker)
+    page = client.get(url).content.decode()
+    assert "freigeben muss ihn eine zweite Person" in page and "Freigeben und senden" not in page
+    response = client.post(url + "senden/")  # a forged POST changes nothing either
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_REVIEW
+    client.force_login(second_worker)
+    assert "Freigeben und senden" in client.get(url).content.decode()
+    client.post(url + "senden/")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.APPROVED
