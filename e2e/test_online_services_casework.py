@@ -764,6 +764,8 @@ def test_answered_case_preview_send_and_revoke_with_plate_check(journey, phone_j
     assert ResidentPermit.objects.get(case_reference=reference).revoked_at is None
     click_and_load(page, main(page).get_by_role("button", name="Endgültig widerrufen"))
     expect(page.get_by_text("Widerrufen. Die antragstellende Person wurde benachrichtigt.")).to_be_visible()
+    expect(main(page).locator(".kern-alert--warning")).to_contain_text(reason)
+    expect(main(page).get_by_role("button", name="Ausweis widerrufen")).to_have_count(0)
     journey.check_page()
     journey.screenshot("staff-case-revoked-1280")
     assert ResidentPermit.objects.get(case_reference=reference).revocation_reason == reason
