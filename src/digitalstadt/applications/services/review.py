@@ -171,10 +171,10 @@ def decision_preview(*, case: Case) -> str:
         pass
     except ValidationError as exc:  # e.g. a permit that meanwhile overlaps another
         return _("Die Vorschau ist nicht möglich: %(reason)s") % {"reason": " ".join(exc.messages)}
-    html = re.sub(r"<(style|script|svg|head)\b.*?</\1>", "", html, flags=re.S | re.I)
-    html = re.sub(r"</(td|th|dt)>", " \n", html, flags=re.I)
+    html = re.sub(r"<(style|script|svg|head)\b.*?</\1>", "", html, flags=re.DOTALL | re.IGNORECASE)
+    html = re.sub(r"</(td|th|dt)>", " \n", html, flags=re.IGNORECASE)
     html = re.sub(r"</(p|div|h\d|li|tr|dd|section|header|footer|table|address)>|<br\s*/?>", "\n", html,
-                  flags=re.I)
+                  flags=re.IGNORECASE)
     lines = [" ".join(line.split()) for line in strip_tags(html).splitlines()]
     text = "\n".join(lines)
     while "\n\n\n" in text:
