@@ -275,7 +275,10 @@ def decide(journey, outcome: str, reason: str = "") -> None:
     main(page).get_by_label(outcome, exact=True).check()
     if reason:
         main(page).get_by_label(re.compile("^Begründung")).fill(reason)
-    click_and_load(page, main(page).get_by_role("button", name="Bescheid erstellen und zustellen"))
+    click_and_load(page, main(page).get_by_role("button", name="Bescheid entwerfen"))
+    if page.url.endswith("/bescheid/"):  # drafted: the preview of the letter, then send
+        expect(main(page).get_by_role("heading", name="Vorschau des Bescheids")).to_be_visible()
+        click_and_load(page, main(page).get_by_role("button", name="Bescheid jetzt senden"))
 
 
 # --- cases made through the services (for journeys that start at the office) ----------------
@@ -415,6 +418,8 @@ def test_resident_permit_from_application_to_sealed_permit(journey, second_journ
     # The worker asks for more evidence.
     request_text = "Bitte laden Sie die Nutzungsvereinbarung für den Firmenwagen hoch."
     main(spage).get_by_label("Was fehlt? (geht an die antragstellende Person)").fill(request_text)
+    click_and_load(spage, main(spage).get_by_role("button", name="Nachweis anfordern"))
+    expect(main(spage)).to_contain_text("Bitte bestätigen")  # the confirmation step
     click_and_load(spage, main(spage).get_by_role("button", name="Anforderung senden"))
     expect(spage.get_by_text("Die Anforderung ist im Postfach der antragstellenden Person.")).to_be_visible()
     staff.screenshot("staff-case-1280")
@@ -689,3 +694,89 @@ def test_other_citizens_and_other_offices_see_nothing(journey, second_journey, w
     assert post_with_csrf(staff, f"/verwaltung/vorgaenge/{case.reference}/uebernehmen/").status == 404
     case.refresh_from_db()
     assert case.assigned_to_id == own_worker.pk
+
+
+# --- 5. Case work: answer marker, preview before sending, revocation -------------------------
+
+
+def test_answered_case_preview_send_and_revoke_with_plate_check(journey, phone_journey, world):
+    """From the staff home: the inbox filter "Antwort eingegangen", the case, a decision
+    drafted, previewed and sent after confirming, then the permit revoked with a reason,
+    and the plate check answers "widerrufen"."""
+    from digitalstadt.accounts.models import StaffRole, StaffRoleKind
+    from digitalstadt.applications import services
+    from digitalstadt.applications.models import Case, CaseStatus
+    from digitalstadt.core.models import AuditEntry
+    from digitalstadt.mailbox.models import Message
+    from digitalstadt.parking.models import ResidentPermit
+
+    citizen = make_citizen("jana.klein@example.org", "Jana", "Klein")
+    worker = make_case_worker("parkraum5.sb@darmstadt.example", "Paul", "Parkraum", [world["strassenverkehrsamt"]])
+    StaffRole.objects.create(user=worker, role=StaffRoleKind.PARKING_ENFORCEMENT)
+    answered = submitted_permit_case(citizen, plate="DA-JK 55")
+    quiet = submitted_permit_case(make_citizen("otto.still@example.org", "Otto", "Still"), plate="DA-OS 1")
+    services.case_change_status(case=answered, status=CaseStatus.IN_REVIEW, actor=worker)
+    request = services.case_request_evidence(case=answered, text="Bitte die Rückseite des Fahrzeugscheins.",
+                                             due_date=None, actor=worker)
+    services.evidence_request_answer(request=request, text="Anbei die Rückseite.", files=[], user=citizen)
+    reference = answered.reference
+
+    page = journey.page
+    staff_log_in(journey, worker, next_path="/verwaltung/")
+    journey.check_page()
+    click_and_load(page, main(page).get_by_role("link", name="Vorgänge (Online-Anträge)"))
+    expect(main(page).locator("tbody tr").filter(has_text=reference)).to_contain_text("Antwort eingegangen")
+    expect(main(page)).to_contain_text(quiet.reference)
+    main(page).get_by_label("Antwort eingegangen").check()
+    click_and_load(page, main(page).get_by_role("button", name="Filtern"))
+    expect(main(page)).not_to_contain_text(quiet.reference)
+    journey.check_page()
+    click_and_load(page, main(page).get_by_role("link", name=reference))
+    journey.check_page()
+    expect(main(page)).to_contain_text("Antwort eingegangen")
+    expect(main(page).get_by_role("button", name=re.compile("^Status"))).to_have_count(0)
+
+    # The 360 px view of the case page (axe too).
+    phone_journey.context.add_cookies(journey.context.cookies())
+    phone_journey.visit(f"/verwaltung/vorgaenge/{reference}/")
+    assert fits_phone(phone_journey.page) <= 360, "staff case page scrolls sideways on a phone"
+    phone_journey.screenshot("staff-casework-case-360")
+
+    # Draft, preview, confirm and send.
+    main(page).get_by_label("bewilligen", exact=True).check()
+    click_and_load(page, main(page).get_by_role("button", name="Bescheid entwerfen"))
+    expect(main(page).get_by_role("heading", name="Vorschau des Bescheids")).to_be_visible()
+    expect(main(page)).to_contain_text("DA-JK 55")
+    journey.check_page()
+    journey.screenshot("staff-decision-preview-1280")
+    assert Case.objects.get(pk=answered.pk).status == CaseStatus.IN_REVIEW  # nothing sent yet
+    click_and_load(page, main(page).get_by_role("button", name="Bescheid jetzt senden"))
+    expect(page.get_by_text("Der Bescheid wurde erstellt, gesiegelt und zugestellt.")).to_be_visible()
+    assert Case.objects.get(pk=answered.pk).status == CaseStatus.APPROVED
+    expect(main(page)).not_to_contain_text("Antwort eingegangen")
+
+    # Revoke with a reason, after confirming.
+    reason = "Das Fahrzeug ist abgemeldet."
+    main(page).get_by_label(re.compile("^Grund des Widerrufs")).fill(reason)
+    click_and_load(page, main(page).get_by_role("button", name="Ausweis widerrufen"))
+    expect(main(page)).to_contain_text("Bitte bestätigen")
+    journey.check_page()
+    assert ResidentPermit.objects.get(case_reference=reference).revoked_at is None
+    click_and_load(page, main(page).get_by_role("button", name="Endgültig widerrufen"))
+    expect(page.get_by_text("Widerrufen. Die antragstellende Person wurde benachrichtigt.")).to_be_visible()
+    expect(main(page).locator(".kern-alert--warning")).to_contain_text(reason)
+    expect(main(page).get_by_role("button", name="Ausweis widerrufen")).to_have_count(0)
+    journey.check_page()
+    journey.screenshot("staff-case-revoked-1280")
+    assert ResidentPermit.objects.get(case_reference=reference).revocation_reason == reason
+    assert Message.objects.filter(recipient_user=citizen, subject=f"Widerruf zu {reference}").exists()
+    assert AuditEntry.objects.filter(action="parking.permit_revoked", actor=worker).exists()
+
+    # The plate check, reached from the staff home.
+    journey.visit("/verwaltung/")
+    click_and_load(page, main(page).get_by_role("link", name="Bewohnerparkausweis prüfen"))
+    main(page).get_by_label("Kennzeichen").fill("DA-JK 55")
+    click_and_load(page, main(page).get_by_role("button", name="Prüfen"))
+    expect(main(page).get_by_role("status")).to_contain_text("widerrufen")
+    journey.check_page()
+    journey.screenshot("staff-plate-check-revoked-1280")

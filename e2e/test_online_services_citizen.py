@@ -290,7 +290,7 @@ def office_sees_decided_case(staff_journey, case, document_type: str) -> None:
     expect(main(staff)).to_contain_text("entschieden: bewilligt")
     expect(main(staff).locator(".case-timeline")).to_contain_text("Bescheid erstellt")
     expect(main(staff).get_by_role("link", name=document_type)).to_be_visible()
-    expect(main(staff).get_by_role("button", name="Bescheid erstellen und zustellen")).to_have_count(0)
+    expect(main(staff).get_by_role("button", name="Bescheid entwerfen")).to_have_count(0)
 
 
 def test_meldebescheinigung_without_eid_asks_to_confirm_the_identity(phone_journey, city):
@@ -550,7 +550,8 @@ def test_hundesteuer_second_dog_is_assessed_by_a_case_worker(journey, staff_jour
     press(staff, "Mir zuweisen")
     expect(main(staff)).to_contain_text("Der Vorgang ist Ihnen zugewiesen.")
     staff.get_by_label("bewilligen").check()
-    press(staff, "Bescheid erstellen und zustellen")
+    press(staff, "Bescheid entwerfen")
+    press(staff, "Bescheid jetzt senden")  # after the preview of the letter
     expect(main(staff)).to_contain_text("Der Bescheid wurde erstellt, gesiegelt und zugestellt.")
     staff_journey.check_page()
     staff_journey.screenshot("online-staff-case-decided-1280")

@@ -93,6 +93,13 @@ class Case(models.Model):
     decision_reason = models.TextField(_("Begründung"), blank=True)
     # Service-specific results (e.g. the computed tax, the permit number, the export).
     result = models.JSONField(default=dict, blank=True)
+    # The citizen answered an evidence request and no case worker has acted since.
+    answer_received = models.BooleanField(_("Antwort eingegangen"), default=False, db_index=True)
+    # While the office waits for evidence the processing time stands still: the due
+    # date moves on by the days waited once the answer arrives.
+    waiting_since = models.DateTimeField(_("wartet auf Nachweis seit"), null=True, blank=True)
+    # A decision drafted and not yet sent: {"approve", "reason", "options", "by", "at"}.
+    decision_draft = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("Vorgang")
@@ -167,3 +174,39 @@ class EvidenceRequest(models.Model):
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["case"], condition=Q(answered_at__isnull=True),
                                                name="one_open_evidence_request_per_case")]
+
+
+class CaseworkRule(models.Model):
+    """How a service's cases are worked, kept as data (admin): four-eyes approval."""
+
+    plugin = models.CharField(_("Leistung (Plugin)"), max_length=64, unique=True)
+    four_eyes = models.BooleanField(_("Vier-Augen-Prinzip"), default=False,
+                                    help_text=_("Wer den Bescheid entwirft, darf ihn nicht freigeben."))
+
+    class Meta:
+        verbose_name = _("Bearbeitungsregel")
+        verbose_name_plural = _("Bearbeitungsregeln")
+
+    def __str__(self) -> str:
+        return self.plugin
+
+
+class TextBlock(models.Model):
+    """A reusable text (Textbaustein) for a service's decisions or evidence requests."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", _("Begründung im Bescheid")
+        REQUEST = "request", _("Nachweisanforderung")
+
+    plugin = models.CharField(_("Leistung (Plugin)"), max_length=64, db_index=True)
+    kind = models.CharField(_("Art"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("Titel"), max_length=120)
+    text = models.TextField(_("Text"))
+
+    class Meta:
+        verbose_name = _("Textbaustein")
+        verbose_name_plural = _("Textbausteine")
+        ordering = ["plugin", "kind", "title"]
+
+    def __str__(self) -> str:
+        return self.title

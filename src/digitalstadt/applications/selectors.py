@@ -63,7 +63,7 @@ def case_for_staff(*, user: Any, reference: str) -> Case | None:
 
 
 def inbox(*, user: Any, status: str = "", service: str = "", assigned: str = "", overdue: bool = False,
-          query: str = "") -> QuerySet[Case]:
+          query: str = "", answered: bool = False) -> QuerySet[Case]:
     cases = (Case.objects.filter(office_id__in=offices_worked_by(user=user)).exclude(applicant_id=user.pk)
              .select_related("service", "assigned_to", "payment"))
     if status == "open":
@@ -79,7 +79,11 @@ def inbox(*, user: Any, status: str = "", service: str = "", assigned: str = "",
     elif assigned == "none":
         cases = cases.filter(assigned_to__isnull=True)
     if overdue:
-        cases = cases.filter(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())
+        # While the office waits for evidence the deadline stands still: never overdue.
+        cases = cases.filter(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate(),
+                             waiting_since__isnull=True)
+    if answered:
+        cases = cases.filter(answer_received=True)
     if query:
         cases = cases.filter(Q(reference__icontains=query) | Q(applicant_name__icontains=query))
     return cases.order_by("due_date", "submitted_at")

@@ -17,6 +17,11 @@ urlpatterns = [
     path("<caseref:reference>/frist/", staff_views.set_due_date, name="due-date"),
     path("<caseref:reference>/nachweis-anfordern/", staff_views.request_evidence, name="request-evidence"),
     path("<caseref:reference>/entscheiden/", staff_views.decide, name="decide"),
+    path("<caseref:reference>/bescheid/", staff_views.decision_preview, name="decision-preview"),
+    path("<caseref:reference>/bescheid/senden/", staff_views.send_decision, name="send-decision"),
+    path("<caseref:reference>/bescheid/verwerfen/", staff_views.discard_draft, name="discard-draft"),
+    path("<caseref:reference>/klaeren/", staff_views.resolve_check, name="resolve-check"),
+    path("<caseref:reference>/widerrufen/", staff_views.revoke, name="revoke"),
     path("<caseref:reference>/export.json", staff_views.export, name="export"),
     path("<caseref:reference>/dokumente/<uuid:uuid>/", staff_views.case_document, name="document"),
 ]

@@ -485,8 +485,11 @@ def _stages(case) -> list[dict]:
     if case.payment_id:
         stages.append({"label": _l("Bezahlt"), "done": CaseEvent.Kind.PAYMENT in reached or (
             case.status != CaseStatus.AWAITING_PAYMENT)})
-    stages.append({"label": _l("In Bearbeitung"),
-                   "done": decided or case.status in (CaseStatus.IN_REVIEW, CaseStatus.EVIDENCE_REQUESTED)})
+    # In review is the current step until the decision (not "done" and Entschieden
+    # current); while the office waits for a document, that wait is the current step.
+    stages.append({"label": _l("In Bearbeitung"), "done": decided})
+    if case.status == CaseStatus.EVIDENCE_REQUESTED:
+        stages[-1]["label"] = _l("Wartet auf Ihren Nachweis")
     stages.append({"label": _l("Entschieden"), "done": decided})
     current = next((i for i, s in enumerate(stages) if not s["done"]), None)
     for index, stage in enumerate(stages):

@@ -38,6 +38,7 @@ class ResidentPermit(models.Model):
     document = models.ForeignKey("core.Document", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+")
     revoked_at = models.DateTimeField(_("widerrufen"), null=True, blank=True)
+    revocation_reason = models.TextField(_("Grund des Widerrufs"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

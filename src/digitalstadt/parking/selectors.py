@@ -6,7 +6,8 @@ from django.db.models import QuerySet
 
 from .models import ResidentPermit, mask_plate, normalise_plate
 
-__all__ = ["overlapping_permit", "permit_verification_details", "permits_for_plate", "plate_check"]
+__all__ = ["overlapping_permit", "permit_is_revoked", "permit_verification_details", "permits_for_plate",
+           "plate_check", "revoked_permits_for_plate"]
 
 
 def permits_for_plate(*, plate: str, day: dt.date) -> QuerySet[ResidentPermit]:
@@ -28,6 +29,17 @@ def plate_check(*, plate: str, day: dt.date) -> tuple[str, list[ResidentPermit]]
     if covering:
         return "revoked", covering
     return "none", []
+
+
+def revoked_permits_for_plate(*, plate: str, day: dt.date) -> QuerySet[ResidentPermit]:
+    """Permits for a plate that would be valid on `day` but were revoked: enforcement
+    sees "widerrufen", not just "no permit"."""
+    return (ResidentPermit.objects.filter(plate_normalised=normalise_plate(plate), valid_from__lte=day,
+                                          valid_until__gte=day, revoked_at__isnull=False).select_related("zone"))
+
+
+def permit_is_revoked(*, permit_id: int) -> bool:
+    return ResidentPermit.objects.filter(pk=permit_id, revoked_at__isnull=False).exists()
 
 
 def overlapping_permit(*, plate: str, zone_id: int, start: dt.date, end: dt.date,

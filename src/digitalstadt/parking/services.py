@@ -19,7 +19,7 @@ from .models import ResidentPermit
 from .selectors import overlapping_permit
 
 __all__ = ["resident_permit_attach_document", "resident_permit_issue", "resident_permit_renew",
-           "resident_permit_revoke"]
+           "resident_permit_revoke", "resident_permit_revoke_by_id"]
 
 
 def _refuse_overlap(*, plate: str, zone_id: int, start: dt.date, end: dt.date, exclude: int | None = None) -> None:
@@ -82,10 +82,15 @@ def resident_permit_revoke(*, permit: ResidentPermit, reason: str, actor: Any) -
         locked = lock_rows(ResidentPermit.objects.filter(pk=permit.pk))[0]
         if locked.revoked_at is None:
             locked.revoked_at = timezone.now()
-            locked.save(update_fields=["revoked_at"])
+            locked.revocation_reason = reason[:2000]
+            locked.save(update_fields=["revoked_at", "revocation_reason"])
             audit_log(actor=actor, action="parking.permit_revoked", subject=locked, data_subject=locked.holder,
                       data={"reason": reason[:500]})
     return locked
+
+
+def resident_permit_revoke_by_id(*, permit_id: int, reason: str, actor: Any) -> ResidentPermit:
+    return resident_permit_revoke(permit=ResidentPermit.objects.get(pk=permit_id), reason=reason, actor=actor)
 
 
 def resident_permit_end_on_move(*, permit_id: int, last_day: dt.date, reason: str, actor: Any = None) -> tuple[

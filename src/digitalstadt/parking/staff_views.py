@@ -15,7 +15,7 @@ from digitalstadt.core.permissions import staff_required
 from digitalstadt.core.ratelimit import client_ip
 
 from .models import normalise_plate
-from .selectors import permits_for_plate
+from .selectors import permits_for_plate, revoked_permits_for_plate
 
 
 class PlateForm(forms.Form):
@@ -46,11 +46,14 @@ def enforcement_required(view):
 def permit_check(request):
     form = PlateForm(request.GET or None)
     permits = None
+    revoked = []
     today = timezone.localdate()
     if form.is_bound and form.is_valid():
         permits = list(permits_for_plate(plate=form.cleaned_data["plate"], day=today))
+        revoked = [] if permits else list(revoked_permits_for_plate(plate=form.cleaned_data["plate"], day=today))
         # Looking up a plate reads personal data: logged with what was found.
         audit_log(actor=request.user, action="parking.plate_checked", ip_address=client_ip(request),
-                  data={"found": [p.pk for p in permits]})
-    return render(request, "parking/permit_check.html", {"form": form, "permits": permits, "today": today},
+                  data={"found": [p.pk for p in permits], "revoked": [p.pk for p in revoked]})
+    return render(request, "parking/permit_check.html", {"form": form, "permits": permits, "revoked": revoked,
+                                                          "today": today},
                   status=400 if form.errors else 200)

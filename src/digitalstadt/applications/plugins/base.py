@@ -247,6 +247,21 @@ class ServicePlugin:
     def rejection_allowed(self) -> bool:
         return True
 
+    # --- before approval and after it ------------------------------------------------
+
+    def approval_checks(self, *, case: Any) -> list[tuple[str, str]]:
+        """Warnings that stop an approval until a case worker resolves them: (stable key,
+        German message), e.g. an applied address that differs from the register."""
+        return []
+
+    def revocable(self, *, case: Any) -> bool:
+        """Whether what the approval granted can still be revoked (e.g. a permit)."""
+        return False
+
+    def revoke(self, *, case: Any, reason: str, actor: Any) -> None:
+        """Revoke what the approval granted."""
+        raise NotImplementedError
+
     # --- cancellation by the applicant (e.g. a booked pick-up) ---------------------------
 
     # The button on the case page; empty: the service cannot be cancelled online.

@@ -174,3 +174,34 @@ class Bewohnerparkausweis(ServicePlugin):
                 "valid_from": dt.date.fromisoformat(case.result["valid_from"]),
                 "valid_until": dt.date.fromisoformat(case.result["valid_until"]),
                 "permit_number": case.result.get("permit_number", "")}
+
+    def approval_checks(self, *, case):
+        """The permit is for where the applicant is registered: a different address in
+        the application stops the approval until someone has looked (register API)."""
+        from digitalstadt.register.selectors import normalise_street, resident_for_user
+
+        resident = resident_for_user(user=case.applicant)
+        applied = case.data.get("adresse") or {}
+        if resident is None or not applied.get("street"):
+            return []
+        same = (normalise_street(resident.street.name) == normalise_street(applied["street"])
+                and resident.house_number.strip().lower() == str(applied.get("house_number", "")).strip().lower())
+        if same:
+            return []
+        registered = f"{resident.street.name} {resident.house_number}"
+        return [(f"address:{normalise_street(registered)}",
+                 _("Die Adresse im Antrag (%(applied)s) weicht vom Melderegister ab (%(registered)s). Ein "
+                   "Bewohnerparkausweis setzt die Hauptwohnung in der Zone voraus: Bitte klären Sie das vor "
+                   "der Bewilligung.") % {"applied": f"{applied['street']} {applied.get('house_number', '')}",
+                                          "registered": registered})]
+
+    def revocable(self, *, case):
+        from digitalstadt.parking.selectors import permit_is_revoked
+
+        return (case.status in ("approved", "closed") and bool(case.result.get("permit_id"))
+                and not permit_is_revoked(permit_id=case.result["permit_id"]))
+
+    def revoke(self, *, case, reason, actor):
+        from digitalstadt.parking.services import resident_permit_revoke_by_id
+
+        resident_permit_revoke_by_id(permit_id=case.result["permit_id"], reason=reason, actor=actor)

@@ -21,6 +21,10 @@ from .casework import (
     evidence_request_answer,
 )
 from .decisions import case_decide, case_decide_automatically, case_issue_receipt
+from .review import (
+    approval_blockers, case_discard_draft, case_draft_decision, case_resolve_check, case_revoke_grant,
+    case_send_decision, decision_preview, four_eyes_required, release_check, text_blocks, with_text_block,
+)
 from .submission import _as_form_data  # noqa: F401  (the views re-show stored answers in their forms)
 
 __all__ = [
@@ -32,4 +36,7 @@ __all__ = [
     "case_change_status", "case_decide", "case_decide_automatically", "case_issue_receipt", "case_request_evidence",
     "case_set_due_date", "case_withdraw", "evidence_request_answer",
     "payment_settled", "plugin_for", "revalidate",
+    "approval_blockers", "case_discard_draft", "case_draft_decision", "case_resolve_check", "case_revoke_grant",
+    "case_send_decision", "decision_preview", "four_eyes_required", "release_check", "text_blocks",
+    "with_text_block",
 ]

@@ -71,7 +71,9 @@ def case_change_status(*, case: Case, status: str, actor: Any) -> Case:
         if before == CaseStatus.AWAITING_PAYMENT and locked.payment_id:
             _cancel_open_payment(locked, actor)
         locked.status = status
-        fields = ["status"]
+        fields = ["status", "answer_received", "due_date", "waiting_since"]
+        locked.answer_received = False
+        _resume_deadline(locked)
         if status == CaseStatus.CLOSED:
             locked.closed_at = timezone.now()
             fields.append("closed_at")
@@ -87,6 +89,25 @@ def case_change_status(*, case: Case, status: str, actor: Any) -> Case:
                 body=N_("Der Vorgang %(ref)s (%(service)s) hat einen neuen Stand: %(status)s."),
                 params={"status": CaseStatus(status).label}, actor=actor)
     return locked
+
+
+def _resume_deadline(case: Case) -> int:
+    """End a pause of the processing time: the due date moves on by the days waited.
+    Returns those days (0 when the case was not waiting). The caller saves."""
+    if case.waiting_since is None:
+        return 0
+    waited = max(0, (timezone.localdate() - timezone.localdate(case.waiting_since)).days)
+    if case.due_date is not None:
+        case.due_date += dt.timedelta(days=waited)
+    case.waiting_since = None
+    return waited
+
+
+def clear_answer_marker(case: Case) -> None:
+    """A case worker acted on the case: the "Antwort eingegangen" marker goes."""
+    if case.answer_received:
+        Case.objects.filter(pk=case.pk).update(answer_received=False)
+        case.answer_received = False
 
 
 def _cancel_open_payment(case: Case, actor: Any) -> None:
@@ -184,6 +205,7 @@ def case_add_note(*, case: Case, text: str, actor: Any) -> CaseEvent:
     with transaction.atomic():
         event = CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.NOTE, actor=actor, is_public=False,
                                          internal_text=text[:5000])
+        clear_answer_marker(case)
         audit_log(actor=actor, action="applications.case_note_added", subject=case, data_subject=case.applicant)
     return event
 
@@ -221,7 +243,9 @@ def case_request_evidence(*, case: Case, text: str, due_date: dt.date | None, ac
                                                  requested_by=actor)
         before = locked.status
         locked.status = CaseStatus.EVIDENCE_REQUESTED
-        locked.save(update_fields=["status"])
+        locked.answer_received = False
+        locked.waiting_since = timezone.now()  # the processing time stands still from now
+        locked.save(update_fields=["status", "answer_received", "waiting_since"])
         CaseEvent.objects.create(case=locked, kind=CaseEvent.Kind.EVIDENCE_REQUESTED, actor=actor,
                                  status_from=before, status_to=locked.status,
                                  public_text=text[:500])
@@ -267,17 +291,26 @@ def evidence_request_answer(*, request: EvidenceRequest, text: str, files: list,
         locked.answer_text = text[:5000]
         locked.save(update_fields=["answered_at", "answer_text"])
         locked_case.status = CaseStatus.IN_REVIEW
-        locked_case.save(update_fields=["status"])
+        locked_case.answer_received = True
+        waited = _resume_deadline(locked_case)
+        locked_case.save(update_fields=["status", "answer_received", "due_date", "waiting_since"])
+        if waited and locked_case.due_date:
+            CaseEvent.objects.create(case=locked_case, kind=CaseEvent.Kind.DEADLINE, is_public=False,
+                                     internal_text=f"Frist um {waited} Tage verschoben (Warten auf Nachweis): "
+                                                   f"{locked_case.due_date:%d.%m.%Y}")
         CaseEvent.objects.create(case=locked_case, kind=CaseEvent.Kind.EVIDENCE_RECEIVED, actor=user,
                                  status_from=CaseStatus.EVIDENCE_REQUESTED, status_to=CaseStatus.IN_REVIEW,
                                  public_text=N_("Ihre Antwort ist eingegangen. Die Bearbeitung geht weiter."))
         audit_log(actor=user, action="applications.evidence_request_answered", subject=locked_case,
                   data_subject=user, data={"request": locked.pk, "files": len(sniffed)})
         if locked_case.assigned_to_id:
+            from digitalstadt.core.urls_helpers import absolute_url
             from digitalstadt.mailbox.services import outbox_enqueue
 
+            link = absolute_url("staff-applications:case", kwargs={"reference": case.reference})
             outbox_enqueue(to=locked_case.assigned_to.email,
                            subject=f"[{settings.PLATFORM_NAME}] Nachweis eingegangen: {case.reference}",
-                           body_text=f"Zum Vorgang {case.reference} ist eine Antwort eingegangen.\n",
+                           body_text=f"Zum Vorgang {case.reference} ist eine Antwort eingegangen.\n\n"
+                                     f"Zum Vorgang: {link}\n",
                            purpose="applications:evidence_answered")
     return locked

@@ -26,7 +26,8 @@ from ._common import _notify
 from .casework import _lock_case, _workable
 
 
-def case_decide(*, case: Case, approve: bool, reason: str, actor: Any, options: frozenset[str] = frozenset()) -> Case:
+def case_decide(*, case: Case, approve: bool, reason: str, actor: Any, options: frozenset[str] = frozenset(),
+                _released_draft: dict | None = None) -> Case:
     """Approve or reject: renders the service's decision, seals it, delivers it to the
     Postfach. `actor` None means an automatic decision (the plugin must allow it).
     `options`: keys of the plugin's `decision_options(case=)` the case worker chose."""
@@ -48,13 +49,19 @@ def case_decide(*, case: Case, approve: bool, reason: str, actor: Any, options: 
         if locked.status not in allowed:
             raise ValidationError(_("Dieser Vorgang kann jetzt nicht entschieden werden (Status: %(s)s).") % {
                 "s": locked.get_status_display()})
+        if actor is not None:
+            _check_release(locked, actor=actor, approve=approve, draft=_released_draft)
         before = locked.status
         locked.status = CaseStatus.APPROVED if approve else CaseStatus.REJECTED
         locked.decided_at = timezone.now()
         locked.decision_reason = reason[:5000]
         if locked.assigned_to_id is None and actor is not None:
             locked.assigned_to = actor
-        locked.save(update_fields=["status", "decided_at", "decision_reason", "assigned_to"])
+        locked.decision_draft = {}
+        locked.answer_received = False
+        locked.waiting_since = None
+        locked.save(update_fields=["status", "decided_at", "decision_reason", "assigned_to", "decision_draft",
+                                   "answer_received", "waiting_since"])
         with translation.override("de"):  # results printed in the decision are German
             if approve:
                 if options:
@@ -80,6 +87,21 @@ def case_decide(*, case: Case, approve: bool, reason: str, actor: Any, options: 
                 documents=[document], actor=actor,
                 more=plugin.decision_message(case=locked) if approve else None)
     return locked
+
+
+def _check_release(locked: Case, *, actor: Any, approve: bool, draft: dict | None) -> None:
+    """Under the case lock: four-eyes approval and unresolved warnings."""
+    from .review import approval_blockers, four_eyes_required
+
+    if four_eyes_required(plugin=locked.plugin):
+        if draft is None or locked.decision_draft != draft:
+            raise ValidationError(_("Bei dieser Leistung gilt das Vier-Augen-Prinzip: Bitte entwerfen Sie den "
+                                    "Bescheid; eine zweite Person gibt ihn frei."))
+        if draft.get("by") == actor.pk:
+            raise ValidationError(_("Bei dieser Leistung gilt das Vier-Augen-Prinzip: Sie haben den Bescheid "
+                                    "entworfen, freigeben muss ihn eine zweite Person."))
+    if approve and approval_blockers(case=locked):
+        raise ValidationError(_("Der Antrag kann erst bewilligt werden, wenn die Warnungen geklärt sind."))
 
 
 def _issue_decision(case: Case, *, plugin: ServicePlugin, approve: bool, actor: Any):
