@@ -34,7 +34,7 @@ class PlateCheckOut(Schema):
     permits: list[PermitOut]
 
 
-@router.get("/plates/{plate}", response={200: PlateCheckOut, **api_errors(401, 403, 429)},
+@router.get("/plates/{plate}", response={200: PlateCheckOut, **api_errors(401, 403, 404, 422, 429)},
             auth=ApiTokenAuth(scope="parking:enforcement"),
             summary="Resident permits for a number plate today: valid, revoked or none")
 def check_plate(request, plate: str):
