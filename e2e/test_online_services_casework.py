@@ -724,7 +724,14 @@ def test_answered_case_preview_send_and_revoke_with_plate_check(journey, phone_j
     page = journey.page
     staff_log_in(journey, worker, next_path="/verwaltung/")
     journey.check_page()
-    click_and_load(page, main(page).get_by_role("link", name="Vorgänge (Online-Anträge)"))
+    # The staff home says what waits, and its count leads to exactly those cases.
+    expect(main(page)).to_contain_text(re.compile(r"\d+ offene Vorgänge"))
+    click_and_load(page, main(page).get_by_role("link", name="1 Antwort eingegangen"))
+    expect(main(page)).not_to_contain_text(quiet.reference)
+    expect(main(page)).to_contain_text(reference)
+    # The staff navigation leads to the whole inbox.
+    click_and_load(page, page.get_by_role("navigation", name="Verwaltung: Arbeitsbereiche")
+                   .get_by_role("link", name="Vorgänge (Online-Anträge)"))
     expect(main(page).locator("tbody tr").filter(has_text=reference)).to_contain_text("Antwort eingegangen")
     expect(main(page)).to_contain_text(quiet.reference)
     main(page).get_by_label("Antwort eingegangen").check()

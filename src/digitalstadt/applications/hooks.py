@@ -72,16 +72,21 @@ def _case_worker(user) -> bool:
 
 def _inbox_counts(user) -> list:
     """What waits in the inbox of this case worker's offices."""
-    from django.utils import timezone
     from django.utils.translation import gettext
 
-    from .models import OPEN_STATUSES
     from .selectors import inbox
 
+    from django.urls import reverse
+
+    url = reverse("staff-applications:inbox")
     cases = inbox(user=user, status="open")
-    return [(gettext("offene Vorgänge"), cases.count()),
-            (gettext("überfällig"), cases.filter(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate()).count()),
-            (gettext("niemandem zugewiesen"), cases.filter(assigned_to__isnull=True).count())]
+    return [(gettext("offene Vorgänge"), cases.count(), f"{url}?status=open"),
+            (gettext("Antwort eingegangen"), inbox(user=user, status="open", answered=True).count(),
+             f"{url}?status=open&answered=on"),
+            (gettext("überfällig"), inbox(user=user, status="open", overdue=True).count(),
+             f"{url}?status=open&overdue=on"),
+            (gettext("niemandem zugewiesen"), cases.filter(assigned_to__isnull=True).count(),
+             f"{url}?status=open&assigned=none")]
 
 
 def _payment_settled(*, payment) -> None:

@@ -146,7 +146,8 @@ class StaffArea:
     """A work area on the staff home and in the staff navigation.
 
     `counts(user)` returns what waits there for this person, as (label, number) pairs
-    ("offene Vorgänge", 12), shown beside the area; `links(user)` returns direct links
+    ("offene Vorgänge", 12), or (label, number, url) to link to exactly those, shown
+    beside the area; `links(user)` returns direct links
     into it as (label, url) pairs (a location's day plan, its settings). Both are asked
     only for users the area is visible to, and must scope to what the user may see."""
 
@@ -156,7 +157,7 @@ class StaffArea:
     description: Any = ""
     visible_to: Callable[[Any], bool] = field(default=lambda user: False, compare=False)
     order: int = 100
-    counts: Callable[[Any], Iterable[tuple[Any, int]]] | None = field(default=None, compare=False)
+    counts: Callable[[Any], Iterable[tuple[Any, ...]]] | None = field(default=None, compare=False)
     links: Callable[[Any], Iterable[tuple[Any, str]]] | None = field(default=None, compare=False)
 
 

@@ -22,10 +22,10 @@ def home(request):
     (counts the app computes for this user) and direct links, then the user's roles."""
     entries = []
     for area in areas_for(request.user):
-        counts = [(label, number) for label, number in (area.counts(request.user) if area.counts else [])]
+        counts = [{"label": entry[0], "number": entry[1], "url": entry[2] if len(entry) > 2 else ""}
+                  for entry in (area.counts(request.user) if area.counts else [])]
         links = list(area.links(request.user)) if area.links else []
-        entries.append({"area": area, "counts": counts, "links": links,
-                        "waiting": sum(number for _label, number in counts)})
+        entries.append({"area": area, "counts": counts, "links": links})
     return render(request, "core/staff/home.html", {
         "roles": request.user.staff_roles.select_related("office", "location"),
         "areas": entries,

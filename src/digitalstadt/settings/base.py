@@ -347,7 +347,7 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # Demo data loaders run by `manage.py seed_demo` after the accounts.
 DEMO_SEEDERS = ["digitalstadt.appointments.demo.seed", "digitalstadt.catalog.demo.seed",
-                "digitalstadt.register.demo.seed"]
+                "digitalstadt.applications.demo.seed", "digitalstadt.register.demo.seed"]
 
 # Reserving appointment slots: proof-of-work cost and a per-IP limit (hits, seconds).
 ALTCHA_MAX_NUMBER = int(os.environ.get("ALTCHA_MAX_NUMBER", "50000"))

@@ -136,7 +136,9 @@ def test_staff_page_query_count_does_not_grow_with_rows(client, django_assert_ma
     make_fixture_payments()
     client.force_login(make_staff("amt@example.org", StaffRoleKind.OFFICE_ADMIN, office=_office()))
     upload(client)
-    with django_assert_max_num_queries(15):
+    # 15 for the page and its rows, plus a constant 10 for the staff navigation (one
+    # visibility check per work area).
+    with django_assert_max_num_queries(25):
         assert client.get(STAFF_URL).status_code == 200
 
 
