@@ -4,6 +4,7 @@ it notifies the citizen. Then adds Saturday hours. axe-core on every page."""
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from digitalstadt.accounts.models import StaffRole, StaffRoleKind, User
 from digitalstadt.appointments.models import BookingStatus, OpeningHours
@@ -41,6 +42,13 @@ def test_office_admin_closes_a_booked_day_and_notifies(journey):
 
     page.get_by_label("Grund für die Absage (steht in der Nachricht)").fill("Personalversammlung")
     page.get_by_role("button", name="Betroffene benachrichtigen und Termine absagen").click()
+    # Asks first, naming whom the message reaches; nothing sent yet.
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Termine wirklich absagen?")
+    expect(page.locator("main")).to_contain_text(booking.code)
+    journey.check_page(snapshot=True)  # the answer to a POST
+    assert not OutboundEmail.objects.filter(purpose="appointments:cancelled_by_office").exists()
+    page.get_by_role("button", name="Ja, 1 Termin absagen").click()
     assert page.get_by_text("1 Termine abgesagt").is_visible() or page.get_by_text("abgesagt").first.is_visible()
     journey.check_page()
     booking.refresh_from_db()

@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
-from django.views.decorators.http import require_POST
 
 from digitalstadt.core.permissions import staff_required
 
@@ -112,14 +111,20 @@ def delete_item(request, slug, kind, pk):
 
 
 @staff_required
-@require_POST
 def cancel_affected(request, slug):
     location = _location(request, slug)
+    if request.method != "POST":
+        # E.g. the language switch on the confirmation page: back to the settings.
+        return redirect("appointments-office:settings", slug=location.slug)
     reason = request.POST.get("reason", "").strip()
     if not reason:
         messages.error(request, _("Bitte geben Sie einen Grund an; er steht in der Nachricht an die Betroffenen."))
         return redirect("appointments-office:settings", slug=location.slug)
     affected = office_services.affected_bookings(location=location)
+    if request.POST.get("bestaetigt") != "ja":
+        # Nothing is sent before the admin has seen whom it reaches and said yes.
+        return render(request, "appointments/staff/confirm_cancel_affected.html",
+                      {"location": location, "affected": affected, "reason": reason})
     count = office_services.cancel_affected(location=location, bookings=affected, actor=request.user, reason=reason)
     messages.success(request, _("%(n)s Termine abgesagt; die Betroffenen wurden benachrichtigt.") % {"n": count})
     return redirect("appointments-office:settings", slug=location.slug)

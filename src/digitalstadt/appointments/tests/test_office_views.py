@@ -40,8 +40,16 @@ def test_closing_a_booked_day_lists_the_booking_and_cancelling_notifies(client, 
                        {"reason": ""}).status_code == 302
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED  # a reason is required
+    # First the admin sees whom the cancellation reaches; nothing is sent yet.
+    confirm = client.post(reverse("appointments-office:cancel-affected", kwargs={"slug": location.slug}),
+                          {"reason": "Umzug der Meldestelle"})
+    assert confirm.status_code == 200 and booking.code in confirm.content.decode()
+    assert "Ja, 1 Termin absagen" in confirm.content.decode()
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+    assert not OutboundEmail.objects.filter(purpose="appointments:cancelled_by_office").exists()
     client.post(reverse("appointments-office:cancel-affected", kwargs={"slug": location.slug}),
-                {"reason": "Umzug der Meldestelle"})
+                {"reason": "Umzug der Meldestelle", "bestaetigt": "ja"})
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
     mail = OutboundEmail.objects.get(purpose="appointments:cancelled_by_office")
