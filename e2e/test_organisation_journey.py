@@ -65,7 +65,7 @@ def audited(action: str) -> int:
 
 
 def test_owner_invites_colleague_manages_roles_and_api_tokens(
-    journey, browser, live_server, smtp_server, deliver_mail, settings
+    journey, phone_journey, browser, live_server, smtp_server, deliver_mail, settings
 ):
     settings.SITE_URL = live_server.url  # links in invitation e-mails
     owner = User.objects.create_user(email=OWNER, password=PASSWORD)
@@ -248,6 +248,13 @@ def test_owner_invites_colleague_manages_roles_and_api_tokens(
     expect(tokens.get_by_role("row", name="Kurier-App Tablet 1")).to_contain_text("widerrufen")
     assert whoami(live_server.url, secret)[0] == 401
     assert audited("api_token.revoked") == 1
+
+    # The organisation page on a phone: axe, no sideways scrolling, a screenshot.
+    phone_journey.context.add_cookies(journey.context.cookies())
+    phone_journey.visit(f"/mein-konto/organisationen/{org.slug}/")
+    width = phone_journey.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"organisation page scrolls sideways on a phone ({width}px)"
+    phone_journey.screenshot("organisation-360")
 
 
 def test_member_cannot_reach_another_organisation_or_manage(journey, live_server):
