@@ -25,6 +25,23 @@ PHONE = {"width": 360, "height": 780}
 E2E_DIR = Path(__file__).resolve().parent
 
 
+def poll_until(page, locator, text: str, *, advance, polls: int = 6) -> None:
+    """Let the page's own polling (htmx `every 5s`) run until `locator` shows `text`:
+    `advance()` moves the browser clock past the next poll; a poll that was still on its
+    way (a busy machine) is followed by the next one, not waited for with a sleep."""
+    from playwright.sync_api import expect
+
+    for _ in range(polls - 1):
+        advance()
+        try:
+            expect(locator).to_contain_text(text, timeout=2000)
+            return
+        except AssertionError:
+            continue
+    advance()
+    expect(locator).to_contain_text(text)
+
+
 def pytest_collection_modifyitems(config, items):
     # Every test in this folder is a browser journey (the PostgreSQL CI run selects by it).
     for item in items:

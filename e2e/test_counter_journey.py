@@ -97,7 +97,7 @@ def test_a_counter_day_from_the_staff_home(journey, phone_journey, clock):
 
     journey.visit("/verwaltung/")
     page.get_by_role("link", name="Termine, Tagesplan und Aufruf").first.click()
-    page.get_by_role("link", name="Tagesplan und Aufruf").click()
+    page.locator("main").get_by_role("link", name="Tagesplan und Aufruf").click()
     journey.check_page()
     summary = page.locator(".day-summary")
     assert "gebucht 24" in " ".join(summary.inner_text().split())

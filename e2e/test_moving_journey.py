@@ -19,6 +19,8 @@ from digitalstadt.accounts.models import AssuranceLevel
 from digitalstadt.applications.models import CaseStatus
 from digitalstadt.register.models import LandlordConfirmation, Resident
 
+from e2e.conftest import poll_until
+
 from .test_online_services_citizen import (  # noqa: F401  (fixtures)
     assert_sealed,
     city,
@@ -119,8 +121,8 @@ def test_landlord_confirms_and_the_tenant_moves_online(journey, phone_journey, c
 
     # The worker registers the move; the open case page updates itself.
     deliver_mail()
-    journey.clock.shift(__import__("datetime").timedelta(seconds=6))
-    expect(subline(page)).to_contain_text("entschieden: bewilligt")
+    poll_until(page, subline(page), "entschieden: bewilligt",
+               advance=lambda: journey.clock.shift(__import__("datetime").timedelta(seconds=6)))
     journey.check_page()
     assert Resident.objects.get(given_names="Mia", family_name="Eid").street.name == "Liebigstraße"
     assert_sealed(fetch_pdf(journey, main(page).get_by_role("link", name="Meldebestätigung (PDF)")))

@@ -16,6 +16,8 @@ from digitalstadt.accounts.models import AssuranceLevel
 from digitalstadt.applications.models import CaseStatus
 from digitalstadt.payments.models import PaymentStatus, PaymentTransaction, StatementImport
 
+from e2e.conftest import poll_until
+
 from .test_online_services_citizen import (  # noqa: F401  (fixtures)
     assert_sealed,
     city,
@@ -96,8 +98,7 @@ def test_meldebescheinigung_paid_online_arrives_in_the_postfach_without_staff(jo
     # updates itself (no reload) and announces the news politely.
     page.evaluate("window.__sameDocument = true")
     deliver_mail()
-    page.clock.run_for(6000)  # the next poll (every 5 s)
-    expect(subline(page)).to_contain_text("entschieden: bewilligt")
+    poll_until(page, subline(page), "entschieden: bewilligt", advance=lambda: page.clock.run_for(6000))
     expect(page.locator("#case-announce")).to_have_text("Neuer Stand Ihres Antrags: entschieden: bewilligt")
     assert page.evaluate("window.__sameDocument === true")
     expect(main(page).locator(".case-stages li.is-done")).to_have_count(4)

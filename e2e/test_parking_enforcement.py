@@ -26,7 +26,7 @@ def test_officer_checks_a_plate_on_a_phone(phone_journey):
     phone_journey.login_as(officer)
     phone_journey.visit("/verwaltung/")
     page = phone_journey.page
-    page.get_by_role("link", name="Bewohnerparkausweis prüfen").click()
+    page.locator("main").get_by_role("link", name="Bewohnerparkausweis prüfen").click()
     page.wait_for_url("**/verwaltung/parken/ausweise/")
     phone_journey.check_page()
     page.get_by_label("Kennzeichen").fill("da ab 123")

@@ -53,7 +53,7 @@ def test_admin_invites_a_clerk_who_must_enrol_totp_and_cannot_switch_it_off(jour
     page.wait_for_url(journey.url("/verwaltung/"))
     journey.check_page()
     assert page.get_by_role("link", name="Stammdaten (Django-Admin, nur Superuser)").count() == 0
-    page.get_by_role("link", name="Mitarbeitende und Rollen").click()
+    page.locator("main").get_by_role("link", name="Mitarbeitende und Rollen").click()
     page.wait_for_url(journey.url("/verwaltung/mitarbeitende/"))
     journey.check_page()
     staff_table = main(page).locator("table")
@@ -135,7 +135,7 @@ def test_admin_invites_a_clerk_who_must_enrol_totp_and_cannot_switch_it_off(jour
     # The clerk's work area on the staff home.
     journey.visit("/verwaltung/")
     assert page.get_by_role("heading", level=1, name="Verwaltung").is_visible()
-    assert page.get_by_role("link", name="Termine, Tagesplan und Aufruf").is_visible()
+    assert page.locator("main").get_by_role("link", name="Termine, Tagesplan und Aufruf").is_visible()
     assert page.get_by_role("link", name="Mitarbeitende und Rollen").count() == 0
     assert journey.visit("/verwaltung/mitarbeitende/", check=False).status == 403
 

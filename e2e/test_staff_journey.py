@@ -145,14 +145,14 @@ def test_demo_staff_log_in_with_totp_and_see_only_their_pages(journey, e2e_marke
     page.wait_for_url(journey.url("/verwaltung/"))
     journey.check_page()
     assert page.get_by_role("heading", level=1, name="Verwaltung").is_visible()
-    assert page.get_by_role("link", name="Protokoll (Audit-Log)").is_visible()
+    assert page.locator("main").get_by_role("link", name="Protokoll (Audit-Log)").is_visible()
     journey.screenshot("staff-home-1280")
     page.set_viewport_size({"width": 360, "height": 780})
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     journey.screenshot("staff-home-360")
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    page.get_by_role("link", name="Protokoll (Audit-Log)").click()
+    page.locator("main").get_by_role("link", name="Protokoll (Audit-Log)").click()
     page.wait_for_url(journey.url("/verwaltung/protokoll/"))
     journey.check_page()
     rows = page.locator("table tbody tr")
@@ -176,8 +176,8 @@ def test_demo_staff_log_in_with_totp_and_see_only_their_pages(journey, e2e_marke
     journey.check_page()
     assert page.get_by_role("link", name="Protokoll (Audit-Log)").count() == 0
     # ... and finds the work areas the apps registered for the role.
-    assert page.get_by_role("link", name="Vorgänge (Online-Anträge)").is_visible()
-    assert page.get_by_role("link", name="Zahlungen und Kontoauszüge").is_visible()
+    assert page.locator("main").get_by_role("link", name="Vorgänge (Online-Anträge)").is_visible()
+    assert page.locator("main").get_by_role("link", name="Zahlungen und Kontoauszüge").is_visible()
     assert page.get_by_role("link", name="Termine, Tagesplan und Aufruf").count() == 0
     response = journey.visit("/verwaltung/protokoll/")
     assert response.status == 403
@@ -193,7 +193,7 @@ def test_demo_staff_log_in_with_totp_and_see_only_their_pages(journey, e2e_marke
     journey.check_page()
     assert page.get_by_role("link", name="Vorgänge (Online-Anträge)").count() == 0
     journey.screenshot("staff-home-counter-1280")
-    page.get_by_role("link", name="Termine, Tagesplan und Aufruf").click()
+    page.locator("main").get_by_role("link", name="Termine, Tagesplan und Aufruf").click()
     page.wait_for_url(journey.url("/verwaltung/termine/"))
     journey.check_page()
     page.get_by_role("button", name="Abmelden").first.click()
