@@ -133,3 +133,20 @@ def platform_admin_emails() -> list[str]:
         .values_list("email", flat=True)
         .distinct()
     )
+
+
+def organisation_work_areas(*, user: Any, organisation: Organisation) -> list[dict]:
+    """The work areas apps registered for this kind of organisation (core registry
+    `organisation_areas`) that this member may use, with what waits there."""
+    from digitalstadt.core.registry import organisation_areas
+
+    if membership_for(user=user, organisation=organisation) is None:
+        return []
+    areas = []
+    for area in sorted(organisation_areas.all(), key=lambda a: (a.order, a.id)):
+        if organisation.kind not in area.kinds or not area.visible_to(user, organisation):
+            continue
+        areas.append({"id": area.id, "label": area.label, "description": area.description,
+                      "url": area.url(organisation),
+                      "counts": list(area.counts(user, organisation)) if area.counts else []})
+    return areas

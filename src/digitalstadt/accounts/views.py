@@ -17,6 +17,7 @@ from .models import Membership, Organisation, OrgRole
 from .selectors import (
     has_second_factor,
     api_token_of,
+    organisation_work_areas,
     api_tokens_of,
     invitation_of,
     open_invitations_of,
@@ -125,6 +126,7 @@ def _render_organisation(request, org, membership, *, can_manage, invite_form=No
         "roles": OrgRole.choices,
         "role_explanations": ROLE_EXPLANATIONS,
         "new_token": new_token,
+        "work_areas": organisation_work_areas(user=request.user, organisation=org),
     }
     if status is None:
         status = 400 if (invite_form is not None and invite_form.errors) or (token_form and token_form.errors) else 200

@@ -162,6 +162,25 @@ class StaffArea:
 
 
 @dataclass(frozen=True)
+class OrganisationArea:
+    """A work area of an organisation's members (a shop's products, orders and import),
+    linked from the organisation's page and the account menu.
+
+    `kinds`: the organisation kinds it applies to ("shop"); `url(organisation)` where it
+    starts; `visible_to(user, organisation)` whether this member may use it (roles);
+    `counts(user, organisation)` what waits there, as (label, number[, url])."""
+
+    id: str
+    label: Any
+    description: Any = ""
+    kinds: tuple[str, ...] = ()
+    url: Callable[[Any], str] = field(default=lambda organisation: "", compare=False)
+    visible_to: Callable[[Any, Any], bool] = field(default=lambda user, organisation: True, compare=False)
+    order: int = 100
+    counts: Callable[[Any, Any], Iterable[tuple[Any, ...]]] | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class RetentionPolicy:
     """Personal data of one kind, kept `days` (default; settings.RETENTION_DAYS[id]
     overrides) and then deleted by `purge(cutoff=...)`, which returns the count."""
@@ -226,6 +245,8 @@ class CapabilityRegistry(Registry[Capability]):
 
 
 staff_areas: Registry[StaffArea] = Registry("staff_areas", description="work areas per staff role")
+organisation_areas: Registry[OrganisationArea] = Registry(
+    "organisation_areas", description="work areas of an organisation's members (a shop's products and orders)")
 retention_policies: Registry[RetentionPolicy] = Registry("retention_policies",
                                                           description="how long each kind of personal data is kept")
 document_access_checks: Registry[Any] = Registry(

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "digitalstadt.register",
     "digitalstadt.applications",
     "digitalstadt.parking",
+    "digitalstadt.marketplace",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -232,6 +233,11 @@ PAYMENT_PROVIDERS = env_list("PAYMENT_PROVIDERS", "giro,epay")
 PSP_SIMULATOR_ENABLED = env_bool("PSP_SIMULATOR_ENABLED", True)
 PAYMENTS_EPAY_SECRET = os.environ.get("PAYMENTS_EPAY_SECRET", "")  # empty: derived from SECRET_KEY for the simulator
 PAYMENTS_EPAY_PAGE_URL = os.environ.get("PAYMENTS_EPAY_PAGE_URL", "")
+
+# Marketplace: how orders reach shoppers (marketplace.registry; the delivery app adds
+# "delivery"), and how long checkout holds stock before the payment must be done.
+MARKETPLACE_FULFILMENT_METHODS = env_list("MARKETPLACE_FULFILMENT_METHODS", "click_collect,reserve")
+MARKETPLACE_HOLD_MINUTES = int(os.environ.get("MARKETPLACE_HOLD_MINUTES", "10"))
 
 # eID plugins (identity assurance). The simulator is for development and tests only;
 # production settings refuse it.

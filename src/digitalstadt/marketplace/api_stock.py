@@ -1,0 +1,3 @@
+"""Stock and catalogue endpoints for tills (added to marketplace.api.router)."""
+
+from .api import router  # noqa: F401

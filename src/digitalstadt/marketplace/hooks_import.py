@@ -1,0 +1,5 @@
+"""Registrations of the marketplace's import part (called from hooks.register)."""
+
+
+def register() -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Registrations of the marketplace's orders part (called from hooks.register)."""
+
+
+def register() -> None:
+    pass

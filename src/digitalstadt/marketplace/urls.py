@@ -1,0 +1,8 @@
+"""Shopper pages under /marktplatz/."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("warenkorb/", include("digitalstadt.marketplace.cart_urls")),
+    path("", include("digitalstadt.marketplace.public_urls")),
+]
