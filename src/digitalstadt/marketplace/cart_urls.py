@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import cart_views
 
 app_name = "market-cart"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", cart_views.cart, name="cart"),
+    # POST variant=<id>, quantity=<1..99>, next=<local path>: adds to the cart.
+    path("hinzufuegen/", cart_views.add, name="add"),
+]
