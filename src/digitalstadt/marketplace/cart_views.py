@@ -1,13 +1,133 @@
-"""The cart across shops and the checkout (lead's part)."""
+"""The cart across shops and the checkout. Thin: parse, call one service, render."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from digitalstadt.core.messages import add_error_messages
+from digitalstadt.core.ratelimit import client_ip, hit
+
+from . import checkout
+from .models import Fulfilment
+
+SESSION_KEY = "marketplace_cart"
+
+
+def _cart(request, *, create: bool = False):
+    cart = checkout.cart_get(user=request.user, cart_id=request.session.get(SESSION_KEY), create=create)
+    if cart is not None and request.session.get(SESSION_KEY) != cart.pk:
+        request.session[SESSION_KEY] = cart.pk
+    elif cart is None and SESSION_KEY in request.session:
+        del request.session[SESSION_KEY]
+    return cart
+
+
+def _next(request, default: str) -> str:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                 require_https=request.is_secure()):
+        return target
+    return default
 
 
 def cart(request):
-    return HttpResponse("")
+    current = _cart(request)
+    groups = checkout.cart_groups(cart=current)
+    return render(request, "marketplace/cart/cart.html", {
+        "groups": groups, "total_cents": sum(g.total_cents for g in groups)})
 
 
 @require_POST
 def add(request):
-    return HttpResponse("")
+    if not hit(scope="market-cart", key=client_ip(request), limit=120, period=60):
+        messages.error(request, _("Zu viele Anfragen. Bitte versuchen Sie es in einer Minute noch einmal."))
+        return redirect(_next(request, "market-cart:cart"))
+    current = _cart(request, create=True)
+    try:
+        line = checkout.cart_add(cart=current, variant_id=request.POST.get("variant"),
+                                 quantity=request.POST.get("quantity", "1"))
+    except ValidationError as exc:
+        add_error_messages(request, exc)
+        return redirect(_next(request, "market-cart:cart"))
+    messages.success(request, _("„%(item)s“ liegt im Warenkorb.") % {"item": line.variant})
+    return redirect(_next(request, "market-cart:cart"))
+
+
+@require_POST
+def update(request):
+    current = _cart(request)
+    if current is None:
+        return redirect("market-cart:cart")
+    try:
+        if "remove" in request.POST:
+            checkout.cart_remove(cart=current, line_id=request.POST.get("remove"))
+            messages.success(request, _("Der Artikel wurde aus dem Warenkorb entfernt."))
+        else:
+            for key, value in request.POST.items():
+                if key.startswith("quantity-"):
+                    checkout.cart_set_quantity(cart=current, line_id=key.removeprefix("quantity-"), quantity=value)
+            messages.success(request, _("Der Warenkorb wurde aktualisiert."))
+    except ValidationError as exc:
+        add_error_messages(request, exc)
+    return redirect("market-cart:cart")
+
+
+def _parse_window(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return parsed if timezone.is_aware(parsed) else None
+
+
+@login_required
+def checkout_page(request):
+    current = _cart(request)
+    groups = checkout.cart_groups(cart=current)
+    if not groups:
+        messages.info(request, _("Ihr Warenkorb ist leer."))
+        return redirect("market-cart:cart")
+    now = timezone.now()
+    for group in groups:
+        group.windows = []
+        for method in group.methods:
+            if method.id == Fulfilment.CLICK_COLLECT:
+                group.windows = list(method.windows(shop=group.shop, now=now))[:48]
+    selected = {}
+    errors = []
+    if request.method == "POST":
+        choices = {}
+        for group in groups:
+            fulfilment = request.POST.get(f"fulfilment-{group.shop.pk}", "")
+            window = _parse_window(request.POST.get(f"window-{group.shop.pk}", ""))
+            selected[group.shop.pk] = (fulfilment, request.POST.get(f"window-{group.shop.pk}", ""))
+            choices[group.shop.pk] = checkout.ShopChoice(fulfilment=fulfilment, window_start=window)
+        if request.POST.get("terms") != "yes":
+            errors.append(_("Bitte bestätigen Sie, dass Sie die AGB und die Widerrufsbelehrung der Geschäfte "
+                            "gelesen haben."))
+        else:
+            try:
+                order = checkout.checkout_place(user=request.user, cart=current, choices=choices,
+                                                name=request.POST.get("name", ""),
+                                                email=request.POST.get("email", ""),
+                                                phone=request.POST.get("phone", ""), now=now)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            except PermissionDenied:
+                raise
+            else:
+                return redirect("market-order:detail", uuid=order.uuid)
+    return render(request, "marketplace/cart/checkout.html", {
+        "groups": groups, "total_cents": sum(g.total_cents for g in groups), "selected": selected,
+        "errors": errors, "post": request.POST if request.method == "POST" else None,
+        "hold_minutes": checkout.settings.MARKETPLACE_HOLD_MINUTES,
+    }, status=400 if errors else 200)

@@ -31,8 +31,9 @@ class FulfilmentMethod:
     """`offered(shop=, lines=)`: whether the shop offers it for these cart lines;
     `windows(shop=, now=)`: the times to choose from (empty list: no choice needed);
     `pay_online`: the shopper pays at checkout (else in the shop, at pickup);
-    `hold_minutes(shop=)`: how long the stock stays held for an order not paid online
-    (a reservation in store), None for orders paid online (held until collected)."""
+    `hold_until(shop=, now=)`: until when the stock stays held for an order not paid
+    online (a reservation in store); orders paid online are held for the checkout's
+    minutes, then until collected."""
 
     id: str
     label: Any
@@ -41,7 +42,7 @@ class FulfilmentMethod:
     order: int = 100
     offered: Callable[..., bool] = field(default=lambda **kwargs: True, compare=False)
     windows: Callable[..., Sequence[PickupWindow]] = field(default=lambda **kwargs: [], compare=False)
-    hold_minutes: Callable[..., int | None] = field(default=lambda **kwargs: None, compare=False)
+    hold_until: Callable[..., datetime | None] = field(default=lambda **kwargs: None, compare=False)
 
 
 fulfilment_methods: Registry[FulfilmentMethod] = Registry(

@@ -37,10 +37,13 @@ def payment_detail(request, uuid):
     context = {"payment": payment, "creditor": creditor(), "online_providers": [],
                "back_link": back_link_for(payment=payment, user=request.user)}
     if payment.status in (PaymentStatus.OPEN, PaymentStatus.PARTIALLY_PAID):
-        transfer = selectors.bank_transfer_data(payment=payment)
-        context.update(transfer=transfer, iban_display=format_iban(transfer.iban),
-                       girocode=epc_qr_svg(transfer, title=_("GiroCode für die Überweisung")),
-                       online_providers=[p for p in available_providers() if p.key != "giro"])
+        context["online_providers"] = [p for p in available_providers() if p.key != "giro"]
+        # Only the city's own money may be transferred to the city's account: a shop's
+        # order is paid online to the shop (its payee), never by bank transfer.
+        if payment.payee == "city":
+            transfer = selectors.bank_transfer_data(payment=payment)
+            context.update(transfer=transfer, iban_display=format_iban(transfer.iban),
+                           girocode=epc_qr_svg(transfer, title=_("GiroCode für die Überweisung")))
     return render(request, "payments/detail.html", context)
 
 

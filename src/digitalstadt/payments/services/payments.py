@@ -75,6 +75,9 @@ def payment_start(*, payment: Payment, provider: str, actor: Any = None) -> Paym
         plugin = get_provider(provider)
     except UnknownProvider:
         raise ValidationError(_("Dieser Zahlungsweg ist nicht verfügbar.")) from None
+    if provider == "giro" and payment.payee != "city":
+        # A transfer reaches the city's account, never a shop's (marketplace orders).
+        raise ValidationError(_("Dieser Zahlungsweg ist nicht verfügbar."))
     if payment.provider != provider:
         with transaction.atomic():
             Payment.objects.filter(pk=payment.pk).update(provider=provider)
