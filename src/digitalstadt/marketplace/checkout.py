@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digitalstadt.core.audit import audit_log
-from digitalstadt.core.locking import lock_one, lock_rows
+from digitalstadt.core.locking import lock_one
 from digitalstadt.core.money import format_eur
 
 from . import stock
@@ -33,7 +33,6 @@ from .models import (
     CartLine,
     Fulfilment,
     Order,
-    OrderCounter,
     OrderLine,
     OrderStatus,
     ReservationStatus,
@@ -172,14 +171,6 @@ def cart_groups(*, cart: Cart | None) -> list[ShopGroup]:
 # --- checkout --------------------------------------------------------------------
 
 
-def _next_number(key: str) -> int:
-    counter, _created = OrderCounter.objects.get_or_create(key=key)
-    counter = lock_one(OrderCounter.objects.filter(pk=counter.pk))
-    counter.value += 1
-    counter.save(update_fields=["value"])
-    return counter.value
-
-
 def _pickup_code() -> str:
     return "".join(secrets.choice(PICKUP_ALPHABET) for _ in range(6))
 
@@ -214,16 +205,21 @@ def checkout_place(*, user: Any, cart: Cart, choices: dict[int, ShopChoice], nam
             raise ValidationError(_("Bitte wählen Sie für „%(shop)s“, wie Sie die Ware bekommen.")
                                   % {"shop": group.shop.name}, code="fulfilment")
     with transaction.atomic():
+        # The number comes from the row's own key: no counter row that every checkout
+        # of the platform would have to queue for.
+        order = Order.objects.create(number=secrets.token_hex(8), shopper=user, name=name[:200],
+                                     email=email[:254], phone=(phone or "").strip()[:50])
         year = now.astimezone(timezone.get_current_timezone()).year
-        number = f"M-{year}-{_next_number(f'order:{year}'):06d}"
-        order = Order.objects.create(number=number, shopper=user, name=name[:200], email=email[:254],
-                                     phone=(phone or "").strip()[:50])
+        number = order.number = f"M-{year}-{order.pk:06d}"
+        order.save(update_fields=["number"])
         for index, group in enumerate(groups, start=1):
-            shop = lock_one(Shop.objects.filter(pk=group.shop.pk))
+            shop = group.shop
             choice = choices[shop.pk]
             method = fulfilment_methods.get(choice.fulfilment)
             pickup_from = pickup_until = None
             if choice.fulfilment == Fulfilment.CLICK_COLLECT:
+                # Pickup windows are scarce per shop: taken under the shop's row lock.
+                shop = lock_one(Shop.objects.filter(pk=shop.pk))
                 window = next((w for w in method.windows(shop=shop, now=now)
                                if choice.window_start and w.start == choice.window_start), None)
                 if window is None:
