@@ -82,7 +82,11 @@ def lock_rows(queryset: QuerySet, *ordering: str, of: tuple[str, ...] = ()) -> l
             with connection.cursor() as cursor:  # 0 waits for ever
                 cursor.execute(f"SET LOCAL lock_timeout = '{timeout_ms}ms'")
     try:
-        return list(ordered.select_for_update(of=of))
+        # FOR NO KEY UPDATE: lockers still exclude each other, but rows that merely refer
+        # to a locked row (a new order line's foreign key takes FOR KEY SHARE) can be
+        # inserted meanwhile; with FOR UPDATE such an insert and a lock taken in the other
+        # order deadlock. Locked rows have their counters updated, never their keys.
+        return list(ordered.select_for_update(of=of, no_key=True))
     except OperationalError as exc:
         if getattr(exc.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
             raise LockTimeout() from exc

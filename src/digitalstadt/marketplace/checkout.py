@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digitalstadt.core.audit import audit_log
-from digitalstadt.core.locking import lock_one
+from digitalstadt.core.locking import lock_one, lock_rows
 from digitalstadt.core.money import format_eur
 
 from . import stock
@@ -204,7 +204,24 @@ def checkout_place(*, user: Any, cart: Cart, choices: dict[int, ShopChoice], nam
         if method is None:
             raise ValidationError(_("Bitte wählen Sie für „%(shop)s“, wie Sie die Ware bekommen.")
                                   % {"shop": group.shop.name}, code="fulfilment")
+    # A plain read first: a sold-out line is refused without queueing for the lock (the
+    # decisive check is repeated under the lock in stock.hold).
+    wanted: dict[int, int] = defaultdict(int)
+    for group in groups:
+        for line in group.lines:
+            wanted[line.variant_id] += line.quantity
+    for group in groups:
+        for line in group.lines:
+            if line.variant.available < wanted[line.variant_id]:
+                raise stock.OutOfStock(line.variant, line.variant.available)
     with transaction.atomic():
+        # Every lock first, in one fixed order (the shops whose pickup windows are taken,
+        # then all variants by key), before any row that refers to them is written: an
+        # insert referring to a row takes a share lock on it, and two checkouts that
+        # each held one and then asked for the other's lock would deadlock.
+        lock_rows(Shop.objects.filter(pk__in=[g.shop.pk for g in groups
+                                              if choices[g.shop.pk].fulfilment == Fulfilment.CLICK_COLLECT]))
+        lock_rows(Variant.unscoped_objects.filter(pk__in=[line.variant_id for g in groups for line in g.lines]))
         # The number comes from the row's own key: no counter row that every checkout
         # of the platform would have to queue for.
         order = Order.objects.create(number=secrets.token_hex(8), shopper=user, name=name[:200],
@@ -218,8 +235,8 @@ def checkout_place(*, user: Any, cart: Cart, choices: dict[int, ShopChoice], nam
             method = fulfilment_methods.get(choice.fulfilment)
             pickup_from = pickup_until = None
             if choice.fulfilment == Fulfilment.CLICK_COLLECT:
-                # Pickup windows are scarce per shop: taken under the shop's row lock.
-                shop = lock_one(Shop.objects.filter(pk=shop.pk))
+                # Pickup windows are scarce per shop: taken under the shop's row lock (above).
+                shop = Shop.objects.get(pk=shop.pk)
                 window = next((w for w in method.windows(shop=shop, now=now)
                                if choice.window_start and w.start == choice.window_start), None)
                 if window is None:

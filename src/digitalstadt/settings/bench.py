@@ -13,7 +13,11 @@ ALTCHA_MAX_NUMBER = int(os.environ.get("ALTCHA_MAX_NUMBER", "2000"))
 RATE_LIMIT_CLIENT_HEADER = "HTTP_X_BENCH_CLIENT"
 RESERVE_RATE_LIMIT = (20, 600)
 ROOT_URLCONF = "digitalstadt.bench_urls"
-LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# Server errors are printed (a benchmark that hides its 500s measures nothing).
+LOGGING = {"version": 1, "disable_existing_loggers": False,
+           "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+           "root": {"level": "WARNING"},
+           "loggers": {"django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False}}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
