@@ -1,5 +1,34 @@
-"""Registrations of the marketplace's import part (called from hooks.register)."""
+"""Registrations of the marketplace's import part (called from hooks.register): the
+"Sortiment importieren" work area on a shop organisation's page, for the roles that may
+import (owner, admin, sales). URLs: `market-import:upload` (start), `market-import:local-inventory`
+(Google local inventory feed, TSV)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def import_url(organisation) -> str:
+    from .models import Shop
+
+    shop = Shop.objects.filter(organisation=organisation).only("slug").first()
+    return reverse("market-import:upload", kwargs={"shop": shop.slug}) if shop else ""
+
+
+def _visible(user, organisation) -> bool:
+    from .catalogue_services import can_import
+    from .models import Shop
+
+    return can_import(actor=user, organisation=organisation) and Shop.objects.filter(
+        organisation=organisation).exists()
 
 
 def register() -> None:
-    pass
+    from digitalstadt.core.registry import OrganisationArea, organisation_areas
+
+    organisation_areas.register(OrganisationArea(
+        id="marketplace.import", label=_("Sortiment importieren"),
+        description=_("Artikelliste aus Kasse oder Warenwirtschaft hochladen (CSV, Google-Produktfeed); lokales "
+                      "Inventar für Google herunterladen"),
+        kinds=("shop",), url=import_url, visible_to=_visible, order=30))
