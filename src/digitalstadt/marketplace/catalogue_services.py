@@ -402,7 +402,7 @@ def import_batch_preview(*, batch: ImportBatch, actor, limit: int = 20) -> dict[
     with organisation_scope(batch.organisation):
         checked, _result = validate_rows(organisation=batch.organisation, rows=rows)
     items = [item for item, _d, _v in checked]
-    return {"rows": [(item, data, variant) for item, data, variant in checked[:limit]],
+    return {"rows": [(item, data, variant) for item, data, variant in checked[:limit]], "raw": rows[:limit],
             "errors": [item for item in items if item.errors], "total": len(items),
             "new": sum(1 for item, _d, v in checked if v is None and not item.errors),
             "updates": sum(1 for item, _d, v in checked if v is not None and not _fatal(item))}

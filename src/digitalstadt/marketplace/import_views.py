@@ -108,11 +108,31 @@ def preview(request, shop: str, batch: int):
         return redirect("market-import:mapping", shop=shop_obj.slug, batch=batch_obj.pk)
     shown = services.import_batch_preview(batch=batch_obj, actor=request.user)
     mapped = [(name, FIELDS[name]) for name in FIELDS if name in batch_obj.mapping]
-    rows = [{"item": item, "cells": [_cell(data, name) for name, _label in mapped], "new": variant is None}
-            for item, data, variant in shown["rows"]]
+    rows = []
+    for (item, data, variant), raw in zip(shown["rows"], shown["raw"]):
+        failed = {e["column"] for e in item.errors if e.get("code") != "below_reserved"}
+        rows.append({"item": item, "new": variant is None,
+                     "cells": [(raw.get(name, "") if name in failed else _cell(data, name), name in failed)
+                               for name, _label in mapped]})
     return render(request, "marketplace/import/preview.html", {
         "shop": shop_obj, "batch": batch_obj, "mapped": mapped, "rows": rows, "preview": shown,
-        "labels": FIELDS})
+        "errors": _error_rows(batch_obj, shown["errors"])})
+
+
+def _error_rows(batch: ImportBatch, items) -> list[dict]:
+    """One line per error: the row, our field with the file's column name, the message."""
+    out = []
+    for item in items:
+        item_errors = item.errors if isinstance(item, services.ItemResult) else item["errors"]
+        for error in item_errors:
+            index = batch.mapping.get(error["column"])
+            column = str(FIELDS.get(error["column"], error["column"]))
+            if index is not None and index < len(batch.columns):
+                column = f"{column} („{batch.columns[index]}“)"
+            out.append({"row": item.row if isinstance(item, services.ItemResult) else item["row"],
+                        "sku": item.sku if isinstance(item, services.ItemResult) else item["sku"],
+                        "column": column, "message": error["message"]})
+    return out
 
 
 def _cell(data: dict, name: str) -> str:
@@ -120,7 +140,7 @@ def _cell(data: dict, name: str) -> str:
         cents = data["price_cents"]
         return f"{cents // 100},{cents % 100:02d} €"
     if name == "store_only":
-        name = "shippable"
+        return "" if "shippable" not in data else (_("nein") if data["shippable"] else _("ja"))
     value = data.get(name, "")
     if isinstance(value, bool):
         return _("ja") if value else _("nein")
@@ -145,8 +165,9 @@ def result(request, shop: str, batch: int):
     batch_obj = _batch(shop_obj, batch)
     if batch_obj.status != ImportStatus.IMPORTED:
         return redirect("market-import:preview", shop=shop_obj.slug, batch=batch_obj.pk)
-    return render(request, "marketplace/import/result.html", {"shop": shop_obj, "batch": batch_obj,
-                                                              "result": batch_obj.result, "labels": FIELDS})
+    return render(request, "marketplace/import/result.html", {
+        "shop": shop_obj, "batch": batch_obj, "result": batch_obj.result,
+        "errors": _error_rows(batch_obj, batch_obj.result.get("errors", []))})
 
 
 @login_required
