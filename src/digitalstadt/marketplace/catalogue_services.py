@@ -34,7 +34,8 @@ from .models import Category, ImportBatch, ImportStatus, Product, ProductImage, 
 from .stock import BelowReserved
 
 __all__ = ["IMPORT_ROLES", "ItemResult", "UpsertResult", "can_import", "import_batch_confirm",
-           "import_batch_create", "import_batch_map", "import_batch_preview", "products_upsert", "stock_update"]
+           "import_batch_create", "import_batch_map", "import_batch_preview", "product_image_upload", "products_upsert",
+           "stock_update"]
 
 IMPORT_ROLES = {OrgRole.OWNER, OrgRole.ADMIN, OrgRole.SALES}
 STOCK_SCOPE = "marketplace:stock:write"
@@ -421,3 +422,34 @@ def import_batch_confirm(*, batch: ImportBatch, actor) -> UpsertResult:
         batch.result = {**result.counts(), "errors": [item.as_dict() for item in result.errors]}
         batch.save(update_fields=["status", "imported_at", "result"])
     return result
+
+
+# --- uploaded product images -------------------------------------------------------------------
+
+def product_image_upload(*, organisation, actor, product_id: int, data: bytes, alt_text: str = "") -> ProductImage:
+    """An image the shop uploads (instead of an address): checked and thumbnailed at
+    once; a file that is no JPEG/PNG/WebP or too large is refused and nothing is kept."""
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+
+    from .images import ImageRefused, process_image_bytes
+
+    _require_import(actor, organisation)
+    if len(data) > settings.MARKETPLACE_IMAGE_MAX_BYTES:
+        raise ValidationError(_("Das Bild ist größer als %(mb)s MB.")
+                              % {"mb": settings.MARKETPLACE_IMAGE_MAX_BYTES // (1024 * 1024)})
+    with organisation_scope(organisation), transaction.atomic():
+        product = Product.objects.filter(pk=product_id).first()  # scoped: another shop's product is not found
+        if product is None:
+            raise ValidationError(_("Dieses Produkt gibt es in diesem Geschäft nicht."))
+        image = ProductImage.objects.create(organisation=organisation, product=product, alt_text=alt_text[:200],
+                                            order=product.images.count())
+        try:
+            process_image_bytes(image, data)
+        except ImageRefused as exc:
+            raise ValidationError(str(exc)) from None
+        image.save(update_fields=["original", "thumbnail", "error"])
+        audit_log(**_audit_actor(actor), action="marketplace.product_saved", subject=product,
+                  data={"image": image.pk})
+    _index([product.pk])
+    return image

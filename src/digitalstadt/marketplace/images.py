@@ -46,7 +46,7 @@ def fetch_bytes(url: str) -> bytes:
     limit = settings.MARKETPLACE_IMAGE_MAX_BYTES
     request = urllib.request.Request(url, headers={"User-Agent": "Digitalstadt-Marktplatz/1 (Produktbilder)"})
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (scheme checked)
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
             length = response.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > limit:
                 raise ImageRefused(_("Das Bild ist größer als %(mb)s MB.") % {"mb": limit // (1024 * 1024)})

@@ -379,7 +379,7 @@ def clean_row(row: dict[str, Any]) -> tuple[dict[str, Any], list[RowError]]:
                 data["shippable"] = not parse_bool(value)
             elif name == "net_quantity":
                 number = parse_decimal(value)
-                if number is None or number <= 0 or number >= Decimal("10000000"):
+                if number is None or number <= 0 or number >= Decimal(10000000):
                     raise ValueError(_("Füllmenge „%(value)s“ ist keine positive Zahl.") % {"value": value})
                 data["net_quantity"] = number.quantize(Decimal("0.001"))
             elif name == "base_unit":

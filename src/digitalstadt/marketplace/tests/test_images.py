@@ -45,7 +45,7 @@ FILES = {
 
 
 class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         found = FILES.get(self.path)
         if found is None:
             self.send_error(404)
@@ -116,3 +116,26 @@ def test_addresses_in_private_networks_are_not_fetched_in_production(image_serve
     assert product_image_fetch(image_id=image.pk) == "error"
     image.refresh_from_db()
     assert image.error == "Bilder aus privaten Netzen werden nicht geladen." and not image.original
+
+
+def test_an_uploaded_image_is_checked_and_thumbnailed_and_a_bad_one_keeps_nothing(settings, tmp_path):
+    from django.core.exceptions import ValidationError
+
+    settings.MEDIA_ROOT = tmp_path
+    shop, owner = make_shop()
+    other, other_owner = make_shop("spielzeug")
+    result = services.products_upsert(organisation=shop.organisation, actor=owner,
+                                      rows=[{"sku": "U-1", "title": "Tasse", "price": "5"}])
+    product_id = result.items[0].product_id
+    image = services.product_image_upload(organisation=shop.organisation, actor=owner, product_id=product_id,
+                                          data=FILES["/png-as-octets"][1], alt_text="Rote Tasse")
+    with Image.open(image.thumbnail.path) as thumb:
+        assert (thumb.format, thumb.size) == ("WEBP", (200, 400))
+    with pytest.raises(ValidationError, match="kein lesbares Bild"):
+        services.product_image_upload(organisation=shop.organisation, actor=owner, product_id=product_id,
+                                      data=b"GIF89a not really")
+    with pytest.raises(ValidationError, match="gibt es in diesem Geschäft nicht"):
+        services.product_image_upload(organisation=other.organisation, actor=other_owner, product_id=product_id,
+                                      data=FILES["/schirm.jpg"][1])
+    with organisation_scope(shop.organisation):
+        assert ProductImage.objects.count() == 1

@@ -22,10 +22,16 @@ from digitalstadt.core.scoping import organisation_scope
 from digitalstadt.marketplace import catalogue_services as services
 from digitalstadt.marketplace import import_parsing as parsing
 from digitalstadt.marketplace.models import (
-    ImportBatch, ImportStatus, Order, Product, ProductImage, ShopOrder, Variant,
+    ImportBatch,
+    ImportStatus,
+    Order,
+    Product,
+    ProductImage,
+    ShopOrder,
+    Variant,
 )
 
-from .import_fixtures import GERMAN_CSV, add_member, GTIN_A, GTIN_B, make_categories, make_shop, variants
+from .import_fixtures import GERMAN_CSV, GTIN_A, GTIN_B, add_member, make_categories, make_shop, variants
 
 pytestmark = pytest.mark.django_db
 
