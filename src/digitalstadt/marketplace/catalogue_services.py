@@ -167,6 +167,8 @@ def validate_rows(*, organisation, rows: Sequence[dict[str, Any]], first_row: in
             if fresh is not None:
                 variant.on_hand, variant.reserved = fresh.on_hand, fresh.reserved
     by_slug, by_name = _categories()
+    groups = _group_products({d["group"] for _i, d in cleaned if d.get("group")})
+    titled_groups = {g for g, p in groups.items() if p.title}
     seen: dict[str, int] = {}
     out = []
     for item, data in cleaned:
@@ -195,7 +197,15 @@ def validate_rows(*, organisation, rows: Sequence[dict[str, Any]], first_row: in
                 item.errors.append({"column": "sku", "message": _("Artikel „%(sku)s“ gibt es in diesem Geschäft "
                                                                   "nicht.") % {"sku": key}})
             else:
-                for required, label in (("title", _("Titel")), ("price_cents", _("Preis"))):
+                group = data.get("group")
+                if group in groups:
+                    data["_group_product"] = groups[group]
+                needed = [("price_cents", _("Preis"))]
+                if not group or group not in titled_groups:  # a variant joining a known product needs no title
+                    needed.insert(0, ("title", _("Titel")))
+                if group and "title" in data:
+                    titled_groups.add(group)
+                for required, label in needed:
                     if required not in data and not any(e["column"] in (required, "price") for e in item.errors):
                         item.errors.append({"column": required if required != "price_cents" else "price",
                                             "message": _("%(field)s fehlt für einen neuen Artikel.")
@@ -208,6 +218,15 @@ def validate_rows(*, organisation, rows: Sequence[dict[str, Any]], first_row: in
             data.pop("on_hand")
         out.append((item, data, variant))
     return out, result
+
+
+def _group_products(groups: set[str]) -> dict[str, Product]:
+    """The shop's products that earlier imports created for these item groups."""
+    found: dict[str, Product] = {}
+    for chunk in _chunks(sorted(groups)):
+        for product in Product.objects.filter(import_group__in=list(chunk)).order_by("pk"):
+            found.setdefault(product.import_group, product)
+    return found
 
 
 def _fatal(item: ItemResult) -> bool:
@@ -232,24 +251,31 @@ def products_upsert(*, organisation, actor, rows: Sequence[dict[str, Any]], crea
         changed_variants: list[Variant] = []
         stock_changed: list[Variant] = []
         images: list[tuple[int | Product, str]] = []
+        new_groups: dict[str, Product] = {}  # products this call creates, by item group
         for item, data, variant in checked:
             if item.errors and _fatal(item):
                 result.failed += 1
                 item.status = "error"
                 continue
             if variant is None:
-                product = Product(organisation=organisation, shop=shop, title=data["title"])
-                _apply(product, data, PRODUCT_FIELDS)
+                group = data.get("group", "")
+                product = data.get("_group_product") or new_groups.get(group)
+                if product is None:
+                    product = Product(organisation=organisation, shop=shop, title=data["title"], import_group=group)
+                    new_products.append(product)
+                    if group:
+                        new_groups[group] = product
+                if _apply(product, data, PRODUCT_FIELDS) and product.pk:
+                    changed_products[product.pk] = product
                 variant = Variant(organisation=organisation, product=product, sku=data.get("sku") or data["gtin"],
                                   price_cents=data["price_cents"], on_hand=data.get("on_hand", 0),
                                   stock_updated_at=now)
                 _apply(variant, data, VARIANT_FIELDS)
-                new_products.append(product)
                 new_variants.append(variant)
                 item.status = "created"
                 result.created += 1
                 if data.get("image_url"):
-                    images.append((product, data["image_url"]))
+                    images.append((product.pk or product, data["image_url"]))
                 item._pending = variant  # type: ignore[attr-defined]
                 continue
             product = variant.product

@@ -41,6 +41,7 @@ FIELDS: dict[str, Any] = {
     "base_unit": _l("Grundpreis je"),
     "image_url": _l("Bildadresse"),
     "availability": _l("Verfügbarkeit (Google)"),
+    "group": _l("Artikelgruppe (Varianten eines Produkts)"),
 }
 
 # Header names (normalised: lower case, umlauts folded, only letters and digits) we
@@ -66,6 +67,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "base_unit": ("baseunit", "grundpreiseinheit", "einheit", "grundpreisje", "unitpricingbasemeasure", "unit"),
     "image_url": ("imageurl", "imagelink", "bild", "bildurl", "bildadresse", "bildlink", "image", "foto"),
     "availability": ("availability", "verfuegbarkeit"),
+    "group": ("itemgroupid", "artikelgruppe", "stammartikel", "stammartikelnummer", "parentsku", "groupid",
+              "productgroup", "variantengruppe", "modellnummer"),
 }
 
 GOOGLE_NS = "http://base.google.com/ns/1.0"
@@ -74,11 +77,11 @@ GOOGLE_FIELDS = {
     "id": "sku", "title": "title", "description": "description", "image_link": "image_url",
     "availability": "availability", "price": "price", "gtin": "gtin", "brand": "brand", "size": "size",
     "color": "colour", "product_type": "category", "google_product_category": "category",
-    "quantity": "on_hand",
+    "quantity": "on_hand", "item_group_id": "group",
 }
 
 MAX_TEXT = {"sku": 64, "gtin": 14, "title": 200, "brand": 100, "size": 40, "colour": 40, "category": 100,
-            "image_url": 500}
+            "image_url": 500, "group": 64}
 MAX_PRICE_CENTS = 100_000_000  # one million euros: anything above is a slip of the keyboard
 MAX_ON_HAND = 1_000_000
 

@@ -182,6 +182,8 @@ class Product(models.Model):
     base_unit = models.CharField(_("Grundpreis je"), max_length=4, choices=BaseUnit.choices, blank=True)
     active = models.BooleanField(_("sichtbar"), default=True)
     views = models.PositiveIntegerField(_("Aufrufe"), default=0)
+    # import: the file's item group (Google's item_group_id): variants of one product share it.
+    import_group = models.CharField(_("Artikelgruppe (Import)"), max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

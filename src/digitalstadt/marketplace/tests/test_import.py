@@ -331,3 +331,24 @@ def test_the_local_inventory_feed_lists_available_units_with_googles_availabilit
         Variant.objects.filter(sku="B").update(on_hand=30)
     lines = client.get(reverse("market-import:local-inventory", kwargs={"shop": shop.slug})).content.decode()
     assert "buchladen\tB\t\t5.00 EUR\tin_stock\t30\treserve\tnext day" in lines
+
+
+def test_rows_of_one_item_group_become_variants_of_one_product_also_on_reimport():
+    shop, owner = make_shop()
+    feed = ("id\titem_group_id\ttitle\tlink\tprice\tsize\tcolor\tavailability\n"
+            "T-S\tSHIRT\tT-Shirt Darmstadt\thttps://l.example/t\t19.90 EUR\tS\tblau\tin stock\n"
+            "T-M\tSHIRT\tT-Shirt Darmstadt\thttps://l.example/t\t19.90 EUR\tM\tblau\tin stock\n")
+    for _round in range(2):
+        batch = services.import_batch_create(shop=shop, actor=owner, filename="feed.tsv", raw=feed.encode())
+        services.import_batch_confirm(batch=batch, actor=owner)
+    # Later a till sends a new size of the same group, without a title.
+    result = services.products_upsert(organisation=shop.organisation, actor=owner, rows=[
+        {"sku": "T-L", "group": "SHIRT", "price": "21,90", "size": "L"}])
+    assert result.items[0].status == "created", result.items[0].errors
+    with organisation_scope(shop.organisation):
+        product = Product.objects.get()
+        assert product.import_group == "SHIRT"
+        assert sorted(product.variants.values_list("sku", "size")) == [("T-L", "L"), ("T-M", "M"), ("T-S", "S")]
+    missing = services.products_upsert(organisation=shop.organisation, actor=owner, rows=[
+        {"sku": "H-1", "group": "HOSE", "price": "30"}])
+    assert missing.items[0].errors[0]["message"] == "Titel fehlt für einen neuen Artikel."
