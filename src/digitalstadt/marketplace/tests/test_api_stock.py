@@ -149,3 +149,18 @@ def test_403_without_the_scope_or_for_an_organisation_that_is_no_shop(client, ti
     assert send(client, "post", BULK, foreign, {"items": ITEMS}, key="x").status_code == 403
     with organisation_scope(shop.organisation):
         assert Product.objects.count() == 0
+
+
+@pytest.mark.parametrize("field", ["price_cents", "on_hand", "vat_rate"])
+@pytest.mark.parametrize("value", [10**30, -1, 2**63])
+def test_hostile_numbers_are_item_errors_not_500(client, till, field, value):
+    shop, _owner, secret = till
+    item = {"sku": "H-1", "title": "Hut", "price_cents": 100, field: value}
+    response = send(client, "post", BULK, secret, {"items": [item]}, key=f"h-{field}-{value}")
+    assert response.status_code in (200, 422), response.content
+    if response.status_code == 200:
+        assert response.json()["items"][0]["status"] == "error"
+    with organisation_scope(shop.organisation):
+        assert not Variant.objects.exists()
+    patch = send(client, "patch", STOCK, secret, {"items": [{"sku": "H-1", field: value}]})
+    assert patch.status_code in (200, 422)
