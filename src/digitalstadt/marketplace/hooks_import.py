@@ -24,9 +24,20 @@ def _visible(user, organisation) -> bool:
         organisation=organisation).exists()
 
 
-def register() -> None:
-    from digitalstadt.core.registry import OrganisationArea, organisation_areas
+def _purge_import_files(*, cutoff) -> int:
+    """Uploaded files (they may hold purchase prices and supplier data) are not kept for
+    ever: batches older than the period are deleted, imported or not. A platform job:
+    across all shops."""
+    from .models import ImportBatch
 
+    return ImportBatch.unscoped_objects.filter(created_at__lt=cutoff).delete()[0]
+
+
+def register() -> None:
+    from digitalstadt.core.registry import OrganisationArea, RetentionPolicy, organisation_areas, retention_policies
+
+    retention_policies.register(RetentionPolicy("marketplace_import_files", _("Hochgeladene Importdateien der Geschäfte"),
+                                                30, _purge_import_files))
     organisation_areas.register(OrganisationArea(
         id="marketplace.import", label=_("Sortiment importieren"),
         description=_("Artikelliste aus Kasse oder Warenwirtschaft hochladen (CSV, Google-Produktfeed); lokales "

@@ -352,3 +352,22 @@ def test_rows_of_one_item_group_become_variants_of_one_product_also_on_reimport(
     missing = services.products_upsert(organisation=shop.organisation, actor=owner, rows=[
         {"sku": "H-1", "group": "HOSE", "price": "30"}])
     assert missing.items[0].errors[0]["message"] == "Titel fehlt für einen neuen Artikel."
+
+
+def test_uploaded_files_are_deleted_after_the_retention_period(clock):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from digitalstadt.core.registry import retention_policies
+
+    shop, owner = make_shop()
+    services.import_batch_create(shop=shop, actor=owner, filename="alt.csv", raw=GERMAN_CSV.encode())
+    policy = retention_policies.get("marketplace_import_files")
+    assert policy.default_days == 30
+    assert policy.purge(cutoff=timezone.now() - dt.timedelta(days=30)) == 0
+    with time_machine.travel(timezone.now() + dt.timedelta(days=31), tick=False):
+        assert policy.purge(cutoff=timezone.now() - dt.timedelta(days=30)) == 1
+    with organisation_scope(shop.organisation):
+        assert not ImportBatch.objects.exists()
