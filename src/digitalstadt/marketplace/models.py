@@ -182,6 +182,8 @@ class Product(models.Model):
     base_unit = models.CharField(_("Grundpreis je"), max_length=4, choices=BaseUnit.choices, blank=True)
     active = models.BooleanField(_("sichtbar"), default=True)
     views = models.PositiveIntegerField(_("Aufrufe"), default=0)
+    # import: the file's item group (Google's item_group_id): variants of one product share it.
+    import_group = models.CharField(_("Artikelgruppe (Import)"), max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -440,3 +442,41 @@ class SearchLog(models.Model):
     query = models.CharField(max_length=200)
     hits = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+# --- import ---
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("hochgeladen")
+    MAPPED = "mapped", _("Spalten zugeordnet")
+    IMPORTED = "imported", _("importiert")
+
+
+class ImportBatch(models.Model):
+    """A shop's uploaded assortment file waiting between upload, mapping, preview and
+    import (the raw bytes stay here, not in the session)."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="import_batches")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    filename = models.CharField(_("Dateiname"), max_length=200, blank=True)
+    raw = models.BinaryField(_("Datei"))
+    kind = models.CharField(_("Format"), max_length=12, default="csv")  # csv, google_tsv, google_xml
+    encoding = models.CharField(_("Zeichenkodierung"), max_length=20, blank=True)
+    delimiter = models.CharField(_("Trennzeichen"), max_length=2, blank=True)
+    columns = models.JSONField(_("Spalten"), default=list)
+    mapping = models.JSONField(_("Zuordnung"), default=dict)  # {our field: column index}
+    status = models.CharField(_("Status"), max_length=12, choices=ImportStatus.choices,
+                              default=ImportStatus.UPLOADED)
+    result = models.JSONField(_("Ergebnis"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(_("importiert am"), null=True, blank=True)
+
+    objects = organisation_scoped()
+    unscoped_objects = models.Manager()
+
+    class Meta:
+        verbose_name = _("Import")
+        verbose_name_plural = _("Importe")
+        ordering = ["-created_at", "-pk"]
+        base_manager_name = "unscoped_objects"

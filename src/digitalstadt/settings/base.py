@@ -393,3 +393,11 @@ VERIFICATION_RATE_LIMIT = (int(os.environ.get("VERIFICATION_RATE_LIMIT", "20")),
 # citizens' document URL: no app registers a document-access check today.
 EVIDENCE_MAX_UPLOAD_BYTES = int(os.environ.get("EVIDENCE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 CASE_REFERENCE_PREFIX = os.environ.get("CASE_REFERENCE_PREFIX", "DA")
+
+# --- marketplace import ---
+# Product images fetched from the shops' feeds: the largest original accepted, the
+# thumbnail's longest side, and whether addresses in private networks (localhost, LAN)
+# may be fetched (off in production: a feed must not make the server probe its own network).
+MARKETPLACE_IMAGE_MAX_BYTES = int(os.environ.get("MARKETPLACE_IMAGE_MAX_BYTES", str(8 * 1024 * 1024)))
+MARKETPLACE_IMAGE_THUMBNAIL_PX = 400
+MARKETPLACE_IMAGE_ALLOW_PRIVATE_HOSTS = False
