@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from digitalstadt.core.scoping import organisation_scope
 
@@ -17,13 +18,13 @@ __all__ = ["DASHBOARD_TABS", "open_orders_count", "shop_for_member", "shop_order
 S = OrderStatus
 
 # The dashboard's tabs: URL value -> (label, statuses shown).
-DASHBOARD_TABS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "neu": ("Neu", (S.NEW,)),
-    "angenommen": ("Angenommen", (S.ACCEPTED,)),
-    "abholbereit": ("Abholbereit", (S.READY,)),
-    "abgeholt": ("Abgeholt", (S.PICKED_UP,)),
-    "storniert": ("Storniert", (S.CANCELLED, S.EXPIRED)),
-    "erstattet": ("Erstattet", (S.REFUNDED, S.PARTLY_REFUNDED)),
+DASHBOARD_TABS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "neu": (_("Neu"), (S.NEW,)),
+    "angenommen": (_("Angenommen"), (S.ACCEPTED,)),
+    "abholbereit": (_("Abholbereit"), (S.READY,)),
+    "abgeholt": (_("Abgeholt"), (S.PICKED_UP,)),
+    "storniert": (_("Storniert"), (S.CANCELLED, S.EXPIRED)),
+    "erstattet": (_("Erstattet"), (S.REFUNDED, S.PARTLY_REFUNDED)),
 }
 
 OPEN_FOR_SHOP = (S.NEW, S.ACCEPTED, S.READY)
