@@ -63,10 +63,11 @@ def tax_rows(lines, *, small_business: bool = False) -> list[TaxRow]:
 
 
 def _seller_tax_id(shop) -> tuple[str, str]:
+    # Printed on the (German) invoice, so not translated.
     if shop.vat_id:
-        return _("USt-IdNr."), shop.vat_id
+        return "USt-IdNr.", shop.vat_id
     if shop.tax_number:
-        return _("Steuernummer"), shop.tax_number
+        return "Steuernummer", shop.tax_number
     return "", ""
 
 

@@ -12,8 +12,16 @@ from digitalstadt.core.scoping import organisation_scope
 
 from .models import OrderStatus, Product, SearchLog, Shop, ShopOrder
 
-__all__ = ["DASHBOARD_TABS", "open_orders_count", "shop_for_member", "shop_order_of", "shop_orders",
-           "shop_statistics", "tab_counts", "orders_for_api"]
+__all__ = [
+    "DASHBOARD_TABS",
+    "open_orders_count",
+    "orders_for_api",
+    "shop_for_member",
+    "shop_order_of",
+    "shop_orders",
+    "shop_statistics",
+    "tab_counts",
+]
 
 S = OrderStatus
 

@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from digitalstadt.core.audit import audit_log
 from digitalstadt.core.locking import lock_one, lock_rows
@@ -32,7 +33,8 @@ from . import stock
 from .models import OrderLine, OrderStatus, Shop, ShopOrder
 
 __all__ = [
-    "TRANSITIONS", "normalise_pickup_code", "shop_order_accept", "shop_order_cancel", "shop_order_hand_over",
+    "TRANSITIONS", "normalise_pickup_code", "shop_order_accept", "shop_order_cancel", "shop_order_find_by_code",
+    "shop_order_hand_over",
     "shop_order_mark_ready", "shop_order_refund", "user_may_handle_orders",
 ]
 
@@ -48,9 +50,13 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "refund": (frozenset({S.PICKED_UP, S.PARTLY_REFUNDED}), S.REFUNDED),
 }
 
-ACTION_LABELS = {
-    "accept": _("annehmen"), "mark_ready": _("als abholbereit melden"), "hand_over": _("übergeben"),
-    "cancel": _("stornieren"), "refund": _("erstatten"),
+# One whole sentence per action (a translation cannot assemble a verb into a sentence).
+WRONG_TRANSITION = {
+    "accept": gettext_lazy("Eine Bestellung im Status „%(status)s“ können Sie nicht annehmen."),
+    "mark_ready": gettext_lazy("Eine Bestellung im Status „%(status)s“ können Sie nicht als abholbereit melden."),
+    "hand_over": gettext_lazy("Eine Bestellung im Status „%(status)s“ können Sie nicht übergeben."),
+    "cancel": gettext_lazy("Eine Bestellung im Status „%(status)s“ können Sie nicht stornieren."),
+    "refund": gettext_lazy("Eine Bestellung im Status „%(status)s“ können Sie nicht erstatten."),
 }
 
 # Roles of a shop organisation that work on orders (a driver of a courier does not).
@@ -77,10 +83,8 @@ def _require_member(actor: Any, shop: Shop) -> None:
 def _check_transition(shop_order: ShopOrder, action: str) -> str:
     allowed, target = TRANSITIONS[action]
     if shop_order.status not in allowed:
-        raise ValidationError(
-            _("Eine Bestellung im Status „%(status)s“ können Sie nicht %(action)s.")
-            % {"status": shop_order.get_status_display(), "action": ACTION_LABELS[action]},
-            code="wrong_transition")
+        raise ValidationError(str(WRONG_TRANSITION[action]) % {"status": shop_order.get_status_display()},
+                              code="wrong_transition")
     return target
 
 

@@ -31,7 +31,7 @@ def test_net_plus_tax_is_gross_and_net_is_rounded_half_up(gross, rate):
     row = tax_rows([Line(gross, 1, rate)])[0]
     assert row.net_cents + row.tax_cents == row.gross_cents == gross
     exact = Decimal(gross) * 100 / Decimal(100 + rate)
-    assert row.net_cents == int(exact.quantize(Decimal("1"), rounding=ROUND_HALF_UP)) == net_of(gross, rate)
+    assert row.net_cents == int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)) == net_of(gross, rate)
 
 
 def test_rounding_is_per_rate_not_per_line():

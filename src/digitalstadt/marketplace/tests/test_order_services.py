@@ -9,11 +9,21 @@ from digitalstadt.accounts.models import OrgRole
 from digitalstadt.core.models import AuditEntry
 from digitalstadt.mailbox.models import Message, OutboundEmail
 from digitalstadt.marketplace.models import (
-    Invoice, OrderLine, OrderStatus, ReservationStatus, ShopOrder, StockReservation, Variant,
+    Invoice,
+    OrderLine,
+    OrderStatus,
+    ReservationStatus,
+    ShopOrder,
+    StockReservation,
+    Variant,
 )
 from digitalstadt.marketplace.order_selectors import open_orders_count
 from digitalstadt.marketplace.order_services import (
-    normalise_pickup_code, shop_order_accept, shop_order_cancel, shop_order_hand_over, shop_order_mark_ready,
+    normalise_pickup_code,
+    shop_order_accept,
+    shop_order_cancel,
+    shop_order_hand_over,
+    shop_order_mark_ready,
     shop_order_refund,
 )
 from digitalstadt.payments.models import Refund

@@ -121,7 +121,7 @@ def test_cancel_needs_a_reason_and_releases_stock(client, shop, seller):
 def test_partial_refund_by_line_quantities(client, shop, seller):
     a, b = make_variant(shop, price_cents=1000), make_variant(shop, price_cents=250)
     order = make_order(shop, lines=[(a, 1), (b, 4)], status=OrderStatus.PICKED_UP)
-    line_a, line_b = OrderLine.unscoped_objects.filter(shop_order=order).order_by("pk")
+    _line_a, line_b = OrderLine.unscoped_objects.filter(shop_order=order).order_by("pk")
     form = client.get(url("action", shop, order.pk, "erstatten")).content.decode()
     assert f'name="menge-{line_b.pk}"' in form and 'max="4"' in form
     bad = client.post(url("action", shop, order.pk, "erstatten"), {f"menge-{line_b.pk}": "-1", "grund": "x"})
