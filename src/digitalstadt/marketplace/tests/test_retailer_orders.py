@@ -187,3 +187,20 @@ def test_statistics_for_a_period(client, shop, seller, clock):
     year = client.get(url("statistics", shop) + "?zeitraum=365").content.decode()
     assert "Bestellungen</dt><dd>2" in year
     assert client.get(url("statistics", shop) + "?zeitraum=abc").status_code == 400
+
+
+@pytest.mark.parametrize("value", ["1" + "0" * 30, "-1", "abc", "x\x00y", "A" * 3000, ""])
+def test_hostile_input_never_answers_500(client, shop, seller, value):
+    order = make_order(shop)
+    base = f"/mein-geschaeft/{shop.slug}/bestellungen/"
+    answers = [
+        client.get(base, {"status": value, "seite": value, "teil": value}),
+        client.get(base + "statistik/", {"zeitraum": value}),
+        client.get(f"{base}{'1' + '0' * 30}/"),
+        client.post(base + "abholung/", {"code": value, "bestellung": value, "bestaetigen": "1"}),
+        client.post(base + "abholung/", {"code": value}),
+        client.post(f"{base}{order.pk}/erstatten/", {"grund": value, f"menge-{order.pk}": value}),
+        client.post(f"{base}{order.pk}/stornieren/", {"grund": value}),
+        client.get(f"{base}{order.pk}/{'a' * 300}/"),
+    ]
+    assert all(a.status_code < 500 for a in answers), [a.status_code for a in answers]
