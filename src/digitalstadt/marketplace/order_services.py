@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from digitalstadt.core.audit import audit_log
-from digitalstadt.core.locking import lock_one, lock_rows
+from digitalstadt.core.locking import lock_one, lock_rows, race_window
 from digitalstadt.core.scoping import organisation_scope
 
 from . import stock
@@ -191,6 +191,7 @@ def shop_order_hand_over(*, shop: Shop, actor: Any, pickup_code: str, shop_order
             raise _wrong_code()
         previous = shop_order.status
         shop_order.status = _check_transition(shop_order, "hand_over")
+        race_window("marketplace.order_hand_over")
         now = timezone.now()
         shop_order.picked_up_at = now
         fields = ["status", "picked_up_at"]
@@ -300,6 +301,7 @@ def shop_order_refund(*, shop: Shop, shop_order_id: int, lines: dict, reason: st
             order_lines = lock_rows(OrderLine.objects.filter(shop_order=shop_order))
         by_id = {line.pk: line for line in order_lines}
         wanted = _parse_quantities(lines, by_id)
+        race_window("marketplace.order_refund")
         amount = 0
         for line_id, quantity in wanted.items():
             line = by_id[line_id]
