@@ -73,7 +73,9 @@ def test_order_pages_at_360_px(phone_journey):
     order = make_order(shop, lines=[(make_variant(shop, title="Handkäs mit Musik, 4 Stück im Glas"), 3)])
     phone_journey.login_as(seller)
     for path, name in ((f"/mein-geschaeft/{shop.slug}/bestellungen/", "shop-orders-dashboard-360"),
-                       (f"/mein-geschaeft/{shop.slug}/bestellungen/{order.pk}/", "shop-orders-order-360")):
+                       (f"/mein-geschaeft/{shop.slug}/bestellungen/{order.pk}/", "shop-orders-order-360"),
+                       (f"/mein-geschaeft/{shop.slug}/bestellungen/abholung/", "shop-orders-pickup-360"),
+                       (f"/mein-geschaeft/{shop.slug}/bestellungen/statistik/", "shop-orders-statistics-360")):
         phone_journey.visit(path)
         overflow = phone_journey.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"

@@ -182,6 +182,9 @@ def invoice(request, shop, order_id):
     document = invoice_of(shop_order=shop_order)
     if document is None:
         raise Http404
+    # The invoice names the customer (unless a small-amount invoice): a read of personal data.
+    audit_log(actor=request.user, action="marketplace.customer_viewed", subject=shop_order,
+              data_subject=shop_order.order.shopper, data={"number": shop_order.number, "invoice": document.number})
     response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="Rechnung-{document.number}.pdf"'
     return response

@@ -77,3 +77,10 @@ def test_filter_by_status_and_updated_since(client, clock):
     assert get(client, secret, "?status=verloren").status_code == 400
     assert get(client, secret, "?updated_since=gestern").status_code == 400
     assert get(client, secret, f"?status={OrderStatus.NEW}").json()[0]["number"] == second.number
+
+
+def test_the_endpoint_is_documented(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    operation = spec["paths"]["/api/v1/marketplace/orders"]["get"]
+    assert {p["name"] for p in operation["parameters"]} == {"status", "updated_since"}
+    assert {"200", "401", "403", "429"} <= set(operation["responses"])

@@ -159,6 +159,7 @@ def test_pickup_by_typed_code_with_a_confirmation_step(client, shop, seller):
     pdf = client.get(url("invoice", shop, order.pk))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
     assert 'filename="Rechnung-RE-' in pdf["Content-Disposition"]
+    assert AuditEntry.objects.filter(action="marketplace.customer_viewed", data__invoice__startswith="RE-").exists()
 
 
 def test_invoice_can_be_issued_from_the_order_page_and_not_downloaded_before(client, shop, seller):
