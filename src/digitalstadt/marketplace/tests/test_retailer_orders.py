@@ -205,3 +205,22 @@ def test_hostile_input_never_answers_500(client, shop, seller, value):
         client.get(f"{base}{order.pk}/{'a' * 300}/"),
     ]
     assert all(a.status_code < 500 for a in answers), [a.status_code for a in answers]
+
+
+def test_dashboard_and_order_page_queries_do_not_grow_with_orders(client, shop, seller, django_assert_max_num_queries):
+    def count(path):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200
+        return len(ctx.captured_queries)
+
+    make_order(shop)
+    few = count(url("dashboard", shop))
+    for _ in range(8):
+        make_order(shop, lines=[(make_variant(shop), 1), (make_variant(shop), 3)])
+    assert count(url("dashboard", shop)) == few
+    big = make_order(shop, lines=[(make_variant(shop), 1) for _ in range(6)])
+    with django_assert_max_num_queries(25):
+        client.get(url("detail", shop, big.pk))
