@@ -61,8 +61,9 @@ def shop_orders(*, shop: Shop, statuses=None) -> QuerySet[ShopOrder]:
         orders = ShopOrder.objects.filter(shop=shop).select_related("order").annotate(line_count=Count("lines"))
         if statuses:
             orders = orders.filter(status__in=statuses)
-        return orders.order_by("pickup_from", "created_at", "pk") if statuses and set(statuses) <= set(
-            OPEN_FOR_SHOP) else orders.order_by("-created_at", "-pk")
+        if statuses and set(statuses) <= set(OPEN_FOR_SHOP):
+            return orders.order_by("pickup_from", "created_at", "pk")  # open work: the next pickup first
+        return orders.order_by("-created_at", "-pk")
 
 
 def tab_counts(*, shop: Shop) -> dict[str, int]:
