@@ -20,6 +20,9 @@ FILES = {
     "altcha/dist/external/altcha.css": "altcha/altcha.css",
     "altcha/dist/workers/sha.js": "altcha/workers/sha.js",
     "altcha/dist/i18n/de.js": "altcha/i18n/de.js",
+    # QR scanner for the shops' pickup page (static/js/pickup-scan.js): Chromium on
+    # Linux has no BarcodeDetector.
+    "jsqr/dist/jsQR.js": "jsqr/jsQR.js",
 }
 FONT_WEIGHTS = ["Light", "LightItalic", "Regular", "Italic", "Medium", "MediumItalic", "SemiBold",
                 "SemiBoldItalic", "Bold", "BoldItalic"]

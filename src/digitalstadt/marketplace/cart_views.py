@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from digitalstadt.core.messages import add_error_messages
 from digitalstadt.core.ratelimit import client_ip, hit
 
 from . import checkout
+from .context_processors import COUNT_KEY
 from .models import Fulfilment
 
 SESSION_KEY = "marketplace_cart"
@@ -31,17 +33,24 @@ def _cart(request, *, create: bool = False):
     return cart
 
 
+def _remember_count(request, cart) -> None:
+    """The header's cart link reads the count from the session (no query per page)."""
+    request.session[COUNT_KEY] = checkout.cart_count(cart=cart)
+
+
 def _next(request, default: str) -> str:
     target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                 require_https=request.is_secure()):
+    # Only a path on this site: never another host, and never a name redirect() would look up.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                                  require_https=request.is_secure()):
         return target
-    return default
+    return reverse(default)
 
 
 def cart(request):
     current = _cart(request)
     groups = checkout.cart_groups(cart=current)
+    _remember_count(request, current)
     return render(request, "marketplace/cart/cart.html", {
         "groups": groups, "total_cents": sum(g.total_cents for g in groups)})
 
@@ -58,6 +67,7 @@ def add(request):
     except ValidationError as exc:
         add_error_messages(request, exc)
         return redirect(_next(request, "market-cart:cart"))
+    _remember_count(request, current)
     messages.success(request, _("„%(item)s“ liegt im Warenkorb.") % {"item": line.variant})
     return redirect(_next(request, "market-cart:cart"))
 
@@ -78,6 +88,7 @@ def update(request):
             messages.success(request, _("Der Warenkorb wurde aktualisiert."))
     except ValidationError as exc:
         add_error_messages(request, exc)
+    _remember_count(request, current)
     return redirect("market-cart:cart")
 
 
@@ -125,6 +136,7 @@ def checkout_page(request):
             except PermissionDenied:
                 raise
             else:
+                request.session[COUNT_KEY] = 0
                 return redirect("market-order:detail", uuid=order.uuid)
     return render(request, "marketplace/cart/checkout.html", {
         "groups": groups, "total_cents": sum(g.total_cents for g in groups), "selected": selected,

@@ -141,6 +141,12 @@ def cart_remove(*, cart: Cart, line_id: Any) -> None:
         raise ValidationError(_("Diese Position ist nicht mehr im Warenkorb."), code="unknown") from None
 
 
+def cart_count(*, cart: Cart | None) -> int:
+    if cart is None:
+        return 0
+    return sum(cart.lines.values_list("quantity", flat=True))
+
+
 @dataclass
 class ShopGroup:
     shop: Shop
@@ -359,12 +365,11 @@ def shop_order_paid(*, payment: Any) -> None:
     shop_order.save(update_fields=["paid_at", "status", "hold_expires_at"])
     audit_log(actor=None, system="marketplace", action="marketplace.order_paid", subject=shop_order,
               data={"reference": payment.reference, "amount_cents": payment.amount_cents})
-    try:
-        from .invoices import invoice_issue
-    except ImportError:  # invoices: provided by the orders part
-        invoice_issue = None
-    if invoice_issue is not None:
-        invoice_issue(shop_order=shop_order)
+    # The invoice PDF is rendered by the worker: a rendering problem must never undo the
+    # booking of the money.
+    from .checkout_tasks import issue_invoice
+
+    issue_invoice.enqueue(shop_order.pk)
 
 
 def order_holds_expire(*, now: datetime | None = None) -> int:

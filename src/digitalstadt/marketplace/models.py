@@ -342,6 +342,8 @@ class ShopOrder(models.Model):
     cancelled_at = models.DateTimeField(_("storniert am"), null=True, blank=True)
     cancel_reason = models.CharField(_("Grund der Stornierung"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # orders part (migration 0002_orders): when the order last changed, for the API's `updated_since`.
+    updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True, db_index=True)
 
     objects = organisation_scoped()
     unscoped_objects = models.Manager()

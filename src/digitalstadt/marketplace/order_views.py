@@ -30,7 +30,7 @@ def order_detail(request, uuid):
         raise Http404
     parts = selectors.shop_orders_of(order=order)
     for part in parts:
-        part.qr = qr_svg(f"DSMARKT:{part.number}:{part.pickup_code}",
+        part.qr = qr_svg(f"abholung:{part.pickup_code}",
                          title=_("QR-Code zur Abholung bei %(shop)s") % {"shop": part.shop.name}, scale=5)
     unpaid = [p for p in parts if p.status == "pending_payment"]
     return render(request, "marketplace/orders_shopper/detail.html", {

@@ -119,6 +119,7 @@ TEMPLATES = [
                 "digitalstadt.core.context_processors.staff_navigation",
                 "digitalstadt.accounts.context_processors.staff",
                 "digitalstadt.mailbox.context_processors.mailbox",
+                "digitalstadt.marketplace.context_processors.cart",
             ],
         },
     },

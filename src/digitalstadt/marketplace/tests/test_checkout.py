@@ -163,6 +163,17 @@ def test_payment_makes_the_hold_firm_until_pickup(client, shopper, two_shops, cl
     assert _notify(client, payment).status_code == 200
     part.refresh_from_db()
     assert part.status == OrderStatus.NEW and part.paid_at is not None and part.hold_expires_at is None
+    # The worker issues the invoice (§ 14 UStG) once the money is in.
+    from django_tasks_db.models import DBTaskResult
+
+    from digitalstadt.marketplace.checkout_tasks import issue_invoice
+    from digitalstadt.marketplace.models import Invoice
+
+    queued = DBTaskResult.objects.filter(task_path__endswith="issue_invoice", status="READY")
+    assert queued.count() == 1 and queued.get().args_kwargs["args"] == [part.pk]
+    issue_invoice.call(part.pk)
+    invoice = Invoice.unscoped_objects.get(shop_order=part)
+    assert invoice.number.startswith("RE-2026-") and invoice.pdf[:5] == b"%PDF-"
     clock.shift(timedelta(hours=3))
     assert checkout.order_holds_expire() == 0
     beans.refresh_from_db()
@@ -311,3 +322,12 @@ def test_shop_payments_offer_no_bank_transfer(client, shopper, two_shops):
     assert "Online bezahlen" in page and "IBAN" not in page and "Zurück zur Bestellung" in page
     response = client.post(reverse("payments:start", args=[payment.uuid, "giro"]), follow=True)
     assert "nicht verfügbar" in response.content.decode()
+
+
+def test_the_header_shows_the_cart_count_without_a_query_per_page(client, two_shops):
+    coffee, books, beans, novel = two_shops
+    assert "Warenkorb" not in client.get("/").content.decode().split("<main")[0]
+    client.post(reverse("market-cart:add"), {"variant": beans.pk, "quantity": "2"})
+    client.post(reverse("market-cart:add"), {"variant": novel.pk, "quantity": "1"})
+    header = client.get("/").content.decode().split("<main")[0]
+    assert "Warenkorb" in header and ">3<" in header
