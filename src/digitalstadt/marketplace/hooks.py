@@ -29,6 +29,8 @@ AUDIT_ACTIONS = (
     ("marketplace.order_withdrawn", _("Widerruf einer Bestellung")),
     ("marketplace.invoice_issued", _("Rechnung ausgestellt")),
     ("marketplace.customer_viewed", _("Kundendaten einer Bestellung angesehen")),
+    # --- shops ---
+    ("marketplace.shop_review_viewed", _("Prüfung eines Geschäfts angesehen (Verwaltung)")),
 )
 
 
