@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from digitalstadt.accounts.models import OrgRole
+from digitalstadt.accounts.types import OrgRole
 from digitalstadt.core.scoping import organisation_scope
 
 from .models import Category, Product, Shop, ShopClosure, ShopOpeningHours, ShopOrder, ShopStatus, Variant
