@@ -33,7 +33,7 @@ from django.conf import settings
 
 from .registry import Registry
 
-__all__ = ["Position", "Geocoder", "geocoders", "geocode", "split_street", "known_districts"]
+__all__ = ["Geocoder", "Position", "geocode", "geocoders", "known_districts", "split_street"]
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ def _get_json(path: str, params: dict[str, str]) -> Any:
         # Nominatim's usage policy asks for an identifying User-Agent.
         "User-Agent": getattr(settings, "GEOCODER_USER_AGENT", "Digitalstadt geocoder"),
         "Accept": "application/json", "Accept-Language": "de"})
-    with urlopen(request, timeout=getattr(settings, "GEOCODER_TIMEOUT", 5)) as response:  # noqa: S310 (scheme checked)
+    with urlopen(request, timeout=getattr(settings, "GEOCODER_TIMEOUT", 5)) as response:
         return json.loads(response.read(2_000_000).decode("utf-8"))
 
 

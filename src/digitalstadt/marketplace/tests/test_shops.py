@@ -330,7 +330,7 @@ def test_shop_page_shows_profile_hours_legal_texts_products_and_json_ld(client, 
     assert "jetzt geöffnet" in page and "bis 18:30 Uhr" in page
     assert "Impressum" in page and "Widerrufsbelehrung" in page and "Allgemeine Geschäftsbedingungen" in page
     assert "Espresso Nr. 5" in page and "8,90" in page and "Versteckt" not in page
-    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL).group(1)
     data = json.loads(block)
     assert data["@type"] == "LocalBusiness" and data["name"] == "Rösterei am Woog"
     assert data["address"]["streetAddress"] == "Dieburger Straße 24" and data["address"]["postalCode"] == "64287"
