@@ -282,6 +282,9 @@ def _kids(rng, i):
             rng.randint(12, 45) * 100 - 10, VatRate.STANDARD, None, "", ["74", "80", "86", "92", "98", "104"])
 
 
+EDITIONS = ["Sonderedition", "Geschenkbox", "Vorratspackung", "Limitierte Auflage", "Probierset", "Jubiläumsausgabe",
+            "Großpackung", "Winteredition", "Frühlingsedition", "Sammlerstück"]
+
 GENERATORS = {"coffee": _coffee, "tea": _tea, "books": _books, "bikes": _bikes, "fashion": _fashion,
               "shoes": _shoes, "toys": _toys, "kitchen": _kitchen, "wine": _wine, "deli": _deli, "bulk": _bulk,
               "stationery": _stationery, "cosmetics": _cosmetics, "plants": _plants, "records": _records,
@@ -375,7 +378,16 @@ def _products(*, shop: Shop, n: int, kind: str, count: int, category: Category, 
     rng = random.Random(f"demo-{shop.slug}")
     generate = GENERATORS[kind]
     org = shop.organisation
-    rows = [generate(rng, i) for i in range(count)]
+    rows = []
+    seen: dict[str, int] = {}
+    for i in range(count):
+        row = generate(rng, i)
+        # The word lists repeat after a while: later rounds become special editions.
+        round_ = seen.get(row[0], 0)
+        seen[row[0]] = round_ + 1
+        if round_:
+            row = (f"{row[0]} ({EDITIONS[(round_ - 1) % len(EDITIONS)]})", *row[1:])
+        rows.append(row)
     # Demo job: bulk writes for one known organisation, outside a request (unscoped managers).
     products = Product.unscoped_objects.bulk_create([
         Product(organisation=org, shop=shop, title=title, description=description, brand=brand, category=category,

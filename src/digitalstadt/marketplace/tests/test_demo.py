@@ -51,6 +51,8 @@ def test_demo_products_have_valid_gtins_unique_skus_unit_prices_and_sizes():
     assert set(fashion) == {4}
     assert Variant.unscoped_objects.filter(size="M", product__shop__slug="modehaus-luisenplatz").exists()
     assert Variant.unscoped_objects.filter(on_hand__gt=0).count() > 1000
+    titles = list(Product.unscoped_objects.values_list("shop_id", "title"))
+    assert len(set(titles)) == len(titles)
 
 
 def test_the_demo_retailer_owns_exactly_one_shop_and_can_sign_in():
