@@ -37,8 +37,10 @@ def shops_of(*, user: Any) -> list[Shop]:
     shops = list(Shop.objects.filter(organisation__memberships__user=user).select_related("organisation")
                  .annotate(n_products=Count("products", distinct=True)).order_by("name"))
     roles = dict(user.memberships.values_list("organisation_id", "role"))
+    labels = dict(OrgRole.choices)
     for shop in shops:
         shop.member_role = roles.get(shop.organisation_id)
+        shop.member_role_label = labels.get(shop.member_role, "")
     return shops
 
 
@@ -103,11 +105,21 @@ def opening_hours_by_day(*, shop: Shop) -> list[dict]:
     return [{"weekday": day, "label": labels[day], "times": rows[day]} for day in range(7)]
 
 
+def public_holiday(day: dt.date) -> str:
+    """The name of the public holiday in Hesse on `day` ("" if none): shops are closed."""
+    import holidays
+
+    return holidays.Germany(subdiv="HE", years=day.year, language="de").get(day, "") or ""
+
+
 def open_status(*, shop: Shop, now: dt.datetime | None = None) -> dict:
     """Whether the shop is open now (Europe/Berlin wall time), and until or from when."""
     now = timezone.localtime(now or timezone.now())
     today = now.date()
     closed_today = ShopClosure.objects.filter(shop=shop, date=today).first()
+    holiday = public_holiday(today)
+    if closed_today is None and holiday:
+        closed_today = ShopClosure(shop=shop, date=today, reason=holiday)
     hours = list(ShopOpeningHours.objects.filter(shop=shop, weekday=today.weekday()).order_by("opens"))
     if closed_today is None:
         for row in hours:

@@ -349,3 +349,21 @@ def test_shop_pages_of_shops_not_live_are_404(client):
     make_shop(slug="eingereicht", status=ShopStatus.SUBMITTED)
     for slug in ("entwurf", "eingereicht", "gibt-es-nicht"):
         assert client.get(reverse("market-directory:shop", args=[slug])).status_code == 404
+
+
+def test_a_public_holiday_in_hesse_closes_the_shop(client, clock):
+    from django.utils import timezone
+
+    shop = make_shop(slug="roesterei", status=ShopStatus.LIVE)
+    day = timezone.localdate()
+    christmas = dt.date(day.year if day <= dt.date(day.year, 12, 25) else day.year + 1, 12, 25)
+    while christmas.weekday() == 6:  # a Sunday is closed anyway: take a later year
+        christmas = christmas.replace(year=christmas.year + 1)
+    clock.move_to(dt.datetime.combine(christmas, dt.time(11, 0), tzinfo=timezone.get_current_timezone()))
+    status = open_status(shop=shop)
+    assert status["open"] is False and status["closure"].reason == "Erster Weihnachtstag"
+    page = client.get(reverse("market-directory:shop", args=["roesterei"])).content.decode()
+    assert "jetzt geschlossen" in page and "Erster Weihnachtstag" in page
+    clock.move_to(dt.datetime.combine(christmas + dt.timedelta(days=2 if christmas.weekday() != 4 else 4),
+                                      dt.time(11, 0), tzinfo=timezone.get_current_timezone()))
+    assert open_status(shop=shop)["open"] is (timezone.localdate().weekday() < 6)
