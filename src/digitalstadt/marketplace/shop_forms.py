@@ -49,7 +49,7 @@ def _sniff_logo(upload):
             kind = image.format
             image.verify()
             width, height = image.size
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
         raise ValidationError(_l("Diese Datei ist kein Bild (PNG, JPEG oder WebP).")) from None
     finally:
         upload.seek(0)

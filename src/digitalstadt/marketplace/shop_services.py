@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from digitalstadt.core.audit import audit_log
 from digitalstadt.core.geocoding import geocode
@@ -84,11 +85,16 @@ def _unique_shop_slug(name: str) -> str:
     return slug
 
 
-def _apply_position(shop: Shop) -> None:
+def _locate(*, street: str, postal_code: str, city: str):
+    """The geocoder's position of an address. Called before a transaction opens: a remote
+    geocoder may take seconds, and no row lock should wait for it."""
     from digitalstadt.core.geocoding import split_street
 
-    street, number = split_street(shop.street)
-    found = geocode(street=street, house_number=number, postal_code=shop.postal_code, city=shop.city)
+    name, number = split_street(street)
+    return geocode(street=name, house_number=number, postal_code=postal_code, city=city)
+
+
+def _apply_position(shop: Shop, found) -> None:
     if found is None:
         return
     shop.latitude, shop.longitude, shop.position_source = found.latitude, found.longitude, found.source
@@ -115,6 +121,7 @@ def shop_create(*, actor: Any, name: str, street: str, postal_code: str, city: s
     if business_registration and business_registration not in {
             b["reference"] for b in registered_businesses_of(user=actor)}:
         raise PermissionDenied(_("Diese Gewerbeanmeldung gehört nicht zu Ihrem Konto."))
+    found = _locate(street=street, postal_code=postal_code.strip(), city=city or "Darmstadt")
     with transaction.atomic():
         organisation = organisation_create(actor=actor, name=name, kind="shop", email=actor.email,
                                            street=street.strip(), postal_code=postal_code.strip(),
@@ -122,7 +129,7 @@ def shop_create(*, actor: Any, name: str, street: str, postal_code: str, city: s
         shop = Shop(organisation=organisation, slug=_unique_shop_slug(name), name=name, street=street.strip(),
                     postal_code=postal_code.strip(), city=(city or "Darmstadt").strip(), legal_form=legal_form,
                     owner_name=owner_name, email=actor.email, business_registration=business_registration)
-        _apply_position(shop)
+        _apply_position(shop, found)
         shop.save()
         audit_log(actor=actor, action="marketplace.shop_created", subject=shop,
                   data={"organisation": organisation.pk, "business_registration": business_registration})
@@ -147,6 +154,10 @@ def shop_update_profile(*, actor: Any, shop: Shop, data: dict[str, Any], categor
         data["vat_id"] = check_vat_id(data["vat_id"])
     if "tax_number" in data:
         data["tax_number"] = check_tax_number(data["tax_number"])
+    address = (data.get("street", shop.street), data.get("postal_code", shop.postal_code), data.get("city", shop.city))
+    found = None
+    if address != (shop.street, shop.postal_code, shop.city) and shop.position_source != "manual":
+        found = _locate(street=address[0], postal_code=address[1], city=address[2])
     with transaction.atomic():
         locked = lock_one(Shop.objects.filter(pk=shop.pk))
         address_before = (locked.street, locked.postal_code, locked.city)
@@ -154,7 +165,7 @@ def shop_update_profile(*, actor: Any, shop: Shop, data: dict[str, Any], categor
         for key, value in data.items():
             setattr(locked, key, value)
         if (locked.street, locked.postal_code, locked.city) != address_before and locked.position_source != "manual":
-            _apply_position(locked)
+            _apply_position(locked, found)
         if remove_logo and locked.logo:
             locked.logo.delete(save=False)
             changed.append("logo")
@@ -229,12 +240,13 @@ def shop_set_position(*, actor: Any, shop: Shop, latitude: Decimal | None = None
         raise ValidationError(_("Bitte geben Sie Breiten- und Längengrad an."))
     if latitude is not None and not (Decimal(47) <= latitude <= Decimal(55) and Decimal(5) <= longitude <= Decimal(16)):
         raise ValidationError(_("Diese Position liegt nicht in Deutschland."))
+    found = _locate(street=shop.street, postal_code=shop.postal_code, city=shop.city) if latitude is None else None
     with transaction.atomic():
         locked = lock_one(Shop.objects.filter(pk=shop.pk))
         if latitude is None:
             locked.latitude = locked.longitude = None
             locked.position_source = ""
-            _apply_position(locked)
+            _apply_position(locked, found)
             if locked.latitude is None:
                 raise ValidationError(_("Die Anschrift wurde nicht gefunden. Bitte prüfen Sie die Straße oder geben "
                                         "Sie die Position von Hand an."))
@@ -329,17 +341,37 @@ def _require_verifier(actor: Any) -> None:
         raise PermissionDenied(_("Nur die Marktplatz-Prüfung darf Geschäfte freischalten."))
 
 
-def _inform_owners(*, shop: Shop, subject_de: str, body_de: str, actor: Any) -> None:
+# What the owners are told, in each recipient's language (the Postfach message in the
+# platform's language, German).
+NOTICES = {
+    "approved": (gettext_noop("Ihr Geschäft „%(name)s“ ist freigeschaltet"),
+                 gettext_noop("Guten Tag,\n\ndas Geschäft „%(name)s“ wurde geprüft und ist jetzt im Marktplatz "
+                              "sichtbar.")),
+    "rejected": (gettext_noop("Ihr Geschäft „%(name)s“: bitte nachbessern"),
+                 gettext_noop("Guten Tag,\n\ndie Prüfung des Geschäfts „%(name)s“ hat ergeben, dass noch etwas "
+                              "fehlt:\n\n%(note)s\n\nBitte ergänzen Sie das Profil und reichen Sie es erneut ein.")),
+    "suspended": (gettext_noop("Ihr Geschäft „%(name)s“ ist gesperrt"),
+                  gettext_noop("Guten Tag,\n\ndas Geschäft „%(name)s“ ist im Marktplatz vorerst nicht mehr "
+                               "sichtbar. Grund:\n\n%(note)s\n\nBitte wenden Sie sich an die "
+                               "Wirtschaftsförderung.")),
+}
+
+
+def _inform_owners(*, shop: Shop, notice: str, actor: Any, note: str = "") -> None:
     """A message to the shop's Postfach (the mailbox e-mails every member that there is
-    one) and an e-mail to the owners and admins with the gist."""
+    one) and an e-mail with the gist to the owners and admins, each in their language."""
     from digitalstadt.mailbox.services import message_send, outbox_enqueue
 
-    message_send(recipient_organisation=shop.organisation, sender_name=_("Marktplatz Darmstadt"),
-                 subject=subject_de, body=body_de, regarding=shop.slug, actor=actor)
+    subject, body = NOTICES[notice]
+    values = {"name": shop.name, "note": note}
+    with translation.override(settings.LANGUAGE_CODE):
+        message_send(recipient_organisation=shop.organisation, sender_name=_("Marktplatz Darmstadt"),
+                     subject=_(subject) % values, body=_(body) % values, regarding=shop.slug, actor=actor)
     for person in shop_members_to_inform(shop=shop):
         with translation.override(person.language or settings.LANGUAGE_CODE):
-            outbox_enqueue(to=person.email, subject=f"{settings.PLATFORM_NAME}: {subject_de}",
-                           body_text=f"{body_de}\n\n{_('Die Nachricht liegt auch im Postfach Ihres Geschäfts.')}\n",
+            outbox_enqueue(to=person.email, subject=f"{settings.PLATFORM_NAME}: {_(subject) % values}",
+                           body_text=(f"{_(body) % values}\n\n"
+                                      f"{_('Die Nachricht liegt auch im Postfach Ihres Geschäfts.')}\n"),
                            purpose="marketplace:shop_review")
 
 
@@ -357,9 +389,7 @@ def shop_approve(*, actor: Any, shop: Shop) -> Shop:
         locked.review_note = ""
         locked.save(update_fields=["status", "verified_at", "verified_by", "review_note"])
         audit_log(actor=actor, action="marketplace.shop_verified", subject=locked)
-        _inform_owners(shop=locked, actor=actor, subject_de=f"Ihr Geschäft „{locked.name}“ ist freigeschaltet",
-                       body_de=(f"Guten Tag,\n\ndas Geschäft „{locked.name}“ wurde geprüft und ist jetzt im "
-                                "Marktplatz sichtbar."))
+        _inform_owners(shop=locked, actor=actor, notice="approved")
     return locked
 
 
@@ -377,10 +407,7 @@ def shop_reject(*, actor: Any, shop: Shop, note: str) -> Shop:
         locked.review_note = note[:2000]
         locked.save(update_fields=["status", "submitted_at", "review_note"])
         audit_log(actor=actor, action="marketplace.shop_rejected", subject=locked, data={"note": note[:2000]})
-        _inform_owners(shop=locked, actor=actor, subject_de=f"Ihr Geschäft „{locked.name}“: bitte nachbessern",
-                       body_de=(f"Guten Tag,\n\ndie Prüfung des Geschäfts „{locked.name}“ hat ergeben, dass noch "
-                                f"etwas fehlt:\n\n{note}\n\nBitte ergänzen Sie das Profil und reichen Sie es "
-                                "erneut ein."))
+        _inform_owners(shop=locked, actor=actor, notice="rejected", note=note)
     return locked
 
 
@@ -397,7 +424,5 @@ def shop_suspend(*, actor: Any, shop: Shop, note: str) -> Shop:
         locked.review_note = note[:2000]
         locked.save(update_fields=["status", "review_note"])
         audit_log(actor=actor, action="marketplace.shop_suspended", subject=locked, data={"note": note[:2000]})
-        _inform_owners(shop=locked, actor=actor, subject_de=f"Ihr Geschäft „{locked.name}“ ist gesperrt",
-                       body_de=(f"Guten Tag,\n\ndas Geschäft „{locked.name}“ ist im Marktplatz vorerst nicht mehr "
-                                f"sichtbar. Grund:\n\n{note}\n\nBitte wenden Sie sich an die Wirtschaftsförderung."))
+        _inform_owners(shop=locked, actor=actor, notice="suspended", note=note)
     return locked
