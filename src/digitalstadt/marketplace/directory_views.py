@@ -17,11 +17,14 @@ SCHEMA_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday
 
 
 def _product_url(shop_slug: str, product_id: int) -> str:
-    # The product page belongs to the search part; until it is merged the list shows no links.
-    try:
-        return reverse("market:product", kwargs={"shop": shop_slug, "product": product_id})
-    except NoReverseMatch:
-        return ""
+    # The product page belongs to the search part (`market:product`, the shop's slug and
+    # the product's id); until it is merged the list shows no links.
+    for name in ("product", "pk", "product_id", "id"):
+        try:
+            return reverse("market:product", kwargs={"shop": shop_slug, name: product_id})
+        except NoReverseMatch:
+            continue
+    return ""
 
 
 def directory(request):

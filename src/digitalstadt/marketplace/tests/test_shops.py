@@ -367,3 +367,39 @@ def test_a_public_holiday_in_hesse_closes_the_shop(client, clock):
     clock.move_to(dt.datetime.combine(christmas + dt.timedelta(days=2 if christmas.weekday() != 4 else 4),
                                       dt.time(11, 0), tzinfo=timezone.get_current_timezone()))
     assert open_status(shop=shop)["open"] is (timezone.localdate().weekday() < 6)
+
+
+HOSTILE = ["\x00", "a" * 3000 + "/../", "99999999999999999999999", "-1", "NaN", "9999-12-31"]
+
+
+def test_hostile_values_never_answer_500(client):
+    from .shop_factories import verifier
+
+    owner = CitizenFactory(email="owner@example.org")
+    shop = make_shop(owner=owner, status=ShopStatus.LIVE)
+    product = Product.unscoped_objects.create(organisation=shop.organisation, shop=shop, title="A")
+    Variant.unscoped_objects.create(organisation=shop.organisation, product=product, sku="A1", price_cents=100)
+    pages = {
+        owner: [(reverse("market-shop:create"), ["name", "street", "postal_code", "city", "business_registration",
+                                                   "gewerbe"]),
+                (reverse("market-shop:profile", args=[shop.slug]), ["name", "postal_code", "vat_id", "tax_number",
+                                                                    "website", "categories", "pickup_slot_minutes"]),
+                (reverse("market-shop:hours", args=[shop.slug]), ["action", "opens_0", "closes_0", "date", "closure"]),
+                (reverse("market-shop:position", args=[shop.slug]), ["latitude", "longitude"]),
+                (reverse("market-shop:product-edit", args=[shop.slug, product.pk]), ["price", "on_hand", "vat_rate",
+                                                                                     "gtin", "sku"])],
+        verifier(): [(reverse("market-staff:list"), ["status"]),
+                     (reverse("market-staff:review", args=[shop.slug]), ["action", "note-note", "approve-confirm"])],
+        None: [(reverse("market-directory:list"), ["kategorie", "stadtteil"])],
+    }
+    for user, urls in pages.items():
+        for url, names in urls:
+            for name in names:
+                for value in HOSTILE:
+                    if user is not None:
+                        client.force_login(user)
+                    for method in (client.get, client.post):
+                        data = {"action": "closure"} if name in ("date",) else {}
+                        data[name] = value
+                        response = method(url, data)
+                        assert response.status_code < 500, (method.__name__, url, name, value[:20])
