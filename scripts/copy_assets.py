@@ -23,6 +23,15 @@ FILES = {
     # QR scanner for the shops' pickup page (static/js/pickup-scan.js): Chromium on
     # Linux has no BarcodeDetector.
     "jsqr/dist/jsQR.js": "jsqr/jsQR.js",
+    # Leaflet for maps (the shop directory); the pages draw circle markers, the marker
+    # images are copied for Leaflet's CSS references only.
+    "leaflet/dist/leaflet.js": "leaflet/leaflet.js",
+    "leaflet/dist/leaflet.css": "leaflet/leaflet.css",
+    "leaflet/dist/images/layers.png": "leaflet/images/layers.png",
+    "leaflet/dist/images/layers-2x.png": "leaflet/images/layers-2x.png",
+    "leaflet/dist/images/marker-icon.png": "leaflet/images/marker-icon.png",
+    "leaflet/dist/images/marker-icon-2x.png": "leaflet/images/marker-icon-2x.png",
+    "leaflet/dist/images/marker-shadow.png": "leaflet/images/marker-shadow.png",
 }
 FONT_WEIGHTS = ["Light", "LightItalic", "Regular", "Italic", "Medium", "MediumItalic", "SemiBold",
                 "SemiBoldItalic", "Bold", "BoldItalic"]

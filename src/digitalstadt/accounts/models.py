@@ -172,6 +172,7 @@ class StaffRoleKind(models.TextChoices):
     BUSINESS_DEVELOPMENT = "business_development", _("Wirtschaftsförderung")
     PARKING_ENFORCEMENT = "parking_enforcement", _("Parkraumüberwachung")
     PLATFORM_ADMIN = "platform_admin", _("Plattform-Administration")
+    MARKETPLACE = "marketplace", _("Marktplatz / Wirtschaftsförderung")
 
 
 # Roles whose scope is an office (an Organisation of kind office).

@@ -112,6 +112,34 @@ def office_ensure(*, slug: str, name: str, system: str = "demo") -> Organisation
     return office
 
 
+def organisation_ensure(*, slug: str, name: str, kind: str, owner: User | None = None, street: str = "",
+                        postal_code: str = "", city: str = "", system: str = "demo") -> Organisation:
+    """The organisation with `slug`, created if missing, with `owner` as an owner if given
+    (demo data and set-up commands; never from a request)."""
+    with transaction.atomic():
+        org, created = Organisation.objects.get_or_create(slug=slug, defaults={
+            "name": name, "kind": kind, "street": street, "postal_code": postal_code, "city": city})
+        if created:
+            audit_log(actor=None, system=system, action="organisation.created", subject=org, data={"kind": kind})
+        if owner is not None:
+            Membership.objects.get_or_create(user=owner, organisation=org, defaults={"role": OrgRole.OWNER})
+    return org
+
+
+def demo_user_ensure(*, email: str, first_name: str, last_name: str, password: str) -> User:
+    """A demo account with a verified address, created if missing (demo data only)."""
+    from allauth.account.models import EmailAddress
+
+    with transaction.atomic():
+        user, created = User.objects.get_or_create(email=email, defaults={
+            "first_name": first_name, "last_name": last_name, "assurance_source": "demo-data"})
+        if created:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    return user
+
+
 def organisation_create(*, actor: User, name: str, kind: str, email: str = "", street: str = "",
                         postal_code: str = "", city: str = "") -> Organisation:
     """A citizen creates a company, shop or courier service and becomes its owner.

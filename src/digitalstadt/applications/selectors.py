@@ -153,3 +153,35 @@ def _plugin(slug: str):
     from .plugins.base import get_plugin
 
     return get_plugin(slug)
+
+
+def registered_businesses_of(*, user: Any) -> list[dict[str, str]]:
+    """The businesses this person registered through an approved Gewerbeanmeldung,
+    newest first, as plain dicts for the once-only prefill of other services (a
+    marketplace shop): reference, company_name, legal_form (the
+    label), legal_form_key, street, house_number, postal_code, owner_name, activity."""
+    from .plugins.gewerbeanmeldung import LEGAL_FORMS
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    labels = {key: str(label) for key, label in LEGAL_FORMS}
+    cases = (Case.objects.filter(applicant=user, plugin="gewerbeanmeldung", decided_at__isnull=False,
+                                 status=CaseStatus.APPROVED)
+             .order_by("-decided_at", "-pk"))
+    businesses = []
+    for case in cases:
+        person = (case.data or {}).get("person") or {}
+        business = (case.data or {}).get("betrieb") or {}
+        owner = " ".join(v for v in (person.get("given_names", ""), person.get("family_name", "")) if v)
+        businesses.append({
+            "reference": case.reference,
+            "company_name": business.get("company_name") or owner or case.applicant_name,
+            "legal_form": labels.get(business.get("legal_form", ""), ""),
+            "legal_form_key": business.get("legal_form", ""),
+            "street": business.get("street", ""),
+            "house_number": business.get("house_number", ""),
+            "postal_code": business.get("postal_code", ""),
+            "owner_name": owner or case.applicant_name,
+            "activity": business.get("activity", ""),
+        })
+    return businesses

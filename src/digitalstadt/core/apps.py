@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Plattform-Kern")
 
     def ready(self) -> None:
-        from . import hooks, lookups
+        from . import geocoding, hooks, lookups  # noqa: F401 (geocoding registers its geocoders)
 
         hooks.register()
         lookups.register()

@@ -31,6 +31,8 @@ AUDIT_ACTIONS = (
     ("marketplace.customer_viewed", _("Kundendaten einer Bestellung angesehen")),
     # import
     ("marketplace.import_uploaded", _("Importdatei hochgeladen")),
+    # --- shops ---
+    ("marketplace.shop_review_viewed", _("Prüfung eines Geschäfts angesehen (Verwaltung)")),
 )
 
 

@@ -354,7 +354,8 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # Demo data loaders run by `manage.py seed_demo` after the accounts.
 DEMO_SEEDERS = ["digitalstadt.appointments.demo.seed", "digitalstadt.catalog.demo.seed",
-                "digitalstadt.applications.demo.seed", "digitalstadt.register.demo.seed"]
+                "digitalstadt.applications.demo.seed", "digitalstadt.marketplace.demo.seed",
+                "digitalstadt.register.demo.seed"]
 
 # Reserving appointment slots: proof-of-work cost and a per-IP limit (hits, seconds).
 ALTCHA_MAX_NUMBER = int(os.environ.get("ALTCHA_MAX_NUMBER", "50000"))
@@ -402,3 +403,26 @@ CASE_REFERENCE_PREFIX = os.environ.get("CASE_REFERENCE_PREFIX", "DA")
 MARKETPLACE_IMAGE_MAX_BYTES = int(os.environ.get("MARKETPLACE_IMAGE_MAX_BYTES", str(8 * 1024 * 1024)))
 MARKETPLACE_IMAGE_THUMBNAIL_PX = 400
 MARKETPLACE_IMAGE_ALLOW_PRIVATE_HOSTS = False
+
+# --- marketplace shops ---
+# The geocoder (core/geocoding.py): "streets" (embedded street list, approximate demo
+# positions), "nominatim" or "photon" (then GEOCODER_URL is that server's base URL).
+GEOCODER = os.environ.get("GEOCODER", "streets")
+GEOCODER_URL = os.environ.get("GEOCODER_URL", "")
+GEOCODER_TIMEOUT = int(os.environ.get("GEOCODER_TIMEOUT", "5"))
+GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT", "Digitalstadt Darmstadt (geocoder)")
+GEOCODER_CITY = os.environ.get("GEOCODER_CITY", "Darmstadt")
+# Map tiles for Leaflet maps, e.g. "https://tiles.example.org/{z}/{x}/{y}.png". Empty: the
+# maps show the markers without tiles (the lists beside them always work). The tile
+# server's origin is allowed in the CSP's img-src.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+if MAP_TILE_URL:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _tiles = _urlsplit(MAP_TILE_URL.replace("{s}", "a"))
+    if _tiles.scheme in {"http", "https"} and _tiles.netloc:
+        _tile_host = _tiles.netloc.replace("a.", "*.", 1) if "{s}" in MAP_TILE_URL else _tiles.netloc
+        SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], f"{_tiles.scheme}://{_tile_host}"]
+# Logos of shops: largest upload accepted.
+SHOP_LOGO_MAX_BYTES = int(os.environ.get("SHOP_LOGO_MAX_BYTES", str(2 * 1024 * 1024)))

@@ -50,6 +50,8 @@ STAFF = [
     ("schalter@digitalstadt.example", "Carla", "Schalter", StaffRoleKind.COUNTER_STAFF, "buergeramt"),
     ("amtsleitung@digitalstadt.example", "Olaf", "Amtsverwaltung", StaffRoleKind.OFFICE_ADMIN, "buergeramt"),
     ("wirtschaft@digitalstadt.example", "Wiebke", "Wirtschaft", StaffRoleKind.BUSINESS_DEVELOPMENT, "wirtschaftsfoerderung"),
+    # The business development office also checks and approves the marketplace's shops.
+    ("wirtschaft@digitalstadt.example", "Wiebke", "Wirtschaft", StaffRoleKind.MARKETPLACE, None),
     ("parken@digitalstadt.example", "Pit", "Parkraum", StaffRoleKind.PARKING_ENFORCEMENT, "strassenverkehrsamt"),
 ]
 
