@@ -25,6 +25,9 @@ ROLE_EXPLANATIONS = {
         "Wirtschaftsförderung: sieht die Angaben, die Unternehmen für sie freigeben. Amt optional."),
     StaffRoleKind.PARKING_ENFORCEMENT: _(
         "Parkraumüberwachung: prüft Kennzeichen gegen gültige Bewohnerparkausweise. Amt optional."),
+    StaffRoleKind.MARKETPLACE: _(
+        "Marktplatz: prüft die Angaben neuer Geschäfte (Impressum, Steuernummer, Gewerbeanmeldung) und schaltet "
+        "sie frei oder sperrt sie. Amt optional."),
     StaffRoleKind.PLATFORM_ADMIN: _(
         "Plattform-Administration: legt Mitarbeitende an, vergibt und entzieht Rollen, setzt die "
         "Zwei-Faktor-Anmeldung zurück, liest das Protokoll. Gilt stadtweit, ohne Amt."),
