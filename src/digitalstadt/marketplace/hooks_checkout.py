@@ -29,12 +29,34 @@ def _paid(*, payment):
     return shop_order_paid(payment=payment)
 
 
+def _purge_anonymous_carts(*, cutoff) -> int:
+    from .models import Cart
+
+    return Cart.objects.filter(user=None, updated_at__lt=cutoff).delete()[0]
+
+
+def _purge_order_phones(*, cutoff) -> int:
+    """The phone number is only for the shop's questions about an open order; the name
+    and address stay with the invoice (kept for the tax office)."""
+    from .models import OPEN_ORDER_STATUSES, Order, ShopOrder
+
+    still_open = ShopOrder.unscoped_objects.filter(status__in=OPEN_ORDER_STATUSES).values("order_id")
+    return Order.objects.filter(created_at__lt=cutoff).exclude(phone="").exclude(pk__in=still_open).update(phone="")
+
+
 def register() -> None:
     from digitalstadt.payments.registry import PaymentBackLink, SettledHandler, back_links, settled_handlers
 
     from .fulfilment import CLICK_COLLECT, RESERVE
     from .registry import fulfilment_methods
 
+    from digitalstadt.core.registry import RetentionPolicy, retention_policies
+
+    retention_policies.register(RetentionPolicy("marketplace_anonymous_carts",
+                                                _("Warenkörbe von Besuchern ohne Konto"), 30, _purge_anonymous_carts))
+    retention_policies.register(RetentionPolicy("marketplace_order_phones",
+                                                _("Telefonnummern abgeschlossener Bestellungen"), 90,
+                                                _purge_order_phones))
     fulfilment_methods.register(CLICK_COLLECT)
     fulfilment_methods.register(RESERVE)
     settled_handlers.register(SettledHandler("marketplace.shop_order", _paid))

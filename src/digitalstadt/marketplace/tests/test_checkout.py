@@ -49,7 +49,7 @@ def two_shops():
 
 
 def _cart_with(user, *items):
-    cart = Cart.objects.create(user=user)
+    cart, _created = Cart.objects.get_or_create(user=user)
     for variant, quantity in items:
         checkout.cart_add(cart=cart, variant_id=variant.pk, quantity=quantity)
     return cart
@@ -331,3 +331,25 @@ def test_the_header_shows_the_cart_count_without_a_query_per_page(client, two_sh
     client.post(reverse("market-cart:add"), {"variant": novel.pk, "quantity": "1"})
     header = client.get("/").content.decode().split("<main")[0]
     assert "Warenkorb" in header and ">3<" in header
+
+
+def test_retention_removes_old_anonymous_carts_and_phones_of_closed_orders(shopper, two_shops, clock):
+    from digitalstadt.core.registry import retention_policies
+    from digitalstadt.marketplace.models import Order
+
+    coffee, books, beans, novel = two_shops
+    anonymous = Cart.objects.create()
+    checkout.cart_add(cart=anonymous, variant_id=beans.pk, quantity=1)
+    open_order = checkout.checkout_place(user=shopper, cart=_cart_with(shopper, (beans, 1)), name="Sina",
+                                         email="s@example.org", phone="06151 123",
+                                         choices={coffee.pk: checkout.ShopChoice(Fulfilment.RESERVE)})
+    closed = checkout.checkout_place(user=shopper, cart=_cart_with(shopper, (novel, 1)), name="Sina",
+                                     email="s@example.org", phone="06151 456",
+                                     choices={books.pk: checkout.ShopChoice(Fulfilment.RESERVE)})
+    ShopOrder.unscoped_objects.filter(order=closed).update(status=OrderStatus.PICKED_UP)
+    cutoff = clock.now() + timedelta(days=1)
+    assert retention_policies.get("marketplace_anonymous_carts").purge(cutoff=cutoff) == 1
+    assert retention_policies.get("marketplace_order_phones").purge(cutoff=cutoff) == 1
+    assert Order.objects.get(pk=open_order.pk).phone == "06151 123"
+    assert Order.objects.get(pk=closed.pk).phone == "" and Order.objects.get(pk=closed.pk).name == "Sina"
+    assert Cart.objects.filter(user=shopper).exists()
