@@ -32,7 +32,7 @@ def _paid(*, payment):
 def _purge_anonymous_carts(*, cutoff) -> int:
     from .models import Cart
 
-    return Cart.objects.filter(user=None, updated_at__lt=cutoff).delete()[0]
+    return Cart.objects.filter(user=None, updated_at__lt=cutoff).delete()[1].get("marketplace.Cart", 0)
 
 
 def _purge_order_phones(*, cutoff) -> int:
