@@ -3,18 +3,10 @@ members' work area on the organisation page, and the platform staff's verificati
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from digitalstadt.core.registry import OrganisationArea, StaffArea, organisation_areas, staff_areas
-
-
-def _optional(name: str, **kwargs) -> str:
-    # Pages of other parts (import, orders) are linked once they exist.
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return ""
 
 
 def _shop(organisation):
@@ -43,15 +35,13 @@ def _area_counts(user, organisation):
         return []
     counts = shop_counts(shop=shop)
     rows = [(_("Produkte"), counts["products"], reverse("market-shop:products", kwargs={"shop": shop.slug}))]
-    orders = _optional("market-orders:list", shop=shop.slug)
-    rows.append((_("Bestellungen warten"), counts["orders_waiting"], orders) if orders
-                else (_("Bestellungen warten"), counts["orders_waiting"]))
+    orders = reverse("market-orders:dashboard", kwargs={"shop": shop.slug})
+    rows.append((_("Bestellungen warten"), counts["orders_waiting"], orders))
     if member_role(user=user, shop=shop) in PROFILE_ROLES:
         rows.append((_("Profil"), shop.get_status_display(), reverse("market-shop:profile",
                                                                       kwargs={"shop": shop.slug})))
-    imports = _optional("market-import:upload", shop=shop.slug)
-    if imports:
-        rows.append((_("Produkte importieren"), "", imports))
+    imports = reverse("market-import:upload", kwargs={"shop": shop.slug})
+    rows.append((_("Produkte importieren"), "", imports))
     return rows
 
 

@@ -90,7 +90,7 @@ def shop_detail(request, shop):
         "shop": shop, "may_edit": may_edit, "checklist": checklist,
         "complete": all(item.done for item in checklist), "counts": selectors.shop_counts(shop=shop),
         "import_url": optional_url("market-import:upload", shop=shop.slug),
-        "orders_url": optional_url("market-orders:list", shop=shop.slug),
+        "orders_url": optional_url("market-orders:dashboard", shop=shop.slug),
         "public_url": optional_url("market-directory:shop", slug=shop.slug),
     })
 
