@@ -53,7 +53,8 @@ def _staff_user(offices: dict[str, Organisation], location) -> User:
     for office in [*offices.values(), location.office]:
         for role in (StaffRoleKind.CASE_WORKER, StaffRoleKind.COUNTER_STAFF, StaffRoleKind.OFFICE_ADMIN):
             StaffRole.objects.get_or_create(user=user, role=role, office=office)
-    for role in (StaffRoleKind.BUSINESS_DEVELOPMENT, StaffRoleKind.PARKING_ENFORCEMENT, StaffRoleKind.PLATFORM_ADMIN):
+    for role in (StaffRoleKind.BUSINESS_DEVELOPMENT, StaffRoleKind.PARKING_ENFORCEMENT, StaffRoleKind.PLATFORM_ADMIN,
+                 StaffRoleKind.MARKETPLACE):
         StaffRole.objects.create(user=user, role=role)
     TOTP.activate(user, TOTP_SECRET)
     return user
@@ -72,6 +73,38 @@ def _fill(user, slug: str, steps: dict):
         application = services.application_save_step(application=application, step_key=step.key,
                                                      cleaned=form.cleaned_data, user=user)
     return application
+
+
+def _marketplace(citizen) -> dict:
+    """A live shop the citizen owns (with a product, an order and an import file) and a
+    shop waiting for the staff's check."""
+    from digitalstadt.marketplace import checkout
+    from digitalstadt.marketplace.models import Cart, ImportBatch, Product, Shop, ShopOpeningHours, ShopOrder, Variant
+
+    shops = {}
+    for slug, status in (("kaffee-am-markt", "live"), ("neuer-laden", "submitted")):
+        org = Organisation.objects.create(slug=slug, name=slug.replace("-", " ").title(), kind=OrganisationKind.SHOP)
+        Membership.objects.create(user=citizen, organisation=org, role=OrgRole.OWNER)
+        shops[status] = Shop.objects.create(organisation=org, slug=slug, name=org.name, street="Marktplatz 1",
+                                            postal_code="64283", status=status, tax_number="007/123/45678")
+        for weekday in range(6):
+            ShopOpeningHours.objects.create(shop=shops[status], weekday=weekday, opens=dt.time(9),
+                                            closes=dt.time(19))
+    shop = shops["live"]
+    product = Product.unscoped_objects.create(organisation=shop.organisation, shop=shop, title="Espresso 250 g",
+                                              vat_rate=7)
+    variant = Variant.unscoped_objects.create(organisation=shop.organisation, product=product, sku="ESP-250",
+                                              price_cents=899, on_hand=50)
+    cart = Cart.objects.create(user=citizen)
+    checkout.cart_add(cart=cart, variant_id=variant.pk, quantity=1)
+    order = checkout.checkout_place(user=citizen, cart=cart, name="Berta Bürger", email=citizen.email,
+                                    choices={shop.pk: checkout.ShopChoice("reserve")})
+    checkout.cart_add(cart=cart, variant_id=variant.pk, quantity=1)  # something to check out again
+    batch = ImportBatch.unscoped_objects.create(organisation=shop.organisation, shop=shop, created_by=citizen,
+                                                filename="sortiment.csv", raw=b"SKU;Titel;Preis\nA1;Tasse;9,90\n",
+                                                columns=["SKU", "Titel", "Preis"], encoding="utf-8", delimiter=";")
+    return {"shop": shop, "submitted": shops["submitted"], "product": product, "variant": variant, "order": order,
+            "shop_order": ShopOrder.unscoped_objects.get(order=order), "batch": batch}
 
 
 def build_world() -> World:
@@ -179,6 +212,8 @@ def build_world() -> World:
     # The staff member is in the organisation too (organisation pages are for members).
     Membership.objects.create(user=staff, organisation=organisation, role=OrgRole.OWNER)
 
+    market = _marketplace(citizen)
+
     documents = [d for d in (permit_case.receipt, dog_case.receipt, upload.document) if d is not None]
     situation = LifeSituation.objects.first()
     first_step = drafts[0][1][0] if drafts else "adresse"
@@ -186,10 +221,13 @@ def build_world() -> World:
 
     path_values = {
         "slug": [location.slug, service.slug, "bewohnerparkausweis", situation.slug if situation else "umzug-wohnen",
-                 organisation.slug, "buergeramt", "simulator", "giro"],
+                 organisation.slug, "buergeramt", "simulator", "giro", market["shop"].slug, market["submitted"].slug],
+        "shop": [market["shop"].slug],
+        "order_id": [str(market["shop_order"].pk)],
+        "batch": [str(market["batch"].pk)],
         "code": [booking.code, held.code],
         "uuid": [str(waiting.uuid), str(message.uuid), str(payment.uuid), *[str(d.uuid) for d, _k in drafts],
-                 *[str(d.uuid) for d in documents]],
+                 *[str(d.uuid) for d in documents], str(market["order"].uuid)],
         "reference": [permit_case.reference, dog_case.reference],
         "verification_id": ["ABCD-EFGH-IJKL"],
         "token": ["x"],  # an invitation's secret is only in its e-mail
@@ -218,6 +256,11 @@ def build_world() -> World:
         {"slug": organisation.slug, "pk": str(invitation.pk)},
         {"slug": organisation.slug, "token_uuid": str(api_token.uuid)},
         {"uuid": str(payment.uuid), "provider": "giro"},
+        {"uuid": str(market["order"].uuid), "pk": str(market["shop_order"].pk)},
+        {"shop": market["shop"].slug, "order_id": str(market["shop_order"].pk)},
+        {"shop": market["shop"].slug, "batch": str(market["batch"].pk)},
+        {"shop": market["shop"].slug, "pk": str(market["product"].pk)},
+        {"shop": market["shop"].slug, "product": str(market["product"].pk)},
         {"uuid": str(draft_with_upload.uuid), "upload_id": str(draft_upload.pk)},
         *[{"uuid": str(d.uuid), "step": key} for d, keys in drafts for key in keys[:1]],
         *[{"reference": permit_case.reference, "uuid": str(d.uuid)} for d in documents],
@@ -238,6 +281,10 @@ def build_world() -> World:
         # Forms with several actions: each value is tried, the first one by default.
         "action": ["verlassen", "cancel", "confirm", "release", "continue", "next", "back"],
         "form": ["standort", "schalter", "leistung", "oeffnungszeit", "schliesstag"],
+        # The marketplace: cart, checkout, shop pages
+        "variant": [str(market["variant"].pk)], "quantity": ["1"],
+        f"fulfilment-{market['shop'].pk}": ["reserve"], "terms": ["yes"], "name": ["Berta Bürger"],
+        "email": [citizen.email], "confirm": ["yes"],
     }
     session = {"appointments_holds": {held.code: held_token}, "appointments_sent": [booking.code]}
     json_values = {
