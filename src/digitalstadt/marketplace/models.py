@@ -440,3 +440,27 @@ class SearchLog(models.Model):
     query = models.CharField(max_length=200)
     hits = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+# --- search ---
+
+
+class SearchDocument(models.Model):
+    """A product of a live shop as the search sees it: the filter and facet columns,
+    copied from the product, its shop and its variants by `search_index.index_products`.
+    The words themselves live beside it: an FTS5 table keyed by product id on SQLite, a
+    `document` tsvector column with a GIN index on PostgreSQL (migration 0002_search)."""
+
+    product = models.OneToOneField(Product, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    district = models.CharField(max_length=100, blank=True, db_index=True)
+    price_cents = models.PositiveIntegerField(default=0)  # the cheapest variant
+    indexed_at = models.DateTimeField(auto_now=True)
+
+
+class SearchWord(models.Model):
+    """The vocabulary of the index (stemmed, folded words), for typo corrections (a
+    trigram table on SQLite, pg_trgm on PostgreSQL) and for splitting compounds."""
+
+    word = models.CharField(max_length=64, unique=True)

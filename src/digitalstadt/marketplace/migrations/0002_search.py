@@ -1,0 +1,72 @@
+"""The product search index: the document and vocabulary tables, and per database the
+full-text parts Django's models cannot declare.
+
+- SQLite: an FTS5 table of the stemmed words (rowid = product id, one column per
+  weighted field, and `parts`: the tails of compound words) and an FTS5 trigram table over the vocabulary for typo corrections.
+- PostgreSQL: a `document` tsvector column with a GIN index, and pg_trgm's GIN index on
+  the vocabulary for similarity look-ups.
+"""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+SQLITE_FORWARD = [
+    "CREATE VIRTUAL TABLE marketplace_search_fts USING fts5("
+    "title, brand, category, description, shop, parts, tokenize = 'unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE marketplace_search_words_trigram USING fts5(word, tokenize = 'trigram')",
+]
+SQLITE_BACKWARD = [
+    "DROP TABLE IF EXISTS marketplace_search_words_trigram",
+    "DROP TABLE IF EXISTS marketplace_search_fts",
+]
+POSTGRES_FORWARD = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "ALTER TABLE marketplace_searchdocument ADD COLUMN document tsvector NOT NULL DEFAULT ''::tsvector",
+    "CREATE INDEX marketplace_searchdocument_document_gin ON marketplace_searchdocument USING gin (document)",
+    "CREATE INDEX marketplace_searchword_word_trgm ON marketplace_searchword USING gin (word gin_trgm_ops)",
+]
+POSTGRES_BACKWARD = [
+    "DROP INDEX IF EXISTS marketplace_searchword_word_trgm",
+    "DROP INDEX IF EXISTS marketplace_searchdocument_document_gin",
+    "ALTER TABLE marketplace_searchdocument DROP COLUMN IF EXISTS document",
+]
+
+
+def _run(statements_by_vendor):
+    def run(apps, schema_editor):
+        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement)
+    return run
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("marketplace", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="SearchDocument",
+            fields=[
+                ("product", models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True,
+                                                 related_name="+", serialize=False, to="marketplace.product")),
+                ("district", models.CharField(blank=True, db_index=True, max_length=100)),
+                ("price_cents", models.PositiveIntegerField(default=0)),
+                ("indexed_at", models.DateTimeField(auto_now=True)),
+                ("category", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL,
+                                               related_name="+", to="marketplace.category")),
+                ("shop", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+",
+                                           to="marketplace.shop")),
+            ],
+        ),
+        migrations.CreateModel(
+            name="SearchWord",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("word", models.CharField(max_length=64, unique=True)),
+            ],
+        ),
+        migrations.RunPython(_run({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}),
+                             _run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD})),
+    ]

@@ -1,0 +1,245 @@
+"""Product search for shoppers (selectors): ranked hits of live shops with facets.
+
+`search_products` costs a fixed number of statements whatever the catalogue's size: a
+few on the vocabulary (`search_index.plan_query`), one for the page of hits, one for
+the total and every facet count (a UNION over one materialised match), the products of
+the page with their variants and images, the facet labels, and the search log row. The
+match itself runs in the full-text index (FTS5 or a GIN-indexed tsvector); no Python
+loop ever sees more than one page of products.
+
+Facets are counted "disjunctively": each facet's counts apply every other filter but its
+own, so a shopper who picked one shop still sees how many hits the other shops have.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from . import search_index
+
+__all__ = ["PAGE_SIZE", "PRICE_BANDS", "FacetValue", "SearchResults", "search_products"]
+
+PAGE_SIZE = 20
+MAX_PAGE = 500
+# Price bands of the facet, in cents: [low, high) with None for no upper limit.
+PRICE_BANDS: tuple[tuple[int, int | None], ...] = (
+    (0, 1000), (1000, 2500), (2500, 5000), (5000, 10000), (10000, None))
+# bm25 weights of the FTS5 columns (title, brand, category, description, shop, compound
+# tails); on PostgreSQL the tsvector carries weights A (title), B (brand, category),
+# C (shop, compound tails), D (description).
+FTS5_WEIGHTS = "10.0, 4.0, 4.0, 1.0, 2.0, 2.0"
+
+
+@dataclass
+class FacetValue:
+    key: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchResults:
+    query: str
+    products: list = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    pages: int = 0
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    in_stock_count: int = 0
+    corrections: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def price_band_label(low: int, high: int | None) -> str:
+    from digitalstadt.core.money import format_eur
+
+    if high is None:
+        return str(_("ab %(low)s") % {"low": format_eur(low)})
+    return str(_("%(low)s bis %(high)s") % {"low": format_eur(low), "high": format_eur(high)})
+
+
+def _match_sql(plan: search_index.QueryPlan) -> tuple[str, list]:
+    """The matching documents with their score (higher is better), of live shops only."""
+    postgres = connection.vendor == "postgresql"
+    if plan.empty:
+        match, params = "SELECT product_id AS pid, 0.0 AS score FROM marketplace_searchdocument", []
+    elif postgres:
+        match = ("SELECT product_id AS pid, ts_rank(document, q) AS score FROM marketplace_searchdocument, "
+                 "to_tsquery('simple', %s) q WHERE document @@ q")
+        params = [search_index.match_expression(plan)]
+    else:
+        match = (f"SELECT rowid AS pid, -bm25(marketplace_search_fts, {FTS5_WEIGHTS}) AS score "
+                 "FROM marketplace_search_fts WHERE marketplace_search_fts MATCH %s")
+        params = [search_index.match_expression(plan)]
+    # The shop join is a second guard: a shop suspended before its products were unindexed shows nothing.
+    sql = ("SELECT m0.pid, m0.score, d.shop_id, d.category_id, d.district, d.price_cents, "
+           "EXISTS (SELECT 1 FROM marketplace_variant v WHERE v.product_id = d.product_id "
+           "AND v.on_hand > v.reserved) AS in_stock "
+           f"FROM ({match}) m0 JOIN marketplace_searchdocument d ON d.product_id = m0.pid "
+           "JOIN marketplace_shop s ON s.id = d.shop_id AND s.status = 'live'")
+    return sql, params
+
+
+def _filters(*, category, shop, district, price_min, price_max, in_stock_now) -> dict[str, tuple[str, list]]:
+    filters: dict[str, tuple[str, list]] = {}
+    if category:
+        filters["category"] = ("category_id = (SELECT id FROM marketplace_category WHERE slug = %s)", [category])
+    if shop:
+        filters["shop"] = ("shop_id = (SELECT id FROM marketplace_shop WHERE slug = %s)", [shop])
+    if district:
+        filters["district"] = ("district = %s", [district])
+    price = []
+    if price_min is not None:
+        price.append(("price_cents >= %s", [price_min]))
+    if price_max is not None:
+        price.append(("price_cents < %s", [price_max]))
+    if price:
+        filters["price"] = (" AND ".join(p[0] for p in price), [v for p in price for v in p[1]])
+    if in_stock_now:
+        filters["in_stock"] = ("in_stock", [])
+    return filters
+
+
+def _where(filters: dict[str, tuple[str, list]], *, without: str = "") -> tuple[str, list]:
+    chosen = [f for name, f in filters.items() if name != without]
+    if not chosen:
+        return "", []
+    return " WHERE " + " AND ".join(f"({sql})" for sql, _p in chosen), [p for _s, ps in chosen for p in ps]
+
+
+def _band_case() -> str:
+    arms = " ".join(f"WHEN price_cents < {high} THEN {i}" for i, (_low, high) in enumerate(PRICE_BANDS) if high)
+    return f"CASE {arms} ELSE {len(PRICE_BANDS) - 1} END"
+
+
+def _facet_counts(match: str, match_params: list, filters) -> list[tuple[str, str, int]]:
+    arms, params = [], []
+
+    def arm(facet: str, key_sql: str, without: str, *, group: bool = True, count: str = "COUNT(*)") -> None:
+        where, where_params = _where(filters, without=without)
+        if group:
+            where = (where + " AND " if where else " WHERE ") + f"{key_sql} IS NOT NULL"
+            sql = f"SELECT '{facet}', CAST({key_sql} AS TEXT), {count} FROM m{where} GROUP BY {key_sql}"
+        else:
+            sql = f"SELECT '{facet}', '', {count} FROM m{where}"
+        arms.append(sql)
+        params.extend(where_params)
+
+    arm("total", "", "", group=False)
+    arm("category", "category_id", "category")
+    arm("shop", "shop_id", "shop")
+    arm("district", "NULLIF(district, '')", "district")
+    arm("price", _band_case(), "price")
+    arm("in_stock", "", "in_stock", group=False, count="SUM(CASE WHEN in_stock THEN 1 ELSE 0 END)")
+    sql = f"WITH m AS MATERIALIZED ({match}) " + " UNION ALL ".join(arms)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, match_params + params)
+        return [(facet, key, int(count or 0)) for facet, key, count in cursor.fetchall()]
+
+
+def _page_ids(match: str, match_params: list, filters, *, page: int) -> list[int]:
+    where, params = _where(filters)
+    sql = (f"WITH m AS ({match}) SELECT pid FROM m{where} ORDER BY score DESC, pid DESC LIMIT %s OFFSET %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, match_params + params + [PAGE_SIZE, (page - 1) * PAGE_SIZE])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _total(match: str, match_params: list, filters) -> int:
+    where, params = _where(filters)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH m AS ({match}) SELECT COUNT(*) FROM m{where}", match_params + params)
+        return int(cursor.fetchone()[0])
+
+
+def _products(ids: list[int]) -> list:
+    from .models import Product, ProductImage, Variant
+
+    # Public read across shops: the ids come from the index of live shops (and its shop guard).
+    products = (Product.unscoped_objects.filter(pk__in=ids).select_related("shop", "category")
+                .prefetch_related(Prefetch("variants", queryset=Variant.unscoped_objects.order_by("price_cents", "pk")),
+                                  Prefetch("images", queryset=ProductImage.unscoped_objects.all())))
+    by_id = {p.pk: p for p in products}
+    ordered = [by_id[i] for i in ids if i in by_id]
+    for p in ordered:
+        variants = list(p.variants.all())
+        p.min_price_cents = min((v.price_cents for v in variants), default=0)
+        p.price_varies = len({v.price_cents for v in variants}) > 1
+        p.available_now = sum(v.available for v in variants)
+        p.first_image = next(iter(p.images.all()), None)
+    return ordered
+
+
+def _labelled(counts, *, category, shop, district, price_min, price_max) -> dict[str, list[FacetValue]]:
+    from .models import Category, Shop
+
+    grouped: dict[str, list[tuple[str, int]]] = {}
+    for facet, key, count in counts:
+        grouped.setdefault(facet, []).append((key, count))
+    category_ids = [int(k) for k, _c in grouped.get("category", [])]
+    shop_ids = [int(k) for k, _c in grouped.get("shop", [])]
+    categories = {c.pk: c for c in Category.objects.filter(pk__in=category_ids)} if category_ids else {}
+    shops = {s.pk: s for s in Shop.live.filter(pk__in=shop_ids).only("pk", "slug", "name")} if shop_ids else {}
+    facets: dict[str, list[FacetValue]] = {}
+    facets["category"] = sorted(
+        (FacetValue(categories[int(k)].slug, str(categories[int(k)].name), n, categories[int(k)].slug == category)
+         for k, n in grouped.get("category", []) if int(k) in categories),
+        key=lambda f: (-f.count, f.label))
+    facets["shop"] = sorted(
+        (FacetValue(shops[int(k)].slug, shops[int(k)].name, n, shops[int(k)].slug == shop)
+         for k, n in grouped.get("shop", []) if int(k) in shops),
+        key=lambda f: (-f.count, f.label))
+    facets["district"] = sorted((FacetValue(k, k, n, k == district) for k, n in grouped.get("district", [])),
+                                key=lambda f: (-f.count, f.label))
+    bands = dict((int(k), n) for k, n in grouped.get("price", []))
+    facets["price"] = [
+        FacetValue(f"{low}-{high if high is not None else ''}", price_band_label(low, high), bands[i],
+                   price_min == low and price_max == high)
+        for i, (low, high) in enumerate(PRICE_BANDS) if bands.get(i)]
+    return facets
+
+
+def search_products(*, query: str = "", category: str = "", shop: str = "", district: str = "",
+                    price_min: int | None = None, price_max: int | None = None, in_stock_now: bool = False,
+                    page: int = 1, facets: bool = True, log: bool = True) -> SearchResults:
+    """Products of live shops matching every word of `query` (stemmed, typo-tolerant,
+    with synonyms and compound splits), best first, one page of PAGE_SIZE. `category`
+    and `shop` are slugs; prices are cents ([price_min, price_max)); `in_stock_now`
+    keeps products with a variant available in the shop now. Every search with words is
+    logged with its hit count (page 1 only: turning pages is the same search)."""
+    from .models import SearchLog
+
+    query = (query or "").strip()[:200]
+    page = max(1, min(int(page or 1), MAX_PAGE))
+    plan = search_index.plan_query(query)
+    match, match_params = _match_sql(plan)
+    filters = _filters(category=category, shop=shop, district=district, price_min=price_min, price_max=price_max,
+                       in_stock_now=in_stock_now)
+    results = SearchResults(query=query, page=page, corrections=plan.corrections)
+    if facets:
+        counts = _facet_counts(match, match_params, filters)
+        results.total = next((n for f, _k, n in counts if f == "total"), 0)
+        results.in_stock_count = next((n for f, _k, n in counts if f == "in_stock"), 0)
+        results.facets = _labelled(counts, category=category, shop=shop, district=district, price_min=price_min,
+                                   price_max=price_max)
+    else:
+        results.total = _total(match, match_params, filters)
+    results.pages = math.ceil(results.total / PAGE_SIZE)
+    if results.total and page <= results.pages:
+        results.products = _products(_page_ids(match, match_params, filters, page=page))
+    if log and query and page == 1:
+        SearchLog.objects.create(query=query, hits=results.total)
+    return results
