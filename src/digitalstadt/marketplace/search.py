@@ -243,3 +243,58 @@ def search_products(*, query: str = "", category: str = "", shop: str = "", dist
     if log and query and page == 1:
         SearchLog.objects.create(query=query, hits=results.total)
     return results
+
+
+# --- the other reads (and the view counter) of the shopper's pages ---------------------
+
+
+def featured_shops(*, limit: int = 6) -> list:
+    from .models import Shop
+
+    return list(Shop.live.order_by("-verified_at", "name")[:limit])
+
+
+def suggestions(results: SearchResults) -> dict:
+    """What to offer when nothing was found: the categories, and searches that found
+    something in the last 30 days (most asked first)."""
+    import datetime as dt
+
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from .models import Category, SearchLog
+
+    since = timezone.now() - dt.timedelta(days=30)
+    popular = (SearchLog.objects.filter(created_at__gte=since, hits__gt=0).values("query")
+               .annotate(n=Count("pk")).order_by("-n", "query")[:5])
+    return {"categories": list(Category.objects.all()[:12]), "popular": [row["query"] for row in popular]}
+
+
+def product_page(*, shop_slug: str, product_id: int):
+    """A product of a live shop with its variants (cheapest first) and images, or None."""
+    from .models import Product, ProductImage, ShopStatus, Variant
+
+    # Public read across organisations: live shops and visible products only.
+    product = (Product.unscoped_objects.select_related("shop", "category")
+               .prefetch_related(Prefetch("variants", queryset=Variant.unscoped_objects.order_by("price_cents", "pk")),
+                                 Prefetch("images", queryset=ProductImage.unscoped_objects.all()))
+               .filter(pk=product_id, shop__slug=shop_slug, shop__status=ShopStatus.LIVE, active=True).first())
+    if product is None:
+        return None
+    product.variants_shown = list(product.variants.all())
+    product.images_shown = [i for i in product.images.all() if i.thumbnail or i.original]
+    product.min_price_cents = min((v.price_cents for v in product.variants_shown), default=None)
+    product.available_now = sum(v.available for v in product.variants_shown)
+    product.first_available_id = next((v.pk for v in product.variants_shown if v.available), None)
+    product.stock_updated_at = max((v.stock_updated_at for v in product.variants_shown if v.stock_updated_at),
+                                   default=None)
+    return product
+
+
+def product_viewed(*, product_id: int) -> None:
+    """Counts a view of the product page (one UPDATE, no read-modify-write race)."""
+    from django.db.models import F
+
+    from .models import Product
+
+    Product.unscoped_objects.filter(pk=product_id).update(views=F("views") + 1)

@@ -55,7 +55,7 @@ NAMED = [
     ("Kopfhörer kabellos", "Sony", "elektronik", "technik", "Mit Geräuschunterdrückung.", 14900, None),
     ("Notebook 14 Zoll", "Lenovo", "elektronik", "technik", "Leicht und leise.", 69900, None),
     ("Fernseher 55 Zoll 4K", "Philips", "elektronik", "technik", "Mit Ambilight.", 54900, None),
-    ("Ladekabel USB-C", "Anker", "elektronik", "technik", "Zwei Meter lang.", 1290, (2, "m")),
+    ("Ladekabel USB-C", "Anker", "elektronik", "technik", "Zwei Meter lang.", 1290, (200, "m")),
     ("Powerbank 10000 mAh", "Anker", "elektronik", "technik", "Lädt zwei Geräte.", 2990, None),
     ("Sneaker Retro weiß", "Adidas", "schuhe", "schuhwerk", "Klassiker aus Leder.", 9990, None),
     ("Laufschuhe Trail", "Salomon", "schuhe", "schuhwerk", "Griffige Sohle.", 13900, None),
