@@ -71,8 +71,9 @@ def price_band_label(low: int, high: int | None) -> str:
     return str(_("%(low)s bis %(high)s") % {"low": format_eur(low), "high": format_eur(high)})
 
 
-def _match_sql(plan: search_index.QueryPlan) -> tuple[str, list]:
-    """The matching documents with their score (higher is better), of live shops only."""
+def _match_sql(plan: search_index.QueryPlan, *, with_stock: bool) -> tuple[str, list]:
+    """The matching documents with their score (higher is better), of live shops only.
+    `with_stock`: also whether some variant is available now (one index look-up per hit)."""
     postgres = connection.vendor == "postgresql"
     if plan.empty:
         match, params = "SELECT product_id AS pid, 0.0 AS score FROM marketplace_searchdocument", []
@@ -84,12 +85,15 @@ def _match_sql(plan: search_index.QueryPlan) -> tuple[str, list]:
         match = (f"SELECT rowid AS pid, -bm25(marketplace_search_fts, {FTS5_WEIGHTS}) AS score "
                  "FROM marketplace_search_fts WHERE marketplace_search_fts MATCH %s")
         params = [search_index.match_expression(plan)]
+    stock = ("EXISTS (SELECT 1 FROM marketplace_variant v WHERE v.product_id = d.product_id "
+             "AND v.on_hand > v.reserved)") if with_stock else ("FALSE" if postgres else "0")
+    # SQLite: CROSS JOIN keeps the full-text match the outer loop (left to itself the
+    # planner may start from a filter's index and run the match once per row).
+    join = "JOIN" if postgres else "CROSS JOIN"
     # The shop join is a second guard: a shop suspended before its products were unindexed shows nothing.
-    sql = ("SELECT m0.pid, m0.score, d.shop_id, d.category_id, d.district, d.price_cents, "
-           "EXISTS (SELECT 1 FROM marketplace_variant v WHERE v.product_id = d.product_id "
-           "AND v.on_hand > v.reserved) AS in_stock "
-           f"FROM ({match}) m0 JOIN marketplace_searchdocument d ON d.product_id = m0.pid "
-           "JOIN marketplace_shop s ON s.id = d.shop_id AND s.status = 'live'")
+    sql = (f"SELECT m0.pid, m0.score, d.shop_id, d.category_id, d.district, d.price_cents, {stock} AS in_stock "
+           f"FROM ({match}) m0 {join} marketplace_searchdocument d ON d.product_id = m0.pid "
+           f"{join} marketplace_shop s ON s.id = d.shop_id AND s.status = 'live'")
     return sql, params
 
 
@@ -125,44 +129,35 @@ def _band_case() -> str:
     return f"CASE {arms} ELSE {len(PRICE_BANDS) - 1} END"
 
 
-def _facet_counts(match: str, match_params: list, filters) -> list[tuple[str, str, int]]:
-    arms, params = [], []
+def _run(match: str, match_params: list, filters, *, page: int, facets: bool) -> list[tuple[str, str, float, float]]:
+    """One statement over one materialised match: the page of hits ("page" rows with
+    their score), the total, and with `facets` every facet's counts. Rows are
+    (kind, key, count, score)."""
+    where, where_params = _where(filters)
+    arms = [f"SELECT 'page', CAST(pid AS TEXT), 0, score FROM (SELECT pid, score FROM m{where} "
+            "ORDER BY score DESC, pid DESC LIMIT %s OFFSET %s) page",
+            f"SELECT 'total', '', COUNT(*), 0 FROM m{where}"]
+    params = where_params + [PAGE_SIZE, (page - 1) * PAGE_SIZE] + where_params
 
-    def arm(facet: str, key_sql: str, without: str, *, group: bool = True, count: str = "COUNT(*)") -> None:
+    def arm(facet: str, key_sql: str, without: str, *, count: str = "COUNT(*)") -> None:
         where, where_params = _where(filters, without=without)
-        if group:
+        if key_sql:
             where = (where + " AND " if where else " WHERE ") + f"{key_sql} IS NOT NULL"
-            sql = f"SELECT '{facet}', CAST({key_sql} AS TEXT), {count} FROM m{where} GROUP BY {key_sql}"
+            arms.append(f"SELECT '{facet}', CAST({key_sql} AS TEXT), {count}, 0 FROM m{where} GROUP BY {key_sql}")
         else:
-            sql = f"SELECT '{facet}', '', {count} FROM m{where}"
-        arms.append(sql)
+            arms.append(f"SELECT '{facet}', '', {count}, 0 FROM m{where}")
         params.extend(where_params)
 
-    arm("total", "", "", group=False)
-    arm("category", "category_id", "category")
-    arm("shop", "shop_id", "shop")
-    arm("district", "NULLIF(district, '')", "district")
-    arm("price", _band_case(), "price")
-    arm("in_stock", "", "in_stock", group=False, count="SUM(CASE WHEN in_stock THEN 1 ELSE 0 END)")
+    if facets:
+        arm("category", "category_id", "category")
+        arm("shop", "shop_id", "shop")
+        arm("district", "NULLIF(district, '')", "district")
+        arm("price", _band_case(), "price")
+        arm("in_stock", "", "in_stock", count="SUM(CASE WHEN in_stock THEN 1 ELSE 0 END)")
     sql = f"WITH m AS MATERIALIZED ({match}) " + " UNION ALL ".join(arms)
     with connection.cursor() as cursor:
         cursor.execute(sql, match_params + params)
-        return [(facet, key, int(count or 0)) for facet, key, count in cursor.fetchall()]
-
-
-def _page_ids(match: str, match_params: list, filters, *, page: int) -> list[int]:
-    where, params = _where(filters)
-    sql = (f"WITH m AS ({match}) SELECT pid FROM m{where} ORDER BY score DESC, pid DESC LIMIT %s OFFSET %s")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, match_params + params + [PAGE_SIZE, (page - 1) * PAGE_SIZE])
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _total(match: str, match_params: list, filters) -> int:
-    where, params = _where(filters)
-    with connection.cursor() as cursor:
-        cursor.execute(f"WITH m AS ({match}) SELECT COUNT(*) FROM m{where}", match_params + params)
-        return int(cursor.fetchone()[0])
+        return [(kind, key, int(count or 0), float(score or 0)) for kind, key, count, score in cursor.fetchall()]
 
 
 def _products(ids: list[int]) -> list:
@@ -225,21 +220,20 @@ def search_products(*, query: str = "", category: str = "", shop: str = "", dist
     query = (query or "").strip()[:200]
     page = max(1, min(int(page or 1), MAX_PAGE))
     plan = search_index.plan_query(query)
-    match, match_params = _match_sql(plan)
     filters = _filters(category=category, shop=shop, district=district, price_min=price_min, price_max=price_max,
                        in_stock_now=in_stock_now)
+    match, match_params = _match_sql(plan, with_stock=facets or in_stock_now)
+    rows = _run(match, match_params, filters, page=page, facets=facets)
     results = SearchResults(query=query, page=page, corrections=plan.corrections)
+    results.total = next((n for kind, _k, n, _s in rows if kind == "total"), 0)
+    results.pages = math.ceil(results.total / PAGE_SIZE)
     if facets:
-        counts = _facet_counts(match, match_params, filters)
-        results.total = next((n for f, _k, n in counts if f == "total"), 0)
-        results.in_stock_count = next((n for f, _k, n in counts if f == "in_stock"), 0)
+        counts = [(kind, key, n) for kind, key, n, _s in rows if kind not in ("page", "total")]
+        results.in_stock_count = next((n for kind, _k, n in counts if kind == "in_stock"), 0)
         results.facets = _labelled(counts, category=category, shop=shop, district=district, price_min=price_min,
                                    price_max=price_max)
-    else:
-        results.total = _total(match, match_params, filters)
-    results.pages = math.ceil(results.total / PAGE_SIZE)
-    if results.total and page <= results.pages:
-        results.products = _products(_page_ids(match, match_params, filters, page=page))
+    hits = sorted(((score, int(key)) for kind, key, _n, score in rows if kind == "page"), reverse=True)
+    results.products = _products([pid for _score, pid in hits])
     if log and query and page == 1:
         SearchLog.objects.create(query=query, hits=results.total)
     return results
