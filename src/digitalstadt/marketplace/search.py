@@ -1,11 +1,11 @@
 """Product search for shoppers (selectors): ranked hits of live shops with facets.
 
 `search_products` costs a fixed number of statements whatever the catalogue's size: a
-few on the vocabulary (`search_index.plan_query`), one for the page of hits, one for
-the total and every facet count (a UNION over one materialised match), the products of
-the page with their variants and images, the facet labels, and the search log row. The
-match itself runs in the full-text index (FTS5 or a GIN-indexed tsvector); no Python
-loop ever sees more than one page of products.
+few on the vocabulary (`search_index.plan_query`), one for the page of hits, the total
+and every facet count (a UNION over one materialised match), one for the page's
+products (shop, price range, availability, thumbnail), the facet labels, and the search
+log row. The match itself runs in the full-text index (FTS5 or a GIN-indexed tsvector);
+no Python loop ever sees more than one page of products.
 
 Facets are counted "disjunctively": each facet's counts apply every other filter but its
 own, so a shopper who picked one shop still sees how many hits the other shops have.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Prefetch
@@ -160,22 +161,61 @@ def _run(match: str, match_params: list, filters, *, page: int, facets: bool) ->
         return [(kind, key, int(count or 0), float(score or 0)) for kind, key, count, score in cursor.fetchall()]
 
 
-def _products(ids: list[int]) -> list:
-    from .models import Product, ProductImage, Variant
+@dataclass
+class ShopRef:
+    slug: str
+    name: str
+    district: str
+    status: str
 
-    # Public read across shops: the ids come from the index of live shops (and its shop guard).
-    products = (Product.unscoped_objects.filter(pk__in=ids).select_related("shop", "category")
-                .prefetch_related(Prefetch("variants", queryset=Variant.unscoped_objects.order_by("price_cents", "pk")),
-                                  Prefetch("images", queryset=ProductImage.unscoped_objects.all())))
-    by_id = {p.pk: p for p in products}
-    ordered = [by_id[i] for i in ids if i in by_id]
-    for p in ordered:
-        variants = list(p.variants.all())
-        p.min_price_cents = min((v.price_cents for v in variants), default=0)
-        p.price_varies = len({v.price_cents for v in variants}) > 1
-        p.available_now = sum(v.available for v in variants)
-        p.first_image = next(iter(p.images.all()), None)
-    return ordered
+
+@dataclass
+class ProductHit:
+    """A product as the list of hits shows it (read in one statement for the page)."""
+
+    pk: int
+    title: str
+    shop: ShopRef
+    net_quantity: Decimal | None
+    base_unit: str
+    min_price_cents: int
+    price_varies: bool
+    available_now: int
+    thumbnail_url: str
+    alt_text: str
+
+
+def _products(ids: list[int]) -> list[ProductHit]:
+    """The page's products with their shop, price range, availability and first
+    thumbnail: one statement (ids come from the index of live shops; a public read)."""
+    from .models import ProductImage
+
+    if not ids:
+        return []
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (
+        "SELECT p.id, p.title, p.net_quantity, p.base_unit, s.slug, s.name, s.district, s.status, "
+        "(SELECT MIN(v.price_cents) FROM marketplace_variant v WHERE v.product_id = p.id), "
+        "(SELECT MAX(v.price_cents) FROM marketplace_variant v WHERE v.product_id = p.id), "
+        "(SELECT SUM(CASE WHEN v.on_hand > v.reserved THEN v.on_hand - v.reserved ELSE 0 END) "
+        " FROM marketplace_variant v WHERE v.product_id = p.id), "
+        "(SELECT i.thumbnail FROM marketplace_productimage i WHERE i.product_id = p.id AND i.thumbnail <> '' "
+        " ORDER BY i.\"order\", i.id LIMIT 1), "
+        "(SELECT i.alt_text FROM marketplace_productimage i WHERE i.product_id = p.id AND i.thumbnail <> '' "
+        " ORDER BY i.\"order\", i.id LIMIT 1) "
+        f"FROM marketplace_product p JOIN marketplace_shop s ON s.id = p.shop_id WHERE p.id IN ({marks})")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        rows = cursor.fetchall()
+    storage = ProductImage._meta.get_field("thumbnail").storage
+    by_id = {}
+    for (pk, title, quantity, unit, slug, name, district, status, low, high, available, thumb, alt) in rows:
+        by_id[pk] = ProductHit(
+            pk=pk, title=title, shop=ShopRef(slug, name, district, status),
+            net_quantity=Decimal(str(quantity)) if quantity is not None else None, base_unit=unit or "",
+            min_price_cents=int(low or 0), price_varies=(low != high), available_now=int(available or 0),
+            thumbnail_url=storage.url(thumb) if thumb else "", alt_text=alt or "")
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def _labelled(counts, *, category, shop, district, price_min, price_max) -> dict[str, list[FacetValue]]:
@@ -187,7 +227,8 @@ def _labelled(counts, *, category, shop, district, price_min, price_max) -> dict
     category_ids = [int(k) for k, _c in grouped.get("category", [])]
     shop_ids = [int(k) for k, _c in grouped.get("shop", [])]
     categories = {c.pk: c for c in Category.objects.filter(pk__in=category_ids)} if category_ids else {}
-    shops = {s.pk: s for s in Shop.live.filter(pk__in=shop_ids).only("pk", "slug", "name")} if shop_ids else {}
+    shops = ({pk: ShopRef(slug, name, "", "") for pk, slug, name in
+              Shop.live.filter(pk__in=shop_ids).values_list("pk", "slug", "name")} if shop_ids else {})
     facets: dict[str, list[FacetValue]] = {}
     facets["category"] = sorted(
         (FacetValue(categories[int(k)].slug, str(categories[int(k)].name), n, categories[int(k)].slug == category)
