@@ -177,3 +177,30 @@ def test_every_search_is_logged_with_its_hits_once(catalogue):
 def test_hostile_queries_search_safely(catalogue, query):
     results = search_products(query=query)
     assert results.total >= 0
+
+
+def test_the_search_log_is_purged_after_its_retention_period(catalogue, clock):
+    import datetime as dt
+
+    from digitalstadt.core.retention import purge_expired_data
+
+    search_products(query="Kaffee")
+    clock.shift(dt.timedelta(days=89))
+    search_products(query="Tasse")
+    clock.shift(dt.timedelta(days=2))  # the first search is 91 days old, the second 2
+    counts = purge_expired_data()
+    assert counts["marketplace_search_log"] == 1
+    assert list(SearchLog.objects.values_list("query", flat=True)) == ["Tasse"]
+
+
+def test_the_rebuild_command_indexes_the_live_catalogue(catalogue):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from digitalstadt.marketplace.models import SearchDocument
+
+    out = StringIO()
+    call_command("marketplace_search_index", stdout=out)
+    assert out.getvalue().strip() == f"{SearchDocument.objects.count()} products indexed"
+    assert search_products(query="Kafee", log=False).products[0].title == "Kaffee Crema ganze Bohne"
