@@ -319,6 +319,7 @@ def product_page(*, shop_slug: str, product_id: int):
     product.variants_shown = list(product.variants.all())
     product.images_shown = [i for i in product.images.all() if i.thumbnail or i.original]
     product.min_price_cents = min((v.price_cents for v in product.variants_shown), default=None)
+    product.price_varies = len({v.price_cents for v in product.variants_shown}) > 1
     product.available_now = sum(v.available for v in product.variants_shown)
     product.first_available_id = next((v.pk for v in product.variants_shown if v.available), None)
     product.stock_updated_at = max((v.stock_updated_at for v in product.variants_shown if v.stock_updated_at),
