@@ -73,9 +73,8 @@ def price_band_label(low: int, high: int | None) -> str:
     return str(_("%(low)s bis %(high)s") % {"low": format_eur(low), "high": format_eur(high)})
 
 
-def _match_sql(plan: search_index.QueryPlan, *, with_stock: bool) -> tuple[str, list]:
-    """The matching documents with their score (higher is better), of live shops only.
-    `with_stock`: also whether some variant is available now (one index look-up per hit)."""
+def _match_sql(plan: search_index.QueryPlan) -> tuple[str, list]:
+    """The matching documents with their score (higher is better), of live shops only."""
     postgres = connection.vendor == "postgresql"
     if plan.empty:
         match, params = "SELECT product_id AS pid, 0.0 AS score FROM marketplace_searchdocument", []
@@ -87,13 +86,11 @@ def _match_sql(plan: search_index.QueryPlan, *, with_stock: bool) -> tuple[str, 
         match = (f"SELECT rowid AS pid, -bm25(marketplace_search_fts, {FTS5_WEIGHTS}) AS score "
                  "FROM marketplace_search_fts WHERE marketplace_search_fts MATCH %s")
         params = [search_index.match_expression(plan)]
-    stock = ("EXISTS (SELECT 1 FROM marketplace_variant v WHERE v.product_id = d.product_id "
-             "AND v.on_hand > v.reserved)") if with_stock else ("FALSE" if postgres else "0")
     # SQLite: CROSS JOIN keeps the full-text match the outer loop (left to itself the
     # planner may start from a filter's index and run the match once per row).
     join = "JOIN" if postgres else "CROSS JOIN"
     # The shop join is a second guard: a shop suspended before its products were unindexed shows nothing.
-    sql = (f"SELECT m0.pid, m0.score, d.shop_id, d.category_id, d.district, d.price_cents, {stock} AS in_stock "
+    sql = ("SELECT m0.pid, m0.score, d.shop_id, d.category_id, d.district, d.price_cents, d.in_stock "
            f"FROM ({match}) m0 {join} marketplace_searchdocument d ON d.product_id = m0.pid "
            f"{join} marketplace_shop s ON s.id = d.shop_id AND s.status = 'live'")
     return sql, params
@@ -261,7 +258,7 @@ def search_products(*, query: str = "", category: str = "", shop: str = "", dist
     plan = search_index.plan_query(query)
     filters = _filters(category=category, shop=shop, district=district, price_min=price_min, price_max=price_max,
                        in_stock_now=in_stock_now)
-    match, match_params = _match_sql(plan, with_stock=facets or in_stock_now)
+    match, match_params = _match_sql(plan)
     rows = _run(match, match_params, filters, page=page, facets=facets)
     results = SearchResults(query=query, page=page, corrections=plan.corrections)
     results.total = next((row[2] for row in rows if row[0] == "total"), 0)

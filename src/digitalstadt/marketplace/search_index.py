@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Min
+from django.db.models import Exists, F, Min, OuterRef
 from django.utils import timezone
 
 from digitalstadt.core.search import STOPWORDS, damerau_levenshtein, fold, stem, typo_budget
@@ -138,12 +138,15 @@ def _add_words(cursor, words: set[str]) -> None:
 
 
 def _index_chunk(cursor, ids: Sequence[int], now) -> int:
-    from .models import Product, ShopStatus
+    from .models import Product, ShopStatus, Variant
 
     _delete(cursor, ids)
     # Public read across shops, of live shops only (the index is the shopper's view).
     products = (Product.unscoped_objects.filter(pk__in=ids, active=True, shop__status=ShopStatus.LIVE)
-                .select_related("shop", "category").annotate(min_price=Min("variants__price_cents")))
+                .select_related("shop", "category")
+                .annotate(min_price=Min("variants__price_cents"),
+                          in_stock=Exists(Variant.unscoped_objects.filter(product=OuterRef("pk"),
+                                                                          on_hand__gt=F("reserved")))))
     docs, texts, vocabulary = [], [], set()
     for p in products:
         if p.min_price is None:
@@ -154,11 +157,11 @@ def _index_chunk(cursor, ids: Sequence[int], now) -> int:
             vocabulary.update(words)
         tails = compound_tails(fields[0] + fields[2])
         texts.append((p.pk, *(" ".join(words) for words in (*fields, tails))))
-        docs.append((p.pk, p.shop_id, p.category_id, p.shop.district, p.min_price, now))
+        docs.append((p.pk, p.shop_id, p.category_id, p.shop.district, p.min_price, bool(p.in_stock), now))
     if _vendor() == "postgresql":
         cursor.executemany(
             "INSERT INTO marketplace_searchdocument (product_id, shop_id, category_id, district, price_cents, "
-            "indexed_at, document) VALUES (%s, %s, %s, %s, %s, %s, "
+            "in_stock, indexed_at, document) VALUES (%s, %s, %s, %s, %s, %s, %s, "
             "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B') || "
             "setweight(to_tsvector('simple', %s), 'B') || setweight(to_tsvector('simple', %s), 'D') || "
             "setweight(to_tsvector('simple', %s), 'C') || setweight(to_tsvector('simple', %s), 'C'))",
@@ -166,7 +169,7 @@ def _index_chunk(cursor, ids: Sequence[int], now) -> int:
     else:
         cursor.executemany(
             "INSERT INTO marketplace_searchdocument (product_id, shop_id, category_id, district, price_cents, "
-            "indexed_at) VALUES (%s, %s, %s, %s, %s, %s)", docs)
+            "in_stock, indexed_at) VALUES (%s, %s, %s, %s, %s, %s, %s)", docs)
         cursor.executemany(
             "INSERT INTO marketplace_search_fts (rowid, title, brand, category, description, shop, parts) "
             "VALUES (%s, %s, %s, %s, %s, %s, %s)", texts)

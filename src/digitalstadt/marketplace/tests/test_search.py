@@ -204,3 +204,20 @@ def test_the_rebuild_command_indexes_the_live_catalogue(catalogue):
     call_command("marketplace_search_index", stdout=out)
     assert out.getvalue().strip() == f"{SearchDocument.objects.count()} products indexed"
     assert "Kaffee Crema ganze Bohne" in [p.title for p in search_products(query="Kafee", log=False).products[:5]]
+
+
+def test_in_stock_follows_every_stock_write_without_reindexing(catalogue):
+    from digitalstadt.marketplace.models import SearchDocument, Variant
+
+    lamp = catalogue.products["Fahrradlampe LED Set"]
+    Variant.unscoped_objects.filter(product=lamp).delete()  # no variant: nothing available
+    assert SearchDocument.objects.get(product=lamp).in_stock is False
+    variant = Variant.unscoped_objects.create(organisation_id=lamp.organisation_id, product=lamp, sku="LAMP-NEW",
+                                              price_cents=3490, on_hand=2)
+    assert SearchDocument.objects.get(product=lamp).in_stock is True
+    variant.reserved = 2
+    variant.save(update_fields=["reserved"])
+    assert SearchDocument.objects.get(product=lamp).in_stock is False
+    assert lamp.pk not in [p.pk for p in search_products(query="Fahrradlampe", in_stock_now=True, log=False).products]
+    Variant.unscoped_objects.filter(pk=variant.pk).update(on_hand=5)  # a till report
+    assert lamp.pk in [p.pk for p in search_products(query="Fahrradlampe", in_stock_now=True, log=False).products]
