@@ -51,15 +51,15 @@ def test_unit_price(price, quantity, unit, cents, text):
     assert format_unit_price(price, Decimal(quantity), unit) == text
 
 
-@pytest.mark.parametrize(("quantity", "unit"), [(None, "kg"), (Decimal("0"), "kg"), (Decimal("500"), ""),
-                                                (Decimal("-5"), "kg"), (Decimal("500"), "furlong")])
+@pytest.mark.parametrize(("quantity", "unit"), [(None, "kg"), (Decimal(0), "kg"), (Decimal(500), ""),
+                                                (Decimal(-5), "kg"), (Decimal(500), "furlong")])
 def test_no_unit_price_without_quantity_and_unit(quantity, unit):
     assert unit_price_cents(999, quantity, unit) is None
     assert format_unit_price(999, quantity, unit) == ""
 
 
 def _json_ld(html: str) -> dict:
-    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
     assert match, "no JSON-LD block"
     return json.loads(match.group(1))
 
@@ -67,7 +67,7 @@ def _json_ld(html: str) -> dict:
 def test_the_product_page_shows_what_the_law_and_the_shopper_need(client, django_assert_max_num_queries):
     shop = _shop()
     category = Category.objects.create(slug="lebensmittel", name_de="Lebensmittel", name_en="Food")
-    product = _product(shop, title="Honig <aus> dem Odenwald", category=category, net_quantity=Decimal("500"),
+    product = _product(shop, title="Honig <aus> dem Odenwald", category=category, net_quantity=Decimal(500),
                        base_unit="kg", vat_rate=7, shippable=False, description="Blütenhonig, cremig.",
                        brand="Imkerei Roßdorf",
                        variants=((699, 5, 2, "500 g", ""), (1299, 1, 1, "1 kg", ""), (399, 0, 0, "250 g", "")))
@@ -90,14 +90,14 @@ def test_the_product_page_shows_what_the_law_and_the_shopper_need(client, django
     assert re.search(rf'name="variant" id="variant-{cheap.pk}" value="{cheap.pk}"[^>]* disabled', html)
     assert re.search(rf'name="variant" id="variant-{kilo.pk}" value="{kilo.pk}"[^>]* disabled', html)
     assert re.search(rf'name="variant" id="variant-{half.pk}" value="{half.pk}"[^>]* checked', html)
-    form = re.search(r'<form method="post" action="([^"]+)" class="market-product__buy">(.*?)</form>', html, re.S)
+    form = re.search(r'<form method="post" action="([^"]+)" class="market-product__buy">(.*?)</form>', html, re.DOTALL)
     assert form and form.group(1) == reverse("market-cart:add")
     assert f'name="next" value="{url}"' in form.group(2)
     assert 'name="quantity" value="1" min="1" max="99"' in form.group(2)
     assert "csrfmiddlewaretoken" in form.group(2)
     data = _json_ld(html)
     assert data["@type"] == "Product" and data["name"] == "Honig <aus> dem Odenwald"
-    assert "<aus>" not in re.search(r'ld\+json">(.*?)</script>', html, re.S).group(1)  # escaped for the script
+    assert "<aus>" not in re.search(r'ld\+json">(.*?)</script>', html, re.DOTALL).group(1)  # escaped for the script
     assert data["brand"]["name"] == "Imkerei Roßdorf"
     offers = {o["sku"]: o for o in data["offers"]}
     assert offers[half.sku] == {**offers[half.sku], "price": "6.99", "priceCurrency": "EUR",
@@ -234,7 +234,7 @@ def test_hostile_product_paths_are_not_found(client, path):
 
 def test_english_pages(client):
     shop = _shop()
-    product = _product(shop, net_quantity=Decimal("500"), base_unit="kg")
+    product = _product(shop, net_quantity=Decimal(500), base_unit="kg")
     client.post(reverse("core:set-language"), {"language": "en"})
     response = client.get(reverse("market:product", args=[shop.slug, product.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
