@@ -74,26 +74,31 @@ def price_band_label(low: int, high: int | None) -> str:
 
 
 def _match_sql(plan: search_index.QueryPlan) -> tuple[str, list]:
-    """The matching documents with their score (higher is better), of live shops only."""
-    postgres = connection.vendor == "postgresql"
+    """The matching documents with their score (higher is better) and facet columns, of
+    live shops only (a second guard: a shop suspended before its products were
+    unindexed shows nothing)."""
+    columns = "d.shop_id, d.category_id, d.district, d.price_cents, d.in_stock"
+    live = "d.shop_id IN (SELECT id FROM marketplace_shop WHERE status = 'live')"
+    if connection.vendor == "postgresql":
+        # The tsvector lives in the document row itself: one GIN-driven scan, no self-join;
+        # OFFSET 0 keeps it a scan of its own, done first (joined into the shop check, the
+        # planner may run the GIN scan once per shop).
+        if plan.empty:
+            return f"SELECT d.product_id AS pid, 0.0 AS score, {columns} FROM marketplace_searchdocument d " \
+                   f"WHERE {live}", []
+        return (f"SELECT h.* FROM (SELECT d.product_id AS pid, ts_rank(d.document, q) AS score, {columns} "
+                "FROM marketplace_searchdocument d, to_tsquery('simple', %s) q WHERE d.document @@ q OFFSET 0) h "
+                f"WHERE {live.replace('d.', 'h.')}", [search_index.match_expression(plan)])
     if plan.empty:
-        match, params = "SELECT product_id AS pid, 0.0 AS score FROM marketplace_searchdocument", []
-    elif postgres:
-        match = ("SELECT product_id AS pid, ts_rank(document, q) AS score FROM marketplace_searchdocument, "
-                 "to_tsquery('simple', %s) q WHERE document @@ q")
-        params = [search_index.match_expression(plan)]
-    else:
-        match = (f"SELECT rowid AS pid, -bm25(marketplace_search_fts, {FTS5_WEIGHTS}) AS score "
-                 "FROM marketplace_search_fts WHERE marketplace_search_fts MATCH %s")
-        params = [search_index.match_expression(plan)]
-    # SQLite: CROSS JOIN keeps the full-text match the outer loop (left to itself the
-    # planner may start from a filter's index and run the match once per row).
-    join = "JOIN" if postgres else "CROSS JOIN"
-    # The shop join is a second guard: a shop suspended before its products were unindexed shows nothing.
-    sql = ("SELECT m0.pid, m0.score, d.shop_id, d.category_id, d.district, d.price_cents, d.in_stock "
-           f"FROM ({match}) m0 {join} marketplace_searchdocument d ON d.product_id = m0.pid "
-           f"{join} marketplace_shop s ON s.id = d.shop_id AND s.status = 'live'")
-    return sql, params
+        return f"SELECT d.product_id AS pid, 0.0 AS score, {columns} FROM marketplace_searchdocument d " \
+               f"WHERE {live}", []
+    # CROSS JOIN keeps the full-text match the outer loop (left to itself the planner may
+    # start from a filter's index and run the match once per row).
+    return (f"SELECT m0.pid, m0.score, {columns} FROM (SELECT rowid AS pid, "
+            f"-bm25(marketplace_search_fts, {FTS5_WEIGHTS}) AS score FROM marketplace_search_fts "
+            "WHERE marketplace_search_fts MATCH %s) m0 "
+            f"CROSS JOIN marketplace_searchdocument d ON d.product_id = m0.pid WHERE {live}",
+            [search_index.match_expression(plan)])
 
 
 def _filters(*, category, shop, district, price_min, price_max, in_stock_now) -> dict[str, tuple[str, list]]:

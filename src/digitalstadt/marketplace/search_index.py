@@ -198,6 +198,11 @@ def index_products(*, product_ids: Iterable[int] | None = None) -> int:
             ids = sorted({int(pk) for pk in product_ids})
         for i in range(0, len(ids), CHUNK):
             total += _index_chunk(cursor, ids[i:i + CHUNK], now)
+        if product_ids is None:
+            # Fresh statistics for the planner: without them PostgreSQL scans every document
+            # for a common word instead of asking the GIN index (80 ms instead of a few).
+            for table in ("marketplace_searchdocument", "marketplace_searchword"):
+                cursor.execute(f"ANALYZE {table}")
     return total
 
 
