@@ -93,11 +93,14 @@ def _match_sql(plan: search_index.QueryPlan) -> tuple[str, list]:
         return f"SELECT d.product_id AS pid, 0.0 AS score, {columns} FROM marketplace_searchdocument d " \
                f"WHERE {live}", []
     # CROSS JOIN keeps the full-text match the outer loop (left to itself the planner may
-    # start from a filter's index and run the match once per row).
+    # start from a filter's index and run the match once per row), and the shop is
+    # joined, not tested with IN (which SQLite turns into one index probe per live shop
+    # and hit).
     return (f"SELECT m0.pid, m0.score, {columns} FROM (SELECT rowid AS pid, "
             f"-bm25(marketplace_search_fts, {FTS5_WEIGHTS}) AS score FROM marketplace_search_fts "
             "WHERE marketplace_search_fts MATCH %s) m0 "
-            f"CROSS JOIN marketplace_searchdocument d ON d.product_id = m0.pid WHERE {live}",
+            "CROSS JOIN marketplace_searchdocument d ON d.product_id = m0.pid "
+            "CROSS JOIN marketplace_shop s ON s.id = d.shop_id AND s.status = 'live'",
             [search_index.match_expression(plan)])
 
 
