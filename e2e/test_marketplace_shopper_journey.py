@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -24,7 +23,7 @@ from digitalstadt.marketplace.search_index import index_products
 from digitalstadt.marketplace.tests.checkout_factories import make_shop, make_variant
 from digitalstadt.marketplace.tests.factories import make_member
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Journey, poll_until
+from .conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Journey
 from .test_shop_orders_journey import _qr_video
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_journey]

@@ -366,10 +366,7 @@ def _index(product_ids: list[int]) -> None:
 
     if not product_ids:
         return
-    try:
-        search_index.index_products(product_ids=product_ids)
-    except NotImplementedError:  # search index: provided by the search part (remove this except at merge)
-        pass
+    search_index.index_products(product_ids=product_ids)
 
 
 def stock_update(*, organisation, actor, items: Sequence[dict[str, Any]]) -> UpsertResult:

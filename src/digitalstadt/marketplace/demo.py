@@ -324,11 +324,7 @@ def seed(*, stdout=None) -> None:
     if product_ids:
         from .search_index import index_products
 
-        try:
-            index_products(product_ids=product_ids)
-        except NotImplementedError:
-            # The search part provides the index (merged separately); nothing to index into yet.
-            pass
+        index_products(product_ids=product_ids)
     if stdout is not None:
         stdout.write(f"marketplace: {Shop.objects.count()} shops, {Product.unscoped_objects.count()} products")
 

@@ -482,3 +482,30 @@ class ImportBatch(models.Model):
         verbose_name_plural = _("Importe")
         ordering = ["-created_at", "-pk"]
         base_manager_name = "unscoped_objects"
+
+# --- search ---
+
+
+class SearchDocument(models.Model):
+    """A product of a live shop as the search sees it: the filter and facet columns,
+    copied from the product, its shop and its variants by `search_index.index_products`
+    (`in_stock` follows the variants' stock through triggers).
+    The words themselves live beside it: an FTS5 table keyed by product id on SQLite, a
+    `document` tsvector column with a GIN index on PostgreSQL (migration 0002_search)."""
+
+    product = models.OneToOneField(Product, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    district = models.CharField(max_length=100, blank=True, db_index=True)
+    price_cents = models.PositiveIntegerField(default=0)  # the cheapest variant
+    # Some variant available now (on_hand > reserved): kept by database triggers on every
+    # stock write (migration 0002_search), so a till report shows in the search at once.
+    in_stock = models.BooleanField(default=False)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+
+class SearchWord(models.Model):
+    """The vocabulary of the index (stemmed, folded words), for typo corrections (a
+    trigram table on SQLite, pg_trgm on PostgreSQL) and for splitting compounds."""
+
+    word = models.CharField(max_length=64, unique=True)

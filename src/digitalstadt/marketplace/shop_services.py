@@ -180,6 +180,8 @@ def shop_update_profile(*, actor: Any, shop: Shop, data: dict[str, Any], categor
             locked.categories.set(list(categories))
             if before != set(locked.categories.values_list("pk", flat=True)):
                 changed.append("categories")
+        if {"name", "district", "categories"} & set(changed):
+            _reindex_shop(locked)
         audit_log(actor=actor, action="marketplace.shop_changed", subject=locked, data={"fields": changed})
     return locked
 
@@ -326,11 +328,16 @@ def product_save(*, actor: Any, shop: Shop, title: str, price_cents: int, vat_ra
 def _reindex(product_ids: list[int]) -> None:
     from .search_index import index_products
 
-    try:
-        index_products(product_ids=product_ids)
-    except NotImplementedError:
-        # The search part provides the index; until it is merged there is none to update.
-        pass
+    index_products(product_ids=product_ids)
+
+
+def _reindex_shop(shop: Shop) -> None:
+    """A shop's status, name or district changed: its products enter or leave the search
+    (the index holds live shops only) or show the new name."""
+    from .models import Product
+
+    transaction.on_commit(lambda: _reindex(list(Product.unscoped_objects.filter(shop=shop)
+                                                .values_list("pk", flat=True))))
 
 
 # --- platform staff: verification ------------------------------------------------------------
@@ -388,6 +395,7 @@ def shop_approve(*, actor: Any, shop: Shop) -> Shop:
         locked.verified_by = actor
         locked.review_note = ""
         locked.save(update_fields=["status", "verified_at", "verified_by", "review_note"])
+        _reindex_shop(locked)
         audit_log(actor=actor, action="marketplace.shop_verified", subject=locked)
         _inform_owners(shop=locked, actor=actor, notice="approved")
     return locked
@@ -423,6 +431,7 @@ def shop_suspend(*, actor: Any, shop: Shop, note: str) -> Shop:
         locked.status = ShopStatus.SUSPENDED
         locked.review_note = note[:2000]
         locked.save(update_fields=["status", "review_note"])
+        _reindex_shop(locked)
         audit_log(actor=actor, action="marketplace.shop_suspended", subject=locked, data={"note": note[:2000]})
         _inform_owners(shop=locked, actor=actor, notice="suspended", note=note)
     return locked
