@@ -273,7 +273,11 @@ def checkout_place(*, user: Any, cart: Cart, choices: dict[int, ShopChoice], nam
                             "total_cents": shop_order.total_cents})
         cart.lines.all().delete()
         _schedule_expiry(order=order)
-        transaction.on_commit(lambda: _notify_placed(order_id=order.pk))
+        # The notices are sent by the worker, enqueued with the order: a mail problem can
+        # neither undo nor hide an order that was placed.
+        from .checkout_tasks import notify_order_placed
+
+        notify_order_placed.enqueue(order.pk)
     return order
 
 
@@ -295,7 +299,7 @@ def _schedule_expiry(*, order: Order) -> None:
     expire_holds.using(run_after=first + timedelta(seconds=1)).enqueue()
 
 
-def _notify_placed(*, order_id: int) -> None:
+def notify_placed(*, order_id: int) -> None:
     from digitalstadt.mailbox.services import message_send
 
     order = Order.objects.get(pk=order_id)

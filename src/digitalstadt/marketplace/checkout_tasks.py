@@ -19,3 +19,12 @@ def issue_invoice(shop_order_id: int) -> str:
     shop_order = ShopOrder.unscoped_objects.select_related("shop").get(pk=shop_order_id)
     invoice = invoice_issue_if_possible(shop_order=shop_order, actor=None)
     return invoice.number if invoice else "no tax id"
+
+
+@task()
+def notify_order_placed(order_id: int) -> str:
+    """The shopper's and the shops' notices of a new order (Postfach and e-mail)."""
+    from .checkout import notify_placed
+
+    notify_placed(order_id=order_id)
+    return "sent"

@@ -353,3 +353,21 @@ def test_retention_removes_old_anonymous_carts_and_phones_of_closed_orders(shopp
     assert Order.objects.get(pk=open_order.pk).phone == "06151 123"
     assert Order.objects.get(pk=closed.pk).phone == "" and Order.objects.get(pk=closed.pk).name == "Sina"
     assert Cart.objects.filter(user=shopper).exists()
+
+
+def test_the_worker_sends_the_notices_of_a_new_order(shopper, two_shops):
+    from django_tasks_db.models import DBTaskResult
+
+    from digitalstadt.mailbox.models import Message
+    from digitalstadt.marketplace.checkout_tasks import notify_order_placed
+
+    coffee, books, beans, novel = two_shops
+    order = _place(shopper, _cart_with(shopper, (beans, 1), (novel, 1)),
+                   {coffee.pk: checkout.ShopChoice(Fulfilment.RESERVE), books.pk: checkout.ShopChoice(Fulfilment.RESERVE)})
+    queued = DBTaskResult.objects.get(task_path__endswith="notify_order_placed")
+    assert queued.args_kwargs["args"] == [order.pk] and not Message.objects.exists()
+    notify_order_placed.call(order.pk)
+    mine = Message.objects.get(recipient_user=shopper)
+    assert order.number in mine.subject and "Kaffeerösterei am Markt" in mine.body and "reserviert bis" in mine.body
+    assert Message.objects.filter(recipient_organisation=coffee.organisation, subject__contains=order.number).exists()
+    assert Message.objects.filter(recipient_organisation=books.organisation).count() == 1
