@@ -192,6 +192,32 @@ class RetentionPolicy:
 
 
 @dataclass(frozen=True)
+class PersonalDataHandler:
+    """One app's share of a person's data (GDPR Art. 15 and 17): `export(user=)` returns
+    what the app holds about the person as JSON-ready data; `erase(user=)` deletes or
+    anonymises it and returns a short account (what was removed, and what must be kept
+    by law and until when, e.g. invoices for the tax office)."""
+
+    id: str
+    label: Any
+    export: Callable[..., Any] = field(compare=False)
+    erase: Callable[..., Any] = field(compare=False)
+
+
+@dataclass(frozen=True)
+class DashboardFigure:
+    """A measured outcome for the public dashboard: `value()` returns the number now (a
+    count, or a share from 0 to 1 when `unit` is "share"), computed from the app's data."""
+
+    id: str
+    label: Any
+    value: Callable[[], float | int | None] = field(compare=False)
+    unit: str = "count"
+    description: Any = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class AuditAction:
     """One kind of audit entry, with the label people read in the audit log."""
 
@@ -254,6 +280,10 @@ document_access_checks: Registry[Any] = Registry(
 document_verification_details: Registry[Any] = Registry(
     "document_verification_details",
     description="callables (document=, user=, ip_address=) -> [(label, value)] for the public verification page")
+personal_data_handlers: Registry[PersonalDataHandler] = Registry(
+    "personal_data_handlers", description="each app's export and erasure of a person's data (GDPR)")
+dashboard_figures: Registry[DashboardFigure] = Registry(
+    "dashboard_figures", description="measured outcomes the public dashboard shows")
 audit_actions: Registry[AuditAction] = Registry("audit_actions", description="the audit log's catalogue of actions")
 api_scopes: Registry[ApiScope] = Registry("api_scopes", description="what an API token may be allowed to do")
 capabilities = CapabilityRegistry("capabilities", description="functions core calls without importing an app")

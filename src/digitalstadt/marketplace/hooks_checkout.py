@@ -50,7 +50,27 @@ def register() -> None:
     from .fulfilment import CLICK_COLLECT, RESERVE
     from .registry import fulfilment_methods
 
-    from digitalstadt.core.registry import RetentionPolicy, retention_policies
+    from digitalstadt.core.registry import (
+        DashboardFigure,
+        PersonalDataHandler,
+        RetentionPolicy,
+        dashboard_figures,
+        personal_data_handlers,
+        retention_policies,
+    )
+
+    from . import personal_data
+
+    personal_data_handlers.register(PersonalDataHandler("marketplace", _("Marktplatz: Warenkorb und Bestellungen"),
+                                                        personal_data.export, personal_data.erase))
+    dashboard_figures.register(DashboardFigure("marketplace.shops_live", _("Geschäfte im Marktplatz"),
+                                               personal_data.shops_live, order=300))
+    dashboard_figures.register(DashboardFigure("marketplace.orders_30_days", _("Bestellungen in 30 Tagen"),
+                                               personal_data.orders_last_30_days, order=310))
+    dashboard_figures.register(DashboardFigure(
+        "marketplace.collected_on_time", _("Click & Collect pünktlich abgeholt"), personal_data.collected_on_time,
+        unit="share", description=_("Anteil der Abholungen der letzten 90 Tage bis zum Ende des gewählten "
+                                    "Zeitfensters"), order=320))
 
     retention_policies.register(RetentionPolicy("marketplace_anonymous_carts",
                                                 _("Warenkörbe von Besuchern ohne Konto"), 30, _purge_anonymous_carts))
