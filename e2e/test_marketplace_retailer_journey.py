@@ -24,7 +24,14 @@ from digitalstadt.accounts.tests.factories import CitizenFactory
 from digitalstadt.marketplace import checkout
 from digitalstadt.marketplace.fulfilment import pickup_windows
 from digitalstadt.marketplace.models import (
-    Cart, ImportBatch, OrderStatus, Product, Shop, ShopOrder, ShopStatus, Variant,
+    Cart,
+    ImportBatch,
+    OrderStatus,
+    Product,
+    Shop,
+    ShopOrder,
+    ShopStatus,
+    Variant,
 )
 from digitalstadt.marketplace.tests.shop_factories import approved_gewerbeanmeldung
 from digitalstadt.testing.clock import fresh_totp
@@ -75,15 +82,20 @@ def make_verifier():
 
 
 def staff_log_in(journey, user) -> None:
-    """Password, then a real TOTP code (no bypass)."""
+    """From the home page: "Anmelden", password, then a real TOTP code (no bypass), then
+    "Verwaltung" in the header."""
     page = journey.page
-    journey.visit("/konto/login/?next=/verwaltung/", check=False)
+    journey.visit("/", check=False)
+    page.get_by_role("link", name="Anmelden").first.click()
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
     page.locator("form").filter(has=page.locator("input[name=password]")).get_by_role("button").first.click()
     page.wait_for_url(re.compile(r".*/konto/2fa/authenticate/.*"))
+    journey.check_page()
     page.fill("input[name=code]", fresh_totp(TOTP_SECRET))
     page.locator("form").filter(has=page.locator("input[name=code]")).get_by_role("button").first.click()
+    page.wait_for_load_state("load")
+    page.get_by_role("link", name="Verwaltung", exact=True).click()
     page.wait_for_url(journey.url("/verwaltung/"))
 
 
@@ -116,8 +128,6 @@ def shopper_orders_and_pays(variant: Variant) -> ShopOrder:
 
 def test_retailer_registers_a_shop_imports_the_range_and_hands_over_an_order(
         journey, phone_journey, tmp_path):
-    journey.page.set_default_timeout(8000)
-    phone_journey.page.set_default_timeout(8000)
     mara = CitizenFactory(email="mara@example.org", first_name="Mara", last_name="Bohnenkamp")
     case = approved_gewerbeanmeldung(mara)
     journey.login_as(mara)
