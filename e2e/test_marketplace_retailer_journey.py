@@ -239,6 +239,8 @@ def test_retailer_registers_a_shop_imports_the_range_and_hands_over_an_order(
     expect(error_rows.nth(1)).to_contain_text("5")
     expect(error_rows.nth(1)).to_contain_text("GTIN „4006381333932“: Prüfziffer falsch.")
     expect(main(page).get_by_text("4 Zeilen gelesen: 2 neu, 0 aktualisiert, 2 mit Fehlern.")).to_be_visible()
+    # No stock report below the reserved units here: the page does not talk about one.
+    expect(main(page).get_by_text("Ein Bestand unter den reservierten Stück")).to_have_count(0)
     journey.check_page()
     journey.screenshot("retailer-import-preview-1280")
     assert not Product.unscoped_objects.filter(shop=shop).exists()
