@@ -114,9 +114,10 @@ def preview(request, shop: str, batch: int):
         rows.append({"item": item, "new": variant is None,
                      "cells": [(raw.get(name, "") if name in failed else _cell(data, name), name in failed)
                                for name, _label in mapped]})
+    errors = _error_rows(batch_obj, shown["errors"])
     return render(request, "marketplace/import/preview.html", {
         "shop": shop_obj, "batch": batch_obj, "mapped": mapped, "rows": rows, "preview": shown,
-        "errors": _error_rows(batch_obj, shown["errors"])})
+        "errors": errors, "below_reserved": any(e["code"] == "below_reserved" for e in errors)})
 
 
 def _error_rows(batch: ImportBatch, items) -> list[dict]:
@@ -131,7 +132,7 @@ def _error_rows(batch: ImportBatch, items) -> list[dict]:
                 column = f"{column} („{batch.columns[index]}“)"
             out.append({"row": item.row if isinstance(item, services.ItemResult) else item["row"],
                         "sku": item.sku if isinstance(item, services.ItemResult) else item["sku"],
-                        "column": column, "message": error["message"]})
+                        "column": column, "message": error["message"], "code": error.get("code", "")})
     return out
 
 
