@@ -278,7 +278,12 @@ def _assert_valid_seal(document):
         pdf = handle.read()
     root = load_cert_from_pemder(str(signing.signing_dir() / signing.DEV_ROOT_FILE))
     signature = PdfFileReader(_io.BytesIO(pdf)).embedded_signatures[0]
-    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[root], allow_fetching=False))
+    # pyHanko's sync API calls asyncio.run(): not in a thread where an event loop runs (a
+    # browser test on the same worker leaves Playwright's loop running).
+    from digitalstadt.core.signing import _outside_event_loop
+
+    status = _outside_event_loop(validate_pdf_signature, signature,
+                                 ValidationContext(trust_roots=[root], allow_fetching=False))
     assert status.bottom_line and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
 
 

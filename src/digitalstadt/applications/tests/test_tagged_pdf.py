@@ -78,7 +78,12 @@ def test_a_receipt_is_tagged_with_headings_and_a_fee_table_and_its_seal_still_va
     # The seal covers the tagged file.
     root = load_cert_from_pemder(str(signing.signing_dir() / signing.DEV_ROOT_FILE))
     signature = PdfFileReader(io.BytesIO(data)).embedded_signatures[0]
-    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[root], allow_fetching=False))
+    # pyHanko's sync API calls asyncio.run(): not in a thread where an event loop runs (a
+    # browser test on the same worker leaves Playwright's loop running).
+    from digitalstadt.core.signing import _outside_event_loop
+
+    status = _outside_event_loop(validate_pdf_signature, signature,
+                                 ValidationContext(trust_roots=[root], allow_fetching=False))
     assert status.bottom_line and status.intact and status.valid and status.trusted
 
 

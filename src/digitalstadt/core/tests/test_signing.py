@@ -82,7 +82,12 @@ def test_sealed_decision_validates_against_the_dev_root_and_covers_the_entire_fi
     # pyHanko's own validator, trusting only the development root.
     root = load_cert_from_pemder(str(signing.signing_dir() / signing.DEV_ROOT_FILE))
     signature = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0]
-    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[root], allow_fetching=False))
+    # pyHanko's sync API calls asyncio.run(): not in a thread where an event loop runs (a
+    # browser test on the same worker leaves Playwright's loop running).
+    from digitalstadt.core.signing import _outside_event_loop
+
+    status = _outside_event_loop(validate_pdf_signature, signature,
+                                 ValidationContext(trust_roots=[root], allow_fetching=False))
     assert status.bottom_line and status.intact and status.valid and status.trusted
     assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     assert signature.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"  # PAdES
