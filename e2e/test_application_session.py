@@ -65,7 +65,8 @@ def test_warning_before_the_session_ends_and_stay_signed_in(phone_journey, citiz
     clock.shift(timedelta(minutes=10))
     expect(warning).to_be_hidden()
     page.reload()
-    assert "/konto/login/" not in page.url and page.get_by_label("Was wird abgeholt?").is_visible()
+    expect(page.get_by_label("Was wird abgeholt?")).to_be_visible()
+    assert "/konto/login/" not in page.url
 
 
 def test_after_expiry_the_saved_steps_are_kept(journey, citizen, settings, clock):

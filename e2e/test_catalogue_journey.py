@@ -18,9 +18,9 @@ def test_citizen_finds_a_service_by_everyday_words(phone_journey):
     page.get_by_role("button", name="Suchen").click()
     phone_journey.check_page()
     # Three permits: residents, tradespeople, disabled drivers (the catalogue has grown).
-    assert page.get_by_role("heading", name="3 Treffer für „Parkausweis“").is_visible()
+    expect(page.get_by_role("heading", name="3 Treffer für „Parkausweis“")).to_be_visible()
     page.locator("section").first.get_by_role("link", name="Bewohnerparkausweis").click()
-    assert page.get_by_role("heading", level=1, name="Bewohnerparkausweis").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Bewohnerparkausweis")).to_be_visible()
     phone_journey.check_page()
     phone_journey.screenshot("catalogue-detail-360")
     phone_journey.visit("/leistungen/personalausweis/")

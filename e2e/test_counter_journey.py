@@ -6,10 +6,12 @@ from datetime import timedelta
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from digitalstadt.accounts.models import StaffRole, StaffRoleKind, User
 from digitalstadt.appointments.models import Booking, BookingStatus, Ticket, TicketStatus
 from digitalstadt.appointments.tests.factories import make_location
+from e2e.conftest import poll_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -32,22 +34,22 @@ def test_counter_staff_works_the_queue_and_the_display_follows(journey, phone_jo
 
     journey.visit(f"/verwaltung/termine/{location.slug}/")
     page = journey.page
-    assert page.get_by_role("cell", name="Berta Bürger QUEUE234").is_visible()
+    expect(page.get_by_role("cell", name="Berta Bürger QUEUE234")).to_be_visible()
     page.get_by_label("Schalter", exact=True).select_option(label="Schalter 1")
     page.get_by_role("button", name="Schalter wählen").click()
     journey.check_page()
     page.get_by_role("button", name="Einchecken – Berta Bürger").click()
-    assert page.get_by_text("Eingecheckt: Wartenummer T001.").is_visible()
+    expect(page.get_by_text("Eingecheckt: Wartenummer T001.")).to_be_visible()
     journey.check_page()
     journey.screenshot("staff-day-plan-1280")
 
     page.get_by_role("button", name="Wartenummer ausgeben").click()
-    assert page.get_by_role("heading", name="Ihre Wartenummer: W001").is_visible()
+    expect(page.get_by_role("heading", name="Ihre Wartenummer: W001")).to_be_visible()
     journey.check_page()
     page.go_back()
 
     page.get_by_role("button", name="Nächste Person aufrufen").click()
-    assert page.get_by_text("Aufgerufen: T001 an Schalter 1.").is_visible()
+    expect(page.get_by_text("Aufgerufen: T001 an Schalter 1.")).to_be_visible()
     # The display picks the call up by itself (htmx polling, no reload).
     board.get_by_text("T001").first.wait_for(timeout=8000)
     assert "Schalter 1" in board.locator("ol").inner_text()
@@ -58,13 +60,13 @@ def test_counter_staff_works_the_queue_and_the_display_follows(journey, phone_jo
     journey.check_page()
     assert Ticket.objects.get(number="T001").status == TicketStatus.SERVED
     page.get_by_role("button", name="Nächste Person aufrufen").click()
-    assert page.get_by_text("Aufgerufen: W001 an Schalter 1.").is_visible()
+    expect(page.get_by_text("Aufgerufen: W001 an Schalter 1.")).to_be_visible()
     for _ in range(2):
         page.get_by_role("button", name="Erneut aufrufen").click()
     page.get_by_role("button", name="Nicht erschienen").click()
     assert Ticket.objects.get(number="W001").status == TicketStatus.MISSED
     journey.visit(f"/verwaltung/termine/{location.slug}/statistik/")
-    assert page.get_by_role("heading", name=f"Statistik {location.name_de}").is_visible()
+    expect(page.get_by_role("heading", name=f"Statistik {location.name_de}")).to_be_visible()
 
 
 def test_a_counter_day_from_the_staff_home(journey, phone_journey, clock):
@@ -102,10 +104,11 @@ def test_a_counter_day_from_the_staff_home(journey, phone_journey, clock):
     summary = page.locator(".day-summary")
     assert "gebucht 24" in " ".join(summary.inner_text().split())
     # Paging: 20 rows a page.
-    assert page.get_by_text("Seite 1 von 2").is_visible()
-    assert page.get_by_role("columnheader", name="ab 09:00 Uhr").is_visible()  # grouped by hour
+    expect(page.get_by_text("Seite 1 von 2")).to_be_visible()
+    expect(page.get_by_role("columnheader", name="ab 09:00 Uhr")).to_be_visible()  # grouped by hour
     page.get_by_role("link", name="Nächste Seite").click()
-    assert page.get_by_text("Seite 2 von 2").is_visible() and page.get_by_text("Person 21").is_visible()
+    expect(page.get_by_text("Seite 2 von 2")).to_be_visible()
+    expect(page.get_by_text("Person 21")).to_be_visible()
     journey.check_page()
     page.get_by_role("link", name="Vorherige Seite").click()
 
@@ -113,21 +116,21 @@ def test_a_counter_day_from_the_staff_home(journey, phone_journey, clock):
     page.get_by_role("button", name="Schalter wählen").click()
     # Check-in from the list, then by code (a wrong code first: a German message, nothing changes).
     page.get_by_role("button", name="Einchecken – Berta Bürger").click()
-    assert page.get_by_text("Eingecheckt: Wartenummer T001.").is_visible()
+    expect(page.get_by_text("Eingecheckt: Wartenummer T001.")).to_be_visible()
     page.get_by_label("Buchungsnummer", exact=True).fill("FALSCH99")
     page.get_by_role("button", name="Mit Nummer einchecken").click()
-    assert page.get_by_text("Unter dieser Buchungsnummer gibt es hier keinen Termin").is_visible()
+    expect(page.get_by_text("Unter dieser Buchungsnummer gibt es hier keinen Termin")).to_be_visible()
     page.get_by_label("Buchungsnummer", exact=True).fill("code 2345")
     page.get_by_role("button", name="Mit Nummer einchecken").click()
-    assert page.get_by_text("Eingecheckt: Wartenummer T002.").is_visible()
+    expect(page.get_by_text("Eingecheckt: Wartenummer T002.")).to_be_visible()
     assert "eingecheckt 2" in " ".join(page.locator(".day-summary").inner_text().split())
     journey.check_page()
 
     # Walk-in before the walk-in hours: a warning and an explicit override.
-    assert page.get_by_text("Außerhalb der Öffnungszeiten für Kundschaft ohne Termin.").is_visible()
+    expect(page.get_by_text("Außerhalb der Öffnungszeiten für Kundschaft ohne Termin.")).to_be_visible()
     assert page.get_by_role("button", name="Wartenummer ausgeben").count() == 0
     page.get_by_role("button", name="Trotzdem ausgeben").click()
-    assert page.get_by_role("heading", name="Ihre Wartenummer: W001").is_visible()
+    expect(page.get_by_role("heading", name="Ihre Wartenummer: W001")).to_be_visible()
     ticket_url = page.url.split("?")[0]
     # Back to the day plan: the counter is still chosen.
     page.get_by_role("link", name="Zurück zum Tagesplan").click()
@@ -138,16 +141,16 @@ def test_a_counter_day_from_the_staff_home(journey, phone_journey, clock):
     queue = page.locator("#queue")
     assert "W002" not in queue.inner_text()
     ticket_walk_in(location=location)
-    page.clock.run_for(16_000)
-    queue.get_by_text("W002").wait_for(timeout=5000)
+    # The poll runs every 15 s of browser time; a poll still on its way is followed by the next.
+    poll_until(page, queue, "W002", advance=lambda: page.clock.run_for(16_000))
 
     # T001 is served, T002 served, then W001 is called three times and missed.
     for expected in ("T001", "T002"):
         page.get_by_role("button", name="Nächste Person aufrufen").click()
-        assert page.get_by_text(f"Aufgerufen: {expected} an Schalter 2.").is_visible()
+        expect(page.get_by_text(f"Aufgerufen: {expected} an Schalter 2.")).to_be_visible()
         page.get_by_role("button", name="Erledigt").click()
     page.get_by_role("button", name="Nächste Person aufrufen").click()
-    assert page.get_by_text("Aufgerufen: W001 an Schalter 2.").is_visible()
+    expect(page.get_by_text("Aufgerufen: W001 an Schalter 2.")).to_be_visible()
     for _ in range(2):
         page.get_by_role("button", name="Erneut aufrufen").click()
     page.get_by_role("button", name="Nicht erschienen").click()
@@ -163,7 +166,7 @@ def test_a_counter_day_from_the_staff_home(journey, phone_journey, clock):
 
     # The call display for a big screen: last calls, a clock, a gong staff switch on.
     page.get_by_role("link", name="Aufrufanzeige").first.click()
-    assert page.get_by_role("heading", name="Letzte Aufrufe").is_visible()
+    expect(page.get_by_role("heading", name="Letzte Aufrufe")).to_be_visible()
     assert page.locator(".call-board__item").count() == 3
     assert page.locator(".call-board__item--latest").inner_text().startswith("W001")
     clock_text = page.locator("#call-board-clock").inner_text()
@@ -184,8 +187,8 @@ def test_a_counter_day_from_the_staff_home(journey, phone_journey, clock):
     # The citizen's ticket page after the miss: what to do next.
     phone = phone_journey.page
     phone_journey.visit(ticket_url.replace(journey.base_url, ""))
-    assert phone.get_by_text("So geht es weiter:").is_visible()
-    assert phone.get_by_role("link", name="Neuen Termin buchen").is_visible()
+    expect(phone.get_by_text("So geht es weiter:")).to_be_visible()
+    expect(phone.get_by_role("link", name="Neuen Termin buchen")).to_be_visible()
     phone_journey.screenshot("ticket-missed-360")
 
     # The day plan and its queue at 360 px.

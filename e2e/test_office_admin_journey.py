@@ -33,8 +33,8 @@ def test_office_admin_closes_a_booked_day_and_notifies(journey):
     closures.get_by_label("Bis einschließlich").fill(day)
     closures.get_by_label("Grund (Deutsch)").fill("Personalversammlung")
     page.get_by_role("button", name="Schließtag hinzufügen").click()
-    assert page.get_by_role("heading", name="Betroffene Termine").is_visible()
-    assert page.get_by_text(booking.code).is_visible()
+    expect(page.get_by_role("heading", name="Betroffene Termine")).to_be_visible()
+    expect(page.get_by_text(booking.code)).to_be_visible()
     journey.check_page()
     journey.screenshot("office-admin-settings-1280")
     booking.refresh_from_db()
@@ -49,7 +49,7 @@ def test_office_admin_closes_a_booked_day_and_notifies(journey):
     journey.check_page(snapshot=True)  # the answer to a POST
     assert not OutboundEmail.objects.filter(purpose="appointments:cancelled_by_office").exists()
     page.get_by_role("button", name="Ja, 1 Termin absagen").click()
-    assert page.get_by_text("1 Termine abgesagt").is_visible() or page.get_by_text("abgesagt").first.is_visible()
+    expect(page.get_by_text("abgesagt").first).to_be_visible()
     journey.check_page()
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
@@ -63,7 +63,7 @@ def test_office_admin_closes_a_booked_day_and_notifies(journey):
     form.get_by_label("Bis", exact=True).fill("09:00")
     form.get_by_label("Gültig ab").fill(today.isoformat())
     form.get_by_role("button", name="Öffnungszeit hinzufügen").click()
-    assert page.get_by_text("Die Öffnungszeit muss vor dem Ende liegen.").is_visible()
+    expect(page.get_by_text("Die Öffnungszeit muss vor dem Ende liegen.")).to_be_visible()
     journey.check_page(snapshot=True)
     assert OpeningHours.objects.count() == before
 
@@ -123,9 +123,9 @@ def test_office_admin_closes_a_counter_for_a_day_with_impact_first(journey, brow
     form.get_by_label("Grund (Deutsch)").fill("Schalter 2 wird umgebaut")
     form.get_by_role("button", name="Vorschau der betroffenen Termine").click()
 
-    assert page.get_by_role("heading", name="Vorschau: betroffene Termine").is_visible()
+    expect(page.get_by_role("heading", name="Vorschau: betroffene Termine")).to_be_visible()
     for booking in (keep, move, cancel):
-        assert page.get_by_text(booking.code).is_visible()
+        expect(page.get_by_text(booking.code)).to_be_visible()
     journey.check_page(snapshot=True)
     journey.screenshot("office-date-rule-preview-1280")
     assert not DateRule.objects.exists() and OutboundEmail.objects.count() == mails_before
@@ -134,12 +134,12 @@ def test_office_admin_closes_a_counter_for_a_day_with_impact_first(journey, brow
     page.get_by_role("group", name=move.code).get_by_label("Ersatztermin anbieten", exact=False).check()
     page.get_by_role("group", name=cancel.code).get_by_label("absagen").check()
     page.get_by_role("button", name="Weiter zur Bestätigung").click()
-    assert page.get_by_role("heading", name="Änderung bestätigen").is_visible()
+    expect(page.get_by_role("heading", name="Änderung bestätigen")).to_be_visible()
     journey.check_page(snapshot=True)
     assert not DateRule.objects.exists()
     assert (OutboundEmail.objects.count(), Message.objects.count()) == (mails_before, postfach_before)
     page.get_by_role("button", name="Speichern und benachrichtigen").click()
-    assert page.get_by_text("Die Regel ist gespeichert.").is_visible()
+    expect(page.get_by_text("Die Regel ist gespeichert.")).to_be_visible()
     journey.check_page()
     assert DateRule.objects.filter(starts_on=day, counters=1).exists()
     assert Booking.objects.get(pk=cancel.pk).status == BookingStatus.CANCELLED
@@ -147,7 +147,7 @@ def test_office_admin_closes_a_counter_for_a_day_with_impact_first(journey, brow
     offer = AlternativeOffer.objects.get(original=move)
 
     page.get_by_role("link", name="Änderungsverlauf").click()
-    assert page.get_by_text("Abweichende Öffnung an bestimmten Tagen eingetragen").first.is_visible()
+    expect(page.get_by_text("Abweichende Öffnung an bestimmten Tagen eingetragen").first).to_be_visible()
     journey.check_page()
 
     # The citizen, in a second browser: the Postfach message, then one click.
@@ -162,7 +162,7 @@ def test_office_admin_closes_a_counter_for_a_day_with_impact_first(journey, brow
         assert str(offer.uuid) in link
         citizen_journey.visit("/termine/ersatztermin/" + link.split("/ersatztermin/")[1])
         cpage.get_by_role("button", name="Ersatztermin annehmen").click()
-        assert cpage.get_by_text("Ihr neuer Termin ist bestätigt.").is_visible()
+        expect(cpage.get_by_text("Ihr neuer Termin ist bestätigt.")).to_be_visible()
         citizen_journey.check_page()
     finally:
         citizen_journey.close()
@@ -182,7 +182,7 @@ def test_office_admin_closes_a_counter_for_a_day_with_impact_first(journey, brow
         form.get_by_label("Geöffnete Schalter an diesen Tagen (0 = geschlossen)").fill("0")
         form.get_by_label("Grund (Deutsch)").fill("Personalversammlung")
         form.get_by_role("button", name="Vorschau der betroffenen Termine").click()
-        assert ppage.get_by_role("heading", name="Vorschau: betroffene Termine").is_visible()
+        expect(ppage.get_by_role("heading", name="Vorschau: betroffene Termine")).to_be_visible()
         phone.check_page(snapshot=True)
         phone.screenshot("office-date-rule-preview-360")
         # Bad input: the end before the start is refused in German; nothing is stored.
@@ -193,7 +193,7 @@ def test_office_admin_closes_a_counter_for_a_day_with_impact_first(journey, brow
         form.get_by_label("Geöffnete Schalter an diesen Tagen (0 = geschlossen)").fill("0")
         form.get_by_label("Grund (Deutsch)").fill("Personalversammlung")
         form.get_by_role("button", name="Vorschau der betroffenen Termine").click()
-        assert ppage.get_by_text("Das Ende liegt vor dem Beginn.").first.is_visible()
+        expect(ppage.get_by_text("Das Ende liegt vor dem Beginn.").first).to_be_visible()
         phone.check_page(snapshot=True)
     finally:
         phone.close()

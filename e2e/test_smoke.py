@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -8,10 +9,10 @@ def test_home_in_german_and_english_is_accessible(journey):
     journey.visit("/")
     page = journey.page
     assert page.locator("html").get_attribute("lang") == "de"
-    assert page.get_by_role("heading", level=1).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     nav = page.get_by_role("navigation", name="Hauptnavigation")
     for label in ["Bürgeramt", "Wirtschaft & Home Working", "Einkaufen & Parken", "Zahlen & Daten"]:
-        assert nav.get_by_role("link", name=label).is_visible()
+        expect(nav.get_by_role("link", name=label)).to_be_visible()
     # Keyboard: the first Tab reaches the skip link, Enter moves focus to the content.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"

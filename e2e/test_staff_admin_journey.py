@@ -7,6 +7,7 @@ Codes are computed with pyotp from the secret the page shows (or the demo secret
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from digitalstadt.testing.clock import fresh_totp
 from digitalstadt.testing.fixtures import find_link
@@ -57,14 +58,14 @@ def test_admin_invites_a_clerk_who_must_enrol_totp_and_cannot_switch_it_off(jour
     page.wait_for_url(journey.url("/verwaltung/mitarbeitende/"))
     journey.check_page()
     staff_table = main(page).locator("table")
-    assert staff_table.get_by_text("schalter@digitalstadt.example").is_visible()
+    expect(staff_table.get_by_text("schalter@digitalstadt.example")).to_be_visible()
     journey.screenshot("staff-admin-list-1280")
 
     # Invite a new clerk for the counter of the Bürger- und Ordnungsamt.
     main(page).get_by_role("link", name="Person einladen").click()
     page.wait_for_url(journey.url("/verwaltung/mitarbeitende/einladen/"))
     journey.check_page()
-    assert main(page).get_by_text("Was darf welche Rolle?").is_visible()
+    expect(main(page).get_by_text("Was darf welche Rolle?")).to_be_visible()
     form = main(page).locator("form")
     form.get_by_label("Vorname").fill("Nora")
     form.get_by_label("Nachname").fill("Neu")
@@ -74,7 +75,7 @@ def test_admin_invites_a_clerk_who_must_enrol_totp_and_cannot_switch_it_off(jour
     form.get_by_role("button", name="Anlegen und einladen").click()
     page.wait_for_load_state("load")
     # An address that has an account already: German message, nothing created.
-    assert main(page).get_by_text("gibt es bereits ein Konto").first.is_visible()
+    expect(main(page).get_by_text("gibt es bereits ein Konto").first).to_be_visible()
     assert User.objects.filter(email="schalter@digitalstadt.example").count() == 1
     journey.check_page(snapshot=True)
     journey.screenshot("staff-admin-invite-error-1280")
@@ -83,7 +84,7 @@ def test_admin_invites_a_clerk_who_must_enrol_totp_and_cannot_switch_it_off(jour
     form.get_by_role("button", name="Anlegen und einladen").click()
     page.wait_for_url(re.compile(r".*/verwaltung/mitarbeitende/\d+/$"))
     journey.check_page()
-    assert main(page).get_by_text("Schalter / Bürgerbüro – Bürger- und Ordnungsamt").is_visible()
+    expect(main(page).get_by_text("Schalter / Bürgerbüro – Bürger- und Ordnungsamt")).to_be_visible()
     journey.screenshot("staff-admin-detail-1280")
     clerk = User.objects.get(email=CLERK)
     assert list(StaffRole.objects.filter(user=clerk).values_list("role", flat=True)) == [StaffRoleKind.COUNTER_STAFF]
@@ -98,7 +99,7 @@ def test_admin_invites_a_clerk_who_must_enrol_totp_and_cannot_switch_it_off(jour
         phone.login_as(admin)
         phone.visit("/verwaltung/mitarbeitende/")
         assert phone.page.evaluate("document.documentElement.scrollWidth") <= 360
-        assert phone.page.get_by_text("eingeladen (Link gilt bis").is_visible()
+        expect(phone.page.get_by_text("eingeladen (Link gilt bis")).to_be_visible()
         phone.screenshot("staff-admin-list-360")
     finally:
         phone.close()
@@ -115,7 +116,7 @@ def test_admin_invites_a_clerk_who_must_enrol_totp_and_cannot_switch_it_off(jour
     journey.check_page()
     # The link works once.
     assert page.goto(link).status == 404
-    assert main(page).get_by_text("bereits verwendet").is_visible()
+    expect(main(page).get_by_text("bereits verwendet")).to_be_visible()
 
     # First login: no staff page before TOTP is set up.
     log_in(journey, CLERK, CLERK_PASSWORD, next_path="/verwaltung/")
@@ -134,8 +135,8 @@ def test_admin_invites_a_clerk_who_must_enrol_totp_and_cannot_switch_it_off(jour
 
     # The clerk's work area on the staff home.
     journey.visit("/verwaltung/")
-    assert page.get_by_role("heading", level=1, name="Verwaltung").is_visible()
-    assert page.locator("main").get_by_role("link", name="Termine, Tagesplan und Aufruf").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Verwaltung")).to_be_visible()
+    expect(page.locator("main").get_by_role("link", name="Termine, Tagesplan und Aufruf")).to_be_visible()
     assert page.get_by_role("link", name="Mitarbeitende und Rollen").count() == 0
     assert journey.visit("/verwaltung/mitarbeitende/", check=False).status == 403
 
@@ -144,11 +145,11 @@ def test_admin_invites_a_clerk_who_must_enrol_totp_and_cannot_switch_it_off(jour
     main(page).get_by_role("link", name="Zwei-Faktor-Anmeldung").click()
     page.wait_for_url(re.compile(r".*/konto/2fa/$"))
     journey.check_page()
-    assert page.get_by_test_id("totp-locked").is_visible()
+    expect(page.get_by_test_id("totp-locked")).to_be_visible()
     assert main(page).get_by_role("link", name="Deaktivieren").count() == 0
     response = journey.visit("/konto/2fa/totp/deactivate/", check=False)
     assert response.status == 403
-    assert page.get_by_test_id("totp-locked").is_visible()
+    expect(page.get_by_test_id("totp-locked")).to_be_visible()
     assert "Plattform-Administration" in page.get_by_test_id("totp-locked").inner_text()
     journey.check_page()
     journey.screenshot("staff-totp-locked-1280")

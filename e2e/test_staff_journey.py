@@ -8,6 +8,7 @@ import re
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 
 from digitalstadt.testing.clock import fresh_totp
 
@@ -63,7 +64,7 @@ def test_staff_without_totp_must_enrol_before_the_staff_area(journey):
     # allauth asks for the password once more before a second factor is added.
     page.wait_for_url(re.compile(r".*/konto/reauthenticate/.*"))
     journey.check_page()
-    assert page.get_by_text("Bitte richten Sie zuerst die Zwei-Faktor-Anmeldung ein").is_visible()
+    expect(page.get_by_text("Bitte richten Sie zuerst die Zwei-Faktor-Anmeldung ein")).to_be_visible()
     page.fill("input[name=password]", PASSWORD)
     page.locator("form").filter(has=page.locator("input[name=password]")).get_by_role("button").first.click()
     page.wait_for_url(re.compile(r".*/konto/2fa/totp/activate/?$"))
@@ -71,7 +72,7 @@ def test_staff_without_totp_must_enrol_before_the_staff_area(journey):
 
     # The QR code is inline SVG with an accessible name: no data: image, no CSP exception.
     qr = page.locator(".totp-qr svg[role=img]")
-    assert qr.is_visible()
+    expect(qr).to_be_visible()
     assert qr.get_attribute("aria-label") == "QR-Code zum Einrichten der Authenticator-App"
     assert page.locator("img[src^='data:']").count() == 0
     box = qr.bounding_box()
@@ -96,8 +97,8 @@ def test_staff_without_totp_must_enrol_before_the_staff_area(journey):
     page.fill("input[name=code]", wrong)
     page.get_by_role("button", name="Aktivieren").click()
     page.wait_for_load_state("load")
-    assert page.get_by_text("Falscher Code").is_visible()
-    assert page.get_by_text("Die Zwei-Faktor-Anmeldung wurde nicht eingerichtet").is_visible()
+    expect(page.get_by_text("Falscher Code")).to_be_visible()
+    expect(page.get_by_text("Die Zwei-Faktor-Anmeldung wurde nicht eingerichtet")).to_be_visible()
     assert page.locator("#id_code").get_attribute("aria-invalid") == "true"
     assert page.get_by_test_id("totp-secret").inner_text().replace(" ", "") == secret  # same secret after the error
     assert not Authenticator.objects.filter(user=user).exists()
@@ -115,8 +116,8 @@ def test_staff_without_totp_must_enrol_before_the_staff_area(journey):
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
     journey.visit("/verwaltung/")
-    assert page.get_by_role("heading", level=1, name="Verwaltung").is_visible()
-    assert page.get_by_text("Sachbearbeitung").first.is_visible()
+    expect(page.get_by_role("heading", level=1, name="Verwaltung")).to_be_visible()
+    expect(page.get_by_text("Sachbearbeitung").first).to_be_visible()
 
 
 @pytest.fixture
@@ -144,8 +145,8 @@ def test_demo_staff_log_in_with_totp_and_see_only_their_pages(journey, e2e_marke
     enter_totp(journey, DEMO_TOTP_SECRET)
     page.wait_for_url(journey.url("/verwaltung/"))
     journey.check_page()
-    assert page.get_by_role("heading", level=1, name="Verwaltung").is_visible()
-    assert page.locator("main").get_by_role("link", name="Protokoll (Audit-Log)").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Verwaltung")).to_be_visible()
+    expect(page.locator("main").get_by_role("link", name="Protokoll (Audit-Log)")).to_be_visible()
     journey.screenshot("staff-home-1280")
     page.set_viewport_size({"width": 360, "height": 780})
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
@@ -157,7 +158,7 @@ def test_demo_staff_log_in_with_totp_and_see_only_their_pages(journey, e2e_marke
     journey.check_page()
     rows = page.locator("table tbody tr")
     assert rows.count() >= 1
-    assert page.locator("table").get_by_text("e2e.marker").is_visible()
+    expect(page.locator("table").get_by_text("e2e.marker")).to_be_visible()
     journey.screenshot("audit-log-1280")
 
     # The Django admin opens for the MFA-verified platform admin.
@@ -176,12 +177,12 @@ def test_demo_staff_log_in_with_totp_and_see_only_their_pages(journey, e2e_marke
     journey.check_page()
     assert page.get_by_role("link", name="Protokoll (Audit-Log)").count() == 0
     # ... and finds the work areas the apps registered for the role.
-    assert page.locator("main").get_by_role("link", name="Vorgänge (Online-Anträge)").is_visible()
-    assert page.locator("main").get_by_role("link", name="Zahlungen und Kontoauszüge").is_visible()
+    expect(page.locator("main").get_by_role("link", name="Vorgänge (Online-Anträge)")).to_be_visible()
+    expect(page.locator("main").get_by_role("link", name="Zahlungen und Kontoauszüge")).to_be_visible()
     assert page.get_by_role("link", name="Termine, Tagesplan und Aufruf").count() == 0
     response = journey.visit("/verwaltung/protokoll/")
     assert response.status == 403
-    assert page.get_by_role("heading", level=1, name="Kein Zugriff").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Kein Zugriff")).to_be_visible()
     page.get_by_role("button", name="Abmelden").first.click()
     page.wait_for_load_state("load")
     journey.check_page()

@@ -5,6 +5,7 @@ from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from digitalstadt.accounts.models import User
 from digitalstadt.appointments.models import BookingStatus, WaitlistEntry, WaitlistStatus
@@ -35,7 +36,7 @@ def test_waiting_list_offer_by_email_and_confirmation(journey, smtp_server, deli
     page = journey.page
     page.get_by_label("Ich brauche den Termin spätestens am").fill(timezone.localdate(first).isoformat())
     page.get_by_role("button", name="Auf die Warteliste").click()
-    assert page.get_by_text("Sie stehen auf der Warteliste.").is_visible()
+    expect(page.get_by_text("Sie stehen auf der Warteliste.")).to_be_visible()
     journey.check_page()
     assert WaitlistEntry.objects.get(user=mira).status == WaitlistStatus.WAITING
 
@@ -52,4 +53,4 @@ def test_waiting_list_offer_by_email_and_confirmation(journey, smtp_server, deli
     entry = WaitlistEntry.objects.get(user=mira)
     assert entry.offer_booking.status == BookingStatus.CONFIRMED and entry.offer_booking.starts_at == first
     journey.visit("/termine/warteliste/")
-    assert page.get_by_text("Termin angeboten").is_visible() or page.get_by_text("gebucht").is_visible()
+    expect(page.get_by_text("Termin angeboten").or_(page.get_by_text("gebucht")).first).to_be_visible()
