@@ -127,7 +127,7 @@ def main() -> None:
             csrf = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
             how = "click_collect" if i % 2 else "reserve"
             data = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, f"fulfilment-{shop.pk}": how,
-                                           f"window-{shop.pk}": window, "name": f"Kundin {i}",
+                                           f"window-{shop.pk}-click_collect": window, "name": f"Kundin {i}",
                                            "email": f"s{i}@bench.example", "terms": "yes"}).encode()
             t0 = time.perf_counter()
             status, body, headers = http(page, cookies=cookies, data=data,

@@ -19,7 +19,9 @@ from digitalstadt.core.ratelimit import client_ip, hit
 
 from . import checkout
 from .context_processors import COUNT_KEY
-from .models import Fulfilment
+
+# The delivery address the checkout collects for methods that bring the goods.
+ADDRESS_FIELDS = ("street", "postal_code", "city", "note")
 
 SESSION_KEY = "marketplace_cart"
 
@@ -108,20 +110,25 @@ def checkout_page(request):
         messages.info(request, _("Ihr Warenkorb ist leer."))
         return redirect("market-cart:cart")
     now = timezone.now()
+    address = {key: request.POST.get(f"address-{key}", "")[:300] for key in ADDRESS_FIELDS}
+    wants_address = any(method.needs_address for group in groups for method in group.methods)
     for group in groups:
-        group.windows = []
+        # One list of windows per method that offers times (pickup, delivery).
+        group.choosers = []
         for method in group.methods:
-            if method.id == Fulfilment.CLICK_COLLECT:
-                group.windows = list(method.windows(shop=group.shop, now=now))[:48]
+            windows = list(method.windows(shop=group.shop, now=now, address=address))[:48]
+            if method.window_label or windows:
+                group.choosers.append({"method": method, "windows": windows,
+                                       "field": f"window-{group.shop.pk}-{method.id}"})
     selected = {}
     errors = []
     if request.method == "POST":
         choices = {}
         for group in groups:
             fulfilment = request.POST.get(f"fulfilment-{group.shop.pk}", "")
-            window = _parse_window(request.POST.get(f"window-{group.shop.pk}", ""))
-            selected[group.shop.pk] = (fulfilment, request.POST.get(f"window-{group.shop.pk}", ""))
-            choices[group.shop.pk] = checkout.ShopChoice(fulfilment=fulfilment, window_start=window)
+            raw_window = request.POST.get(f"window-{group.shop.pk}-{fulfilment}", "")
+            selected[group.shop.pk] = (fulfilment, raw_window)
+            choices[group.shop.pk] = checkout.ShopChoice(fulfilment=fulfilment, window_start=_parse_window(raw_window))
         if request.POST.get("terms") != "yes":
             errors.append(_("Bitte bestätigen Sie, dass Sie die AGB und die Widerrufsbelehrung der Geschäfte "
                             "gelesen haben."))
@@ -130,7 +137,8 @@ def checkout_page(request):
                 order = checkout.checkout_place(user=request.user, cart=current, choices=choices,
                                                 name=request.POST.get("name", ""),
                                                 email=request.POST.get("email", ""),
-                                                phone=request.POST.get("phone", ""), now=now)
+                                                phone=request.POST.get("phone", ""), now=now,
+                                                address=address if wants_address else None)
             except ValidationError as exc:
                 errors.extend(exc.messages)
             except PermissionDenied:
@@ -141,5 +149,6 @@ def checkout_page(request):
     return render(request, "marketplace/cart/checkout.html", {
         "groups": groups, "total_cents": sum(g.total_cents for g in groups), "selected": selected,
         "errors": errors, "post": request.POST if request.method == "POST" else None,
+        "wants_address": wants_address, "address": address,
         "hold_minutes": checkout.settings.MARKETPLACE_HOLD_MINUTES,
     }, status=400 if errors else 200)

@@ -41,10 +41,13 @@ from .models import (
     ShopStatus,
     StockReservation,
     Variant,
+    VatRate,
 )
-from .registry import fulfilment_methods
+from .registry import Placement, fulfilment_methods
 
 PICKUP_ALPHABET = "ACDEFHJKLMNPRTUVWXY34679"
+# The article number of a fee line (delivery), which holds no stock.
+FEE_SKU = "SERVICE-LIEFERUNG"
 MAX_QUANTITY = 99
 
 
@@ -188,10 +191,12 @@ class ShopChoice:
 
 
 def checkout_place(*, user: Any, cart: Cart, choices: dict[int, ShopChoice], name: str, email: str,
-                   phone: str = "", now: datetime | None = None) -> Order:
+                   phone: str = "", now: datetime | None = None, address: dict | None = None) -> Order:
     """Turn the cart into one order with one shop order per shop, holding the stock.
     Refuses (ValidationError, nothing changed) when a line is no longer available, a
-    pickup window is full or no longer offered, or a shop's choice is missing."""
+    pickup or delivery window is full or no longer offered, a shop's choice is missing,
+    or a delivery address is missing or not served. `address`: the delivery address for
+    methods that bring the goods (see registry.FulfilmentMethod)."""
     if user is None or not user.is_authenticated:
         raise PermissionDenied
     now = now or timezone.now()
@@ -210,6 +215,17 @@ def checkout_place(*, user: Any, cart: Cart, choices: dict[int, ShopChoice], nam
         if method is None:
             raise ValidationError(_("Bitte wählen Sie für „%(shop)s“, wie Sie die Ware bekommen.")
                                   % {"shop": group.shop.name}, code="fulfilment")
+    address = {key: str(value or "").strip() for key, value in (address or {}).items()}
+    fees: dict[int, int] = {}
+    for group in groups:
+        method = fulfilment_methods.get(choices[group.shop.pk].fulfilment)
+        if method.needs_address:
+            if not address.get("street") or not address.get("postal_code"):
+                raise ValidationError(_("Bitte geben Sie die Lieferadresse an (Straße, Hausnummer und "
+                                        "Postleitzahl)."), code="address")
+            # The fee, and whether the address is served at all: before any lock.
+            fees[group.shop.pk] = int(method.quote(shop=group.shop, address=address,
+                                                   window_start=choices[group.shop.pk].window_start, now=now))
     # A plain read first: a sold-out line is refused without queueing for the lock (the
     # decisive check is repeated under the lock in stock.hold).
     wanted: dict[int, int] = defaultdict(int)
@@ -235,10 +251,13 @@ def checkout_place(*, user: Any, cart: Cart, choices: dict[int, ShopChoice], nam
         year = now.astimezone(timezone.get_current_timezone()).year
         number = order.number = f"M-{year}-{order.pk:06d}"
         order.save(update_fields=["number"])
+        placements: dict[str, list] = defaultdict(list)
+        to_pay: list[ShopOrder] = []
         for index, group in enumerate(groups, start=1):
             shop = group.shop
             choice = choices[shop.pk]
             method = fulfilment_methods.get(choice.fulfilment)
+            fee_cents = fees.get(shop.pk, 0)
             pickup_from = pickup_until = None
             if choice.fulfilment == Fulfilment.CLICK_COLLECT:
                 # Pickup windows are scarce per shop: taken under the shop's row lock (above).
@@ -256,21 +275,39 @@ def checkout_place(*, user: Any, cart: Cart, choices: dict[int, ShopChoice], nam
                 fulfilment=choice.fulfilment, pickup_from=pickup_from, pickup_until=pickup_until,
                 pickup_code=_pickup_code(), pay_online=method.pay_online,
                 status=OrderStatus.PENDING_PAYMENT if method.pay_online else OrderStatus.NEW,
-                total_cents=group.total_cents, hold_expires_at=expires)
+                total_cents=group.total_cents + fee_cents, hold_expires_at=expires)
             OrderLine.unscoped_objects.bulk_create([OrderLine(
                 organisation_id=shop.organisation_id, shop_order=shop_order, variant=line.variant,
                 title=str(line.variant)[:300], sku=line.variant.sku, quantity=line.quantity,
                 unit_price_cents=line.variant.price_cents, vat_rate=line.variant.product.vat_rate)
                 for line in group.lines])
+            if fee_cents:
+                # A service line (no stock): the delivery is part of what the shop sells.
+                OrderLine.unscoped_objects.create(
+                    organisation_id=shop.organisation_id, shop_order=shop_order, variant=None,
+                    title=str(method.fee_label or method.label)[:300], sku=FEE_SKU, quantity=1,
+                    unit_price_cents=fee_cents, vat_rate=VatRate.STANDARD)
+            if method.take is not None:
+                placements[method.id].append(Placement(shop_order=shop_order, window_start=choice.window_start,
+                                                       fee_cents=fee_cents,
+                                                       items=sum(line.quantity for line in group.lines)))
             quantities: dict[int, int] = defaultdict(int)
             for line in group.lines:
                 quantities[line.variant_id] += line.quantity
             stock.hold(shop_order=shop_order, quantities=dict(quantities), expires_at=expires)
             if method.pay_online:
-                _open_payment(shop_order=shop_order, user=user)
+                to_pay.append(shop_order)
             audit_log(actor=user, action="marketplace.order_placed", subject=shop_order, data_subject=user,
                       data={"order": number, "shop": shop.slug, "fulfilment": choice.fulfilment,
                             "total_cents": shop_order.total_cents})
+        # Scarce resources of other apps (delivery windows), each method once, in a fixed
+        # order, after the shop's and the variants' locks.
+        for method_id in sorted(placements):
+            fulfilment_methods.get(method_id).take(placements=placements[method_id], address=address, now=now)
+        # The payments last: the payment reference counter is the one row every checkout
+        # shares, so it is held for the shortest time.
+        for shop_order in to_pay:
+            _open_payment(shop_order=shop_order, user=user)
         cart.lines.all().delete()
         _schedule_expiry(order=order)
         # The notices are sent by the worker, enqueued with the order: a mail problem can

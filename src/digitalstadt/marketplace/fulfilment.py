@@ -103,8 +103,8 @@ def _in_store_only(**kwargs) -> bool:
 CLICK_COLLECT = FulfilmentMethod(
     Fulfilment.CLICK_COLLECT, _("Abholen im Laden (Click & Collect)"),
     _("Sie bezahlen jetzt online und holen die Ware im gewählten Zeitfenster ab."),
-    pay_online=True, order=10, offered=_in_store_only,
-    windows=lambda *, shop, now=None: pickup_windows(shop=shop, now=now))
+    pay_online=True, order=10, offered=_in_store_only, window_label=_("Abholfenster (bei Click & Collect)"),
+    windows=lambda *, shop, now=None, **kwargs: pickup_windows(shop=shop, now=now))
 
 RESERVE = FulfilmentMethod(
     Fulfilment.RESERVE, _("Im Laden reservieren und dort bezahlen"),

@@ -15,6 +15,7 @@ from digitalstadt.core.messages import add_error_messages
 from digitalstadt.core.qr import qr_svg
 
 from . import checkout, order_selectors_shopper as selectors
+from .registry import fulfilment_methods
 
 
 @login_required
@@ -30,6 +31,8 @@ def order_detail(request, uuid):
         raise Http404
     parts = selectors.shop_orders_of(order=order)
     for part in parts:
+        method = fulfilment_methods.registered(part.fulfilment)
+        part.delivery = method.detail(shop_order=part) if method and method.needs_address else None
         part.qr = qr_svg(f"abholung:{part.pickup_code}",
                          title=_("QR-Code zur Abholung bei %(shop)s") % {"shop": part.shop.name}, scale=5)
     unpaid = [p for p in parts if p.status == "pending_payment"]

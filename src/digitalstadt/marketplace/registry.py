@@ -14,7 +14,17 @@ from typing import Any
 
 from digitalstadt.core.registry import Registry
 
-__all__ = ["FulfilmentMethod", "PickupWindow", "fulfilment_methods"]
+__all__ = ["FulfilmentMethod", "PickupWindow", "Placement", "fulfilment_methods"]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A shop order the checkout hands to its fulfilment method's `take`."""
+
+    shop_order: Any
+    window_start: datetime | None
+    fee_cents: int
+    items: int
 
 
 @dataclass(frozen=True)
@@ -33,7 +43,18 @@ class FulfilmentMethod:
     `pay_online`: the shopper pays at checkout (else in the shop, at pickup);
     `hold_until(shop=, now=)`: until when the stock stays held for an order not paid
     online (a reservation in store); orders paid online are held for the checkout's
-    minutes, then until collected."""
+    minutes, then until collected.
+
+    A method that brings the goods to the shopper (`needs_address`) gets the delivery
+    address the checkout collects (a dict: street, postal_code, city, note, phone):
+    `windows(shop=, now=, address=)` may depend on it; `quote(shop=, address=,
+    window_start=, now=)` returns the fee in cents or raises ValidationError (before the
+    checkout's transaction); `take(placements=, address=, now=)` runs inside the
+    checkout's transaction after the shop orders of this method are written
+    (`placements`: a list of `Placement`); it takes its own scarce
+    resource under the locking helper and raises ValidationError when it is gone.
+    `detail(shop_order=)`: what the order pages show of it (None or a dict with `url`,
+    `label`, `status`)."""
 
     id: str
     label: Any
@@ -43,6 +64,12 @@ class FulfilmentMethod:
     offered: Callable[..., bool] = field(default=lambda **kwargs: True, compare=False)
     windows: Callable[..., Sequence[PickupWindow]] = field(default=lambda **kwargs: [], compare=False)
     hold_until: Callable[..., datetime | None] = field(default=lambda **kwargs: None, compare=False)
+    window_label: Any = ""
+    needs_address: bool = False
+    fee_label: Any = ""
+    quote: Callable[..., int] = field(default=lambda **kwargs: 0, compare=False)
+    take: Callable[..., None] | None = field(default=None, compare=False)
+    detail: Callable[..., dict | None] = field(default=lambda **kwargs: None, compare=False)
 
 
 fulfilment_methods: Registry[FulfilmentMethod] = Registry(

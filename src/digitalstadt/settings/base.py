@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "digitalstadt.applications",
     "digitalstadt.parking",
     "digitalstadt.marketplace",
+    "digitalstadt.delivery",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -237,7 +238,7 @@ PAYMENTS_EPAY_PAGE_URL = os.environ.get("PAYMENTS_EPAY_PAGE_URL", "")
 
 # Marketplace: how orders reach shoppers (marketplace.registry; the delivery app adds
 # "delivery"), and how long checkout holds stock before the payment must be done.
-MARKETPLACE_FULFILMENT_METHODS = env_list("MARKETPLACE_FULFILMENT_METHODS", "click_collect,reserve")
+MARKETPLACE_FULFILMENT_METHODS = env_list("MARKETPLACE_FULFILMENT_METHODS", "click_collect,reserve,delivery")
 MARKETPLACE_HOLD_MINUTES = int(os.environ.get("MARKETPLACE_HOLD_MINUTES", "10"))
 
 # eID plugins (identity assurance). The simulator is for development and tests only;
@@ -426,3 +427,15 @@ if MAP_TILE_URL:
         SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], f"{_tiles.scheme}://{_tile_host}"]
 # Logos of shops: largest upload accepted.
 SHOP_LOGO_MAX_BYTES = int(os.environ.get("SHOP_LOGO_MAX_BYTES", str(2 * 1024 * 1024)))
+
+# --- delivery (same-day delivery by cargo bike) ---
+# Days ahead a delivery window can be chosen; a parcel's size per item while the
+# catalogue has no sizes; the planner's time budget (seconds) and the travel-time
+# matrix: straight line x detour factor at cargo-bike speed, or OSRM's table API.
+DELIVERY_DAYS_AHEAD = int(os.environ.get("DELIVERY_DAYS_AHEAD", "3"))
+DELIVERY_LITRES_PER_ITEM = int(os.environ.get("DELIVERY_LITRES_PER_ITEM", "4"))
+DELIVERY_GRAMS_PER_ITEM = int(os.environ.get("DELIVERY_GRAMS_PER_ITEM", "1000"))
+DELIVERY_PLAN_SECONDS = int(os.environ.get("DELIVERY_PLAN_SECONDS", "10"))
+DELIVERY_DETOUR_FACTOR = float(os.environ.get("DELIVERY_DETOUR_FACTOR", "1.3"))
+DELIVERY_BIKE_SPEED_KMH = float(os.environ.get("DELIVERY_BIKE_SPEED_KMH", "15"))
+OSRM_URL = os.environ.get("OSRM_URL", "")

@@ -275,11 +275,11 @@ def test_cart_pages_and_checkout_in_the_browser_flow(client, shopper, two_shops)
     assert page.status_code == 200
     window = _first_window(coffee)
     bad = client.post(reverse("market-cart:checkout"), {
-        f"fulfilment-{coffee.pk}": "click_collect", f"window-{coffee.pk}": window.isoformat(),
+        f"fulfilment-{coffee.pk}": "click_collect", f"window-{coffee.pk}-click_collect": window.isoformat(),
         f"fulfilment-{books.pk}": "reserve", "name": "Sina Sommer", "email": "shopper@example.org"})
     assert bad.status_code == 400 and "AGB" in bad.content.decode() and not ShopOrder.unscoped_objects.exists()
     done = client.post(reverse("market-cart:checkout"), {
-        f"fulfilment-{coffee.pk}": "click_collect", f"window-{coffee.pk}": window.isoformat(),
+        f"fulfilment-{coffee.pk}": "click_collect", f"window-{coffee.pk}-click_collect": window.isoformat(),
         f"fulfilment-{books.pk}": "reserve", "name": "Sina Sommer", "email": "shopper@example.org",
         "terms": "yes"})
     assert done.status_code == 302
