@@ -8,6 +8,7 @@ from digitalstadt.core.registry import register_audit_actions
 
 AUDIT_ACTIONS = (
     ("delivery.job_created", _("Lieferauftrag angelegt")),
+    ("delivery.job_cancelled", _("Lieferauftrag storniert (Bestellung storniert oder abgelaufen)")),
     ("delivery.plan_requested", _("Tourenplanung angestoßen")),
     ("delivery.planned", _("Touren geplant")),
     ("delivery.stop_moved", _("Stopp in eine andere Tour verschoben")),

@@ -29,7 +29,7 @@ from digitalstadt.core.holidays import public_holidays
 from digitalstadt.core.locking import lock_rows, race_window
 from digitalstadt.marketplace.registry import FulfilmentMethod, PickupWindow
 
-from .models import DeliveryFee, DeliveryWindow, DeliveryZone, Job, Stop, StopKind, WindowTemplate
+from .models import DeliveryFee, DeliveryWindow, DeliveryZone, Job, JobStatus, Stop, StopKind, WindowTemplate
 
 DELIVERY = "delivery"
 
@@ -231,10 +231,23 @@ def _detail(*, shop_order, **kwargs) -> dict | None:
             "window_start": job.window.starts_at, "window_end": job.window.ends_at}
 
 
+def _release(*, shop_order, **kwargs) -> None:
+    """A cancelled or expired shop order: its job is cancelled, its window place freed,
+    its stops leave their tour. A parcel already with the courier is not undone here."""
+    job = Job.unscoped_objects.filter(shop_order=shop_order).first()
+    if job is None or job.status not in (JobStatus.WAITING, JobStatus.READY):
+        return
+    lock_rows(DeliveryWindow.unscoped_objects.filter(pk=job.window_id))
+    DeliveryWindow.unscoped_objects.filter(pk=job.window_id, taken__gt=0).update(taken=F("taken") - 1)
+    Job.unscoped_objects.filter(pk=job.pk).update(status=JobStatus.CANCELLED)
+    Stop.unscoped_objects.filter(job=job).update(tour=None, sequence=0, locked=False)
+    audit_log(actor=None, action="delivery.job_cancelled", subject=job, data={"shop_order": shop_order.number})
+
+
 DELIVERY_METHOD = FulfilmentMethod(
     DELIVERY, gettext_lazy("Lieferung am selben Tag (Lastenrad)"),
     gettext_lazy("Sie bezahlen jetzt online; ein Kurier bringt die Ware im gewählten Lieferfenster an Ihre Tür. "
                  "Bis zum Bestellschluss bestellt, noch am selben Tag."),
     pay_online=True, order=15, offered=_offered, windows=_windows, window_label=gettext_lazy(
         "Lieferfenster (bei Lieferung)"), needs_address=True, fee_label=gettext_lazy("Lieferung am selben Tag"),
-    quote=_quote, take=_take, detail=_detail)
+    quote=_quote, take=_take, detail=_detail, release=_release)

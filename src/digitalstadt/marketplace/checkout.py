@@ -43,7 +43,7 @@ from .models import (
     Variant,
     VatRate,
 )
-from .registry import Placement, fulfilment_methods
+from .registry import Placement, fulfilment_methods, release_fulfilment
 
 PICKUP_ALPHABET = "ACDEFHJKLMNPRTUVWXY34679"
 # The article number of a fee line (delivery), which holds no stock.
@@ -429,6 +429,7 @@ def order_holds_expire(*, now: datetime | None = None) -> int:
                     OrderStatus.PICKED_UP, OrderStatus.CANCELLED, OrderStatus.EXPIRED):
                 continue
             stock.release(shop_order=shop_order)
+            release_fulfilment(shop_order=shop_order)
             shop_order.status = OrderStatus.EXPIRED
             shop_order.save(update_fields=["status"])
             if shop_order.payment_reference:
@@ -454,6 +455,7 @@ def shop_order_cancel_by_shopper(*, user: Any, shop_order_id: int, reason: str =
             raise ValidationError(_("Diese Bestellung kann nicht mehr storniert werden. Bitte wenden Sie sich an "
                                     "das Geschäft."), code="too_late")
         stock.release(shop_order=shop_order)
+        release_fulfilment(shop_order=shop_order)
         shop_order.status = OrderStatus.CANCELLED
         shop_order.cancelled_at = timezone.now()
         shop_order.cancel_reason = (reason or _("vom Kunden storniert"))[:300]

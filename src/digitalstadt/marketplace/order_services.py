@@ -31,6 +31,7 @@ from digitalstadt.core.scoping import organisation_scope
 
 from . import stock
 from .models import OrderLine, OrderStatus, Shop, ShopOrder
+from .registry import release_fulfilment
 
 __all__ = [
     "TRANSITIONS", "normalise_pickup_code", "shop_order_accept", "shop_order_cancel", "shop_order_find_by_code",
@@ -251,6 +252,7 @@ def shop_order_cancel(*, shop: Shop, shop_order_id: int, reason: str, actor: Any
         shop_order.cancelled_at = timezone.now()
         shop_order.cancel_reason = reason
         released = stock.release(shop_order=shop_order)
+        release_fulfilment(shop_order=shop_order)
         refunded = 0
         if shop_order.paid_at is not None:
             refunded = _refund_money(shop_order, shop_order.total_cents - shop_order.refunded_cents,

@@ -14,7 +14,7 @@ from typing import Any
 
 from digitalstadt.core.registry import Registry
 
-__all__ = ["FulfilmentMethod", "PickupWindow", "Placement", "fulfilment_methods"]
+__all__ = ["FulfilmentMethod", "PickupWindow", "Placement", "fulfilment_methods", "release_fulfilment"]
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,8 @@ class FulfilmentMethod:
     (`placements`: a list of `Placement`); it takes its own scarce
     resource under the locking helper and raises ValidationError when it is gone.
     `detail(shop_order=)`: what the order pages show of it (None or a dict with `url`,
-    `label`, `status`)."""
+    `label`, `status`). `release(shop_order=)`: the shop order was cancelled or its hold
+    ran out (inside that transaction): give back what `take` took."""
 
     id: str
     label: Any
@@ -70,8 +71,16 @@ class FulfilmentMethod:
     quote: Callable[..., int] = field(default=lambda **kwargs: 0, compare=False)
     take: Callable[..., None] | None = field(default=None, compare=False)
     detail: Callable[..., dict | None] = field(default=lambda **kwargs: None, compare=False)
+    release: Callable[..., None] = field(default=lambda **kwargs: None, compare=False)
 
 
 fulfilment_methods: Registry[FulfilmentMethod] = Registry(
     "marketplace.fulfilment_methods", setting="MARKETPLACE_FULFILMENT_METHODS",
     description="how a shop order reaches the shopper (click & collect, reserve in store, delivery)")
+
+
+def release_fulfilment(*, shop_order: Any) -> None:
+    """Give back what the shop order's fulfilment method took (a delivery window)."""
+    method = fulfilment_methods.registered(shop_order.fulfilment)
+    if method is not None:
+        method.release(shop_order=shop_order)

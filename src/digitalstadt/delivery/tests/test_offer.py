@@ -175,3 +175,18 @@ def test_windows_are_built_per_local_day_across_the_dst_change(setup, clock):
     assert [w.day for w in first] == [date(2027, 3, 27), date(2027, 3, 30), date(2027, 3, 31)]
     assert [w.starts_at.astimezone(ZoneInfo("UTC")).hour for w in first] == [15, 14, 14]
     assert all(w.ends_at - w.starts_at == timedelta(hours=2) for w in first)
+
+
+def test_an_expired_or_cancelled_order_gives_its_window_place_back(setup, shopper, clock):
+    courier, zone, shop, beans = setup
+    _cart(shopper, beans)
+    start = _windows(courier, zone)[0].starts_at
+    order = _place(shopper, shop, start)
+    window = DeliveryWindow.unscoped_objects.get(starts_at=start)
+    assert window.taken == 1
+    clock.shift(timedelta(minutes=11))  # not paid within the hold
+    assert checkout.order_holds_expire() == 1
+    window.refresh_from_db()
+    job = Job.unscoped_objects.get(shop_order__order=order)
+    assert window.taken == 0 and job.status == JobStatus.CANCELLED
+    assert not Stop.unscoped_objects.filter(job=job, tour__isnull=False).exists()
