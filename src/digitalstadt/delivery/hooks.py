@@ -22,9 +22,29 @@ AUDIT_ACTIONS = (
 
 
 def register() -> None:
+    from digitalstadt.core.registry import (
+        DashboardFigure,
+        PersonalDataHandler,
+        RetentionPolicy,
+        dashboard_figures,
+        personal_data_handlers,
+        retention_policies,
+    )
     from digitalstadt.marketplace.registry import fulfilment_methods
 
+    from . import personal_data
     from .offer import DELIVERY_METHOD
 
     register_audit_actions(AUDIT_ACTIONS)
     fulfilment_methods.register(DELIVERY_METHOD)
+    personal_data_handlers.register(PersonalDataHandler("delivery", _("Lieferungen: Adressen und Zustellnachweise"),
+                                                        personal_data.export, personal_data.erase))
+    retention_policies.register(RetentionPolicy("delivery_proofs", _("Unterschriften und Fotos der Zustellnachweise"),
+                                                90, personal_data.purge_proofs))
+    dashboard_figures.register(DashboardFigure(
+        "delivery.on_time", _("Lieferungen pünktlich zugestellt"), personal_data.delivered_on_time, unit="share",
+        description=_("Anteil der Lieferungen der letzten 90 Tage, die bis zum Ende des gewählten Lieferfensters "
+                      "zugestellt wurden"), order=330))
+    dashboard_figures.register(DashboardFigure(
+        "delivery.cargo_bike_km", _("Kilometer mit dem Lastenrad (30 Tage)"), personal_data.cargo_bike_km_30_days,
+        description=_("Geplante Strecke der gefahrenen Lieferrunden der letzten 30 Tage"), order=340))

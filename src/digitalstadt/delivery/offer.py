@@ -244,10 +244,17 @@ def _release(*, shop_order, **kwargs) -> None:
     audit_log(actor=None, action="delivery.job_cancelled", subject=job, data={"shop_order": shop_order.number})
 
 
+def _status_changed(*, shop_order, **kwargs) -> None:
+    """The shop has packed the order: the parcel is ready for the courier."""
+    if shop_order.status == "ready":
+        Job.unscoped_objects.filter(shop_order=shop_order, status=JobStatus.WAITING).update(status=JobStatus.READY)
+
+
 DELIVERY_METHOD = FulfilmentMethod(
     DELIVERY, gettext_lazy("Lieferung am selben Tag (Lastenrad)"),
     gettext_lazy("Sie bezahlen jetzt online; ein Kurier bringt die Ware im gewählten Lieferfenster an Ihre Tür. "
                  "Bis zum Bestellschluss bestellt, noch am selben Tag."),
     pay_online=True, order=15, offered=_offered, windows=_windows, window_label=gettext_lazy(
         "Lieferfenster (bei Lieferung)"), needs_address=True, fee_label=gettext_lazy("Lieferung am selben Tag"),
-    quote=_quote, take=_take, detail=_detail, release=_release)
+    quote=_quote, take=_take, detail=_detail, release=_release,
+    status_changed=_status_changed)

@@ -31,7 +31,7 @@ from digitalstadt.core.scoping import organisation_scope
 
 from . import stock
 from .models import OrderLine, OrderStatus, Shop, ShopOrder
-from .registry import release_fulfilment
+from .registry import release_fulfilment, status_changed
 
 __all__ = [
     "TRANSITIONS", "normalise_pickup_code", "shop_order_accept", "shop_order_cancel", "shop_order_find_by_code",
@@ -100,6 +100,8 @@ def _locked(shop: Shop, shop_order_id: int) -> ShopOrder:
 
 def _save(shop_order: ShopOrder, *fields: str) -> None:
     shop_order.save(update_fields=[*fields, "updated_at"])
+    if "status" in fields:
+        status_changed(shop_order=shop_order)
 
 
 def _audit(actor, action: str, shop_order: ShopOrder, **data) -> None:

@@ -14,7 +14,8 @@ from typing import Any
 
 from digitalstadt.core.registry import Registry
 
-__all__ = ["FulfilmentMethod", "PickupWindow", "Placement", "fulfilment_methods", "release_fulfilment"]
+__all__ = ["FulfilmentMethod", "PickupWindow", "Placement", "fulfilment_methods", "release_fulfilment",
+           "status_changed"]
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,9 @@ class FulfilmentMethod:
     resource under the locking helper and raises ValidationError when it is gone.
     `detail(shop_order=)`: what the order pages show of it (None or a dict with `url`,
     `label`, `status`). `release(shop_order=)`: the shop order was cancelled or its hold
-    ran out (inside that transaction): give back what `take` took."""
+    ran out (inside that transaction): give back what `take` took.
+    `status_changed(shop_order=)`: the shop changed the order's status (accepted,
+    ready...), inside that transaction."""
 
     id: str
     label: Any
@@ -72,6 +75,7 @@ class FulfilmentMethod:
     take: Callable[..., None] | None = field(default=None, compare=False)
     detail: Callable[..., dict | None] = field(default=lambda **kwargs: None, compare=False)
     release: Callable[..., None] = field(default=lambda **kwargs: None, compare=False)
+    status_changed: Callable[..., None] = field(default=lambda **kwargs: None, compare=False)
 
 
 fulfilment_methods: Registry[FulfilmentMethod] = Registry(
@@ -84,3 +88,10 @@ def release_fulfilment(*, shop_order: Any) -> None:
     method = fulfilment_methods.registered(shop_order.fulfilment)
     if method is not None:
         method.release(shop_order=shop_order)
+
+
+def status_changed(*, shop_order: Any) -> None:
+    """Tell the shop order's fulfilment method that the shop changed its status."""
+    method = fulfilment_methods.registered(shop_order.fulfilment)
+    if method is not None:
+        method.status_changed(shop_order=shop_order)

@@ -190,3 +190,17 @@ def test_an_expired_or_cancelled_order_gives_its_window_place_back(setup, shoppe
     job = Job.unscoped_objects.get(shop_order__order=order)
     assert window.taken == 0 and job.status == JobStatus.CANCELLED
     assert not Stop.unscoped_objects.filter(job=job, tour__isnull=False).exists()
+
+
+def test_the_shop_packing_the_order_makes_the_parcel_ready_for_the_courier(setup, shopper):
+    from digitalstadt.marketplace.order_services import shop_order_mark_ready
+    from digitalstadt.marketplace.tests.factories import make_member
+
+    courier, zone, shop, beans = setup
+    _cart(shopper, beans)
+    order = _place(shopper, shop, _windows(courier, zone)[0].starts_at)
+    part = ShopOrder.unscoped_objects.get(order=order)
+    ShopOrder.unscoped_objects.filter(pk=part.pk).update(status=OrderStatus.NEW)  # paid
+    seller = make_member(shop)
+    shop_order_mark_ready(shop=shop, shop_order_id=part.pk, actor=seller)
+    assert Job.unscoped_objects.get(shop_order=part).status == JobStatus.READY
