@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from .models import Job, JobStatus, Stop, StopKind, TourStatus
 
-__all__ = ["Tracking", "tracking_for"]
+__all__ = ["StatementRow", "Tracking", "statement", "tracking_for"]
 
 
 @dataclass(frozen=True)
@@ -34,3 +34,33 @@ def tracking_for(*, token) -> Tracking | None:
               .filter(~Q(job__status=JobStatus.CANCELLED)).count())
     return Tracking(job=job, stops_before=before, expected_at=door.planned_arrival,
                     tour_started=door.tour.status == TourStatus.STARTED)
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    label: str  # a day (YYYY-MM-DD) or a shop's name
+    delivered: int
+    failed: int
+    returned: int
+    fees_cents: int
+
+
+def statement(*, courier_id: int, start, end, by: str = "day") -> list[StatementRow]:
+    """The courier service's statement for the days `start`..`end` (inclusive): per day or
+    per shop, the deliveries made, the failed attempts, the parcels brought back, and the
+    delivery fees of the delivered parcels (what the service bills)."""
+    from collections import defaultdict
+
+    jobs = (Job.unscoped_objects.filter(organisation_id=courier_id, window__day__gte=start, window__day__lte=end)
+            .exclude(status=JobStatus.CANCELLED).select_related("window"))
+    rows: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for job in jobs:
+        key = job.window.day.isoformat() if by == "day" else job.shop_name
+        row = rows[key]
+        if job.status == JobStatus.DELIVERED:
+            row[0] += 1
+            row[3] += job.fee_cents
+        row[1] += job.attempts  # failed attempts (a delivery that failed once and then succeeded counts 1)
+        if job.status == JobStatus.RETURNED:
+            row[2] += 1
+    return [StatementRow(label, *values) for label, values in sorted(rows.items())]

@@ -77,3 +77,22 @@ def courier_bike(courier):
     from digitalstadt.delivery.models import Bike
 
     return Bike.unscoped_objects.filter(organisation=courier).first()
+
+
+def test_the_statement_counts_deliveries_failures_returns_and_fees_per_day_and_shop(clock):
+    from digitalstadt.delivery.selectors import statement
+
+    courier, zone, _hub = make_courier()
+    shop = make_delivering_shop()
+    jobs = [_delivery(CitizenFactory(), courier, zone, shop) for _ in range(3)]
+    Job.unscoped_objects.filter(pk=jobs[0].pk).update(status=JobStatus.DELIVERED, attempts=1)  # second attempt
+    Job.unscoped_objects.filter(pk=jobs[1].pk).update(status=JobStatus.RETURNED, attempts=2)
+    Job.unscoped_objects.filter(pk=jobs[2].pk).update(status=JobStatus.CANCELLED)
+    day = jobs[0].window.day
+    rows = statement(courier_id=courier.pk, start=day, end=day)
+    assert [(r.label, r.delivered, r.failed, r.returned, r.fees_cents) for r in rows] == [
+        (day.isoformat(), 1, 3, 1, 490)]
+    rows = statement(courier_id=courier.pk, start=day, end=day, by="shop")
+    assert [r.label for r in rows] == [shop.name]
+    other, _z, _h = make_courier("Anderer Kurier")
+    assert statement(courier_id=other.pk, start=day, end=day) == []
