@@ -27,12 +27,14 @@ def _register_routers() -> None:
 
     from digitalstadt.applications.api import router as applications_router
     from digitalstadt.catalog.api import router as catalog_router
+    from digitalstadt.delivery.api import router as delivery_router
     from digitalstadt.marketplace.api import router as marketplace_router
     from digitalstadt.parking.api import router as parking_router
 
     api.add_router("/appointments", appointments_router)
     api.add_router("/applications", applications_router)
     api.add_router("/catalog", catalog_router)
+    api.add_router("/delivery", delivery_router)
     api.add_router("/marketplace", marketplace_router)
     api.add_router("/parking", parking_router)
 

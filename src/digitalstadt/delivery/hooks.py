@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from digitalstadt.core.registry import register_audit_actions
+from digitalstadt.core.registry import ApiScope, api_scopes, register_audit_actions
 
 AUDIT_ACTIONS = (
     ("delivery.job_created", _("Lieferauftrag angelegt")),
@@ -37,6 +37,8 @@ def register() -> None:
 
     register_audit_actions(AUDIT_ACTIONS)
     fulfilment_methods.register(DELIVERY_METHOD)
+    api_scopes.register(ApiScope("delivery:tours:read", _("Touren lesen (Kurierdienst)"),
+                                 _("Die Touren eines Tages mit ihren Stopps abrufen (GET /api/v1/delivery/tours)")))
     personal_data_handlers.register(PersonalDataHandler("delivery", _("Lieferungen: Adressen und Zustellnachweise"),
                                                         personal_data.export, personal_data.erase))
     retention_policies.register(RetentionPolicy("delivery_proofs", _("Unterschriften und Fotos der Zustellnachweise"),
