@@ -221,3 +221,35 @@ def test_the_work_area_is_offered_to_the_courier_managers_only(day):
     driver = Membership.objects.get(organisation=day.courier, role=OrgRole.DRIVER).user
     assert not [a for a in organisation_work_areas(user=driver, organisation=day.courier)
                 if a["id"] == "delivery.dispatch"]
+
+
+def test_hostile_values_answer_without_a_500_and_change_nothing(day, client):
+    from digitalstadt.core.tests.hostile_walk import HOSTILE_VALUES
+
+    t1, t2 = day.tours
+    client.force_login(day.manager)
+    slug = day.courier.slug
+    stop = _stop(day.jobs[0], StopKind.PICKUP)
+    before = list(Stop.unscoped_objects.order_by("pk").values_list("tour_id", "sequence", "locked"))
+    good = {"tour": str(t2.pk), "position": "1", "tag": t1.day.isoformat()}
+    move = reverse("delivery-dispatch:stop-move", kwargs={"courier": slug, "stop": stop.pk})
+    board = reverse("delivery-dispatch:board", kwargs={"courier": slug})
+    for name in ("tour", "position", "tag"):
+        for value in HOSTILE_VALUES:
+            data = {**good, name: value}
+            if name == "tag":
+                data["tour"] = ""  # a valid day would make the move go through
+            assert client.post(move, data).status_code in (302, 400), (name, value)
+    for value in HOSTILE_VALUES:
+        assert client.get(board, {"tag": value}).status_code in (200, 400), value
+        assert client.post(reverse("delivery-dispatch:stop-lock", kwargs={"courier": slug, "stop": stop.pk}),
+                           {"locked": "1", "tag": value}).status_code in (302, 400)
+        assert client.post(reverse("delivery-dispatch:replan", kwargs={"courier": slug}),
+                           {"tag": value}).status_code in (302, 400)
+    assert client.post(reverse("delivery-dispatch:stop-move", kwargs={"courier": slug, "stop": 2**62}),
+                       good).status_code == 404
+    assert client.get(reverse("delivery-dispatch:board", kwargs={"courier": "x" * 300})).status_code == 404
+    # Only the lock requests with an empty (= today's) day went through; no stop moved.
+    after = list(Stop.unscoped_objects.order_by("pk").values_list("tour_id", "sequence"))
+    assert after == [(tour, sequence) for tour, sequence, _locked in before]
+    assert not AuditEntry.objects.filter(action="delivery.stop_moved").exists()
