@@ -99,7 +99,7 @@ def test_dispatcher_moves_and_locks_stops_and_sees_the_late_delivery(journey, ph
     item = stop_item(page, delivery)
     item.get_by_label("Tour").select_option(label="Tour 2: Rad 2")
     item.get_by_label("Position").fill("1")
-    item.get_by_role("button", name=re.compile("^Verschieben")).click()
+    item.get_by_role("button", name="Verschieben").click()
     expect(page.locator(".site-messages")).to_contain_text("Der Stopp ist jetzt Nummer 2 der Tour mit Rad 2.")
     journey.check_page()
     expect(tour1.locator(".dispatch-stop")).to_have_count(2)
@@ -110,14 +110,15 @@ def test_dispatcher_moves_and_locks_stops_and_sees_the_late_delivery(journey, ph
     # A delivery before its own pickup is refused with a message; nothing changes.
     item = stop_item(page, delivery)
     item.get_by_label("Position").fill("1")
-    item.get_by_role("button", name=re.compile("^Verschieben")).click()
+    item.get_by_role("button", name="Verschieben").click()
     expect(page.get_by_role("alert")).to_contain_text("Die Abholung beim Geschäft muss vor der Zustellung liegen.")
     journey.check_page()
     assert Stop.unscoped_objects.get(pk=delivery.pk).sequence == 2
 
-    # 4. Lock the third stop of tour 2: the two before it are locked with it.
+    # 4. Lock the third stop of tour 2 (by keyboard): the two before it are locked with it.
     third = tour2.locator(".dispatch-stop").nth(2)
-    third.get_by_role("button", name=re.compile("^Festlegen")).click()
+    third.get_by_role("button", name="Festlegen").focus()
+    page.keyboard.press("Enter")
     expect(page.locator(".site-messages")).to_contain_text("Festgelegt: 3 Stopps behalten Rad und Reihenfolge.")
     journey.check_page()
     expect(tour2.locator(".kern-badge", has_text="festgelegt")).to_have_count(3)

@@ -253,3 +253,24 @@ def test_hostile_values_answer_without_a_500_and_change_nothing(day, client):
     after = list(Stop.unscoped_objects.order_by("pk").values_list("tour_id", "sequence"))
     assert after == [(tour, sequence) for tour, sequence, _locked in before]
     assert not AuditEntry.objects.filter(action="delivery.stop_moved").exists()
+
+
+def test_the_board_shows_the_last_plan_run_and_its_queries_do_not_grow_with_the_stops(day, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from digitalstadt.delivery.models import PlanRun
+
+    t1, t2 = day.tours
+    PlanRun.unscoped_objects.create(organisation=day.courier, day=t1.day, status="failed",
+                                    summary={"Fehler": "keine Lastenräder"})
+    PlanRun.unscoped_objects.create(organisation=day.courier, day=t1.day, status="done", summary={"Touren": 2})
+    client.force_login(day.manager)
+    url = reverse("delivery-dispatch:board", kwargs={"courier": day.courier.slug})
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(url).content.decode()
+    assert "fertig" in page and "Touren: 2" in page and "fehlgeschlagen" not in page
+    stop_move(actor=day.manager, stop=_stop(day.jobs[-1], StopKind.PICKUP), tour=t1, position=1)
+    with CaptureQueriesContext(connection) as more:
+        client.get(url)
+    assert len(more) == len(few), [q["sql"] for q in more.captured_queries]
