@@ -7,7 +7,6 @@ tiles that fail to load (the list stays the primary view)."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -18,6 +17,7 @@ from digitalstadt.delivery import hooks_dispatch
 from digitalstadt.delivery.dispatch_services import tour_reschedule
 from digitalstadt.delivery.models import Stop, StopKind, Tour
 from digitalstadt.delivery.tests.dispatch_factories import make_courier_day
+from digitalstadt.testing.fixtures import run_worker_batch
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -124,12 +124,20 @@ def test_dispatcher_moves_and_locks_stops_and_sees_the_late_delivery(journey, ph
     expect(tour2.locator(".kern-badge", has_text="festgelegt")).to_have_count(3)
     assert list(Stop.unscoped_objects.filter(tour=t2).order_by("sequence").values_list("locked", flat=True)) == [
         True, True, True, False, False, False]
+    locked_before = list(Stop.unscoped_objects.filter(tour=t2, locked=True).order_by("sequence").values_list(
+        "pk", flat=True))
 
-    # 5. Neu planen: the planner (the lead's planning module) or, until it is merged, a message.
+    # 5. Neu planen: the plan runs as a task (the real worker); the locked prefix stays.
     main(page).get_by_role("button", name="Neu planen").click()
-    expect(page.locator(".site-messages")).to_contain_text(re.compile(
-        "Die Tourenplanung ist (noch nicht verfügbar|angestoßen)"))
+    expect(page.locator(".site-messages")).to_contain_text("Die Tourenplanung ist angestoßen")
+    expect(page.locator("#plan-status")).to_contain_text("wartet")
+    run_worker_batch()
+    page.reload()
+    expect(page.locator("#plan-status")).to_contain_text("fertig")
+    expect(page.locator("#plan-status")).to_contain_text("Aufträge auf")
     journey.check_page()
+    assert list(Stop.unscoped_objects.filter(tour=t2, locked=True).order_by("sequence").values_list(
+        "pk", flat=True)) == locked_before
     journey.screenshot("dispatch-board-1280")
 
     # 6. At 360 px with tiles that fail to load: the list stacks and stays usable.

@@ -111,12 +111,8 @@ def stop_lock(request, courier, stop):
 def replan(request, courier):
     courier = _courier(request, courier)
     day = _day(request.POST)
-    try:
-        # Written by the lead (the planner task); until it is merged the page says so.
-        from digitalstadt.delivery.planning import request_plan
-    except ImportError:
-        messages.error(request, _("Die Tourenplanung ist noch nicht verfügbar."))
-        return _back(courier, day)
+    from .planning import request_plan
+
     try:
         request_plan(courier=courier, day=day, actor=request.user)
     except ValidationError as exc:

@@ -32,11 +32,12 @@ def register() -> None:
     )
     from digitalstadt.marketplace.registry import fulfilment_methods
 
-    from . import personal_data
+    from . import hooks_dispatch, personal_data
     from .offer import DELIVERY_METHOD
 
     register_audit_actions(AUDIT_ACTIONS)
     fulfilment_methods.register(DELIVERY_METHOD)
+    hooks_dispatch.register()
     api_scopes.register(ApiScope("delivery:tours:read", _("Touren lesen (Kurierdienst)"),
                                  _("Die Touren eines Tages mit ihren Stopps abrufen (GET /api/v1/delivery/tours)")))
     personal_data_handlers.register(PersonalDataHandler("delivery", _("Lieferungen: Adressen und Zustellnachweise"),

@@ -264,12 +264,14 @@ def test_the_board_shows_the_last_plan_run_and_its_queries_do_not_grow_with_the_
     t1, t2 = day.tours
     PlanRun.unscoped_objects.create(organisation=day.courier, day=t1.day, status="failed",
                                     summary={"Fehler": "keine Lastenräder"})
-    PlanRun.unscoped_objects.create(organisation=day.courier, day=t1.day, status="done", summary={"Touren": 2})
+    PlanRun.unscoped_objects.create(organisation=day.courier, day=t1.day, status="done", summary={
+        "jobs": 4, "bikes_used": 2, "distance_m": 12_400, "unassigned": ["17"]})
     client.force_login(day.manager)
     url = reverse("delivery-dispatch:board", kwargs={"courier": day.courier.slug})
     with CaptureQueriesContext(connection) as few:
         page = client.get(url).content.decode()
-    assert "fertig" in page and "Touren: 2" in page and "fehlgeschlagen" not in page
+    assert "fertig" in page and "4 Aufträge auf 2 Rädern, 12 km" in page and "fehlgeschlagen" not in page
+    assert "1 Auftrag passt nicht in die Touren" in page
     stop_move(actor=day.manager, stop=_stop(day.jobs[-1], StopKind.PICKUP), tour=t1, position=1)
     with CaptureQueriesContext(connection) as more:
         client.get(url)
