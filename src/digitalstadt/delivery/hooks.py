@@ -23,7 +23,9 @@ AUDIT_ACTIONS = (
 def register() -> None:
     from digitalstadt.marketplace.registry import fulfilment_methods
 
+    from . import hooks_courier
     from .offer import DELIVERY_METHOD
 
     register_audit_actions(AUDIT_ACTIONS)
     fulfilment_methods.register(DELIVERY_METHOD)
+    hooks_courier.register()
