@@ -216,3 +216,71 @@ def test_a_client_id_cannot_be_reused_for_another_confirmation():
     job_confirm_pickup(stop_id=t["pickup"].pk, pickup_code="P1CK0P", client_id=client_id, actor=t["driver"])
     with pytest.raises(ValidationError, match="schon für einen anderen"):
         job_confirm_delivered(stop_id=t["door"].pk, received_by="Lina", client_id=client_id, actor=t["driver"])
+
+
+# --- the pages (plain forms without JavaScript, JSON for the app) -------------------
+
+
+def test_plain_form_pickup_redirects_to_the_tour_and_a_repeat_is_harmless(client):
+    t = make_tour()
+    client.force_login(t["driver"])
+    page = client.get(f"/kurier/stopp/{t['pickup'].pk}/")
+    assert page.status_code == 200 and "Abholung bestätigen" in page.content.decode()
+    data = {"code": "p1ck0p", "client_id": str(uuid.uuid4())}
+    response = client.post(f"/kurier/stopp/{t['pickup'].pk}/abholung/", data)
+    assert response.status_code == 302 and response["Location"] == "/kurier/"
+    assert "Abholung bestätigt" in client.get("/kurier/").content.decode()
+    again = client.post(f"/kurier/stopp/{t['pickup'].pk}/abholung/", data, follow=True)
+    assert "schon angekommen" in again.content.decode()
+    assert Confirmation.unscoped_objects.count() == 1
+
+
+def test_the_app_gets_json_and_bad_input_answers_400_in_german(client):
+    t = make_tour()
+    client.force_login(t["driver"])
+    url = f"/kurier/stopp/{t['pickup'].pk}/abholung/"
+    bad = client.post(url, {"code": "FALSCH", "client_id": str(uuid.uuid4())}, headers={"X-Courier-App": "1"})
+    assert bad.status_code == 400 and "Abholcode gehört nicht" in bad.json()["error"]
+    plain_bad = client.post(url, {"code": "P1CK0P", "client_id": "<script>"})
+    assert plain_bad.status_code == 400 and "keine gültige Kennung" in plain_bad.content.decode()
+    ok = client.post(url, {"code": "P1CK0P", "client_id": str(uuid.uuid4()),
+                           "happened_at": "2026-12-01T09:00:00+01:00"}, headers={"X-Courier-App": "1"})
+    assert ok.json()["ok"] is True and ok.json()["next"] == "/kurier/"
+    assert _job(t).status == JobStatus.PICKED_UP
+
+
+@pytest.mark.parametrize("path", ["/kurier/stopp/999999/", "/kurier/stopp/0/"])
+def test_unknown_stops_are_404(client, path):
+    t = make_tour()
+    client.force_login(t["driver"])
+    assert client.get(path).status_code == 404
+    assert client.post(path + "zugestellt/", {"received_by": "x", "client_id": str(uuid.uuid4())}).status_code == 404
+
+
+def test_another_driver_sees_neither_the_stop_nor_the_tour(client):
+    t = make_tour()
+    stranger = add_driver(t["courier"][0], email="fremd@example.org")
+    client.force_login(stranger)
+    assert client.get(f"/kurier/stopp/{t['door'].pk}/").status_code == 404
+    page = client.get("/kurier/").content.decode()
+    assert "keine Tour zugeteilt" in page and "Lina Lieferung" not in page
+    assert client.post(f"/kurier/stopp/{t['pickup'].pk}/abholung/", {"code": "P1CK0P",
+                                                                     "client_id": str(uuid.uuid4())}).status_code == 404
+    assert _job(t).status == JobStatus.READY
+
+
+def test_service_worker_and_manifest_cover_the_app(client):
+    sw = client.get("/kurier/sw.js")
+    assert sw["Content-Type"].startswith("application/javascript") and 'const TOUR_URL = "/kurier/"' in sw.content.decode()
+    manifest = client.get("/kurier/manifest.webmanifest").json()
+    assert manifest["scope"] == "/kurier/" and manifest["start_url"] == "/kurier/"
+
+
+def test_the_work_area_leads_drivers_to_their_tour(client):
+    t = make_tour()
+    client.force_login(t["driver"])
+    from django.urls import reverse
+
+    page = client.get(reverse("accounts:organisation", kwargs={"slug": t["courier"][0].slug}))
+    html = page.content.decode()
+    assert "Meine Tour" in html and 'href="/kurier/"' in html

@@ -115,7 +115,11 @@
       show(data.error, "danger");
     }, function () {
       // No network: keep it until the network returns.
-      enqueue(entry).then(queued).then(function (all) { showCount(all.length); });
+      enqueue(entry).then(queued).then(function (all) {
+        var actions = document.querySelector("[data-courier-actions]");
+        if (actions) { actions.hidden = true; }
+        showCount(all.length);
+      });
     });
   });
 
