@@ -109,17 +109,24 @@ def test_courier_scans_loses_the_network_delivers_and_the_confirmation_is_sent(b
         journey.check_page(snapshot=True)
         journey.screenshot("courier-offline-queued-1280")
 
+        # Still offline, the tour comes from the phone's cache and the queue waits.
+        main(page).get_by_role("link", name="Zurück zur Tour").click()
+        expect(page.get_by_role("heading", name="Meine Tour heute")).to_be_visible()
+        queue = page.locator("[data-courier-queue-text]")
+        expect(queue).to_have_text("offline – 1 Bestätigung wartet")
+
         journey.context.set_offline(False)
-        expect(page.locator("[data-courier-queue-text]")).to_have_text("gesendet: Alle Bestätigungen sind angekommen.",
-                                                                       timeout=15000)
+        expect(queue).to_have_text("gesendet: Alle Bestätigungen sind angekommen.", timeout=15000)
+        expect(main(page).get_by_text("0 Stopps offen")).to_be_visible()
         job = _job(t)
         assert job.status == JobStatus.DELIVERED and job.received_by == "Lina Lieferung"
         assert Image.open(io.BytesIO(job.signature_png)).format == "PNG"
         assert Image.open(io.BytesIO(job.photo_jpeg)).format == "JPEG"
-        journey.screenshot("courier-sent-1280")
-
-        main(page).get_by_role("link", name="Zurück zur Tour").click()
+        # The page loads again with the server's state.
         expect(main(page).get_by_text("0 Stopps offen")).to_be_visible()
+        expect(page.get_by_text("Zustellung bestätigt")).to_be_visible()
+        journey.screenshot("courier-sent-1280")
+        journey.check_page(snapshot=True)
         assert not journey.violations, journey.violations
     finally:
         journey.close()

@@ -33,7 +33,8 @@ from .models import JobStatus
 CACHE_NAME = "ds-courier-v1"
 ASSETS = ("vendor/kern/kern.min.css", "vendor/kern/fonts/fira-sans.css", "css/site.css", "css/courier.css",
           "img/logo.svg", "vendor/htmx/htmx.min.js", "js/site.js", "js/courier-app.js", "js/courier-signature.js",
-          "js/pickup-scan.js", "vendor/jsqr/jsQR.js")
+          "js/pickup-scan.js", "vendor/jsqr/jsQR.js", "vendor/kern/fonts/fira-sans/FiraSans-Regular.woff2",
+          "vendor/kern/fonts/fira-sans/FiraSans-SemiBold.woff2", "vendor/kern/fonts/fira-sans/FiraSans-Bold.woff2")
 
 
 def _is_app(request) -> bool:

@@ -9,6 +9,7 @@
   var CACHE = "ds-courier-v1";
   var DB = "ds-courier";
   var STORE = "queue";
+  var SENT = "ds-courier-sent";
   var script = document.currentScript;
   var swUrl = script && script.getAttribute("data-courier-sw");
   var scope = script && script.getAttribute("data-courier-scope");
@@ -91,7 +92,11 @@
     }).then(function () {
       return queued().then(function (rest) {
         if (rest.length) { showCount(rest.length); }
-        else if (sentAny && box && box.className.indexOf("danger") === -1) { show(text(box, "sent"), "success"); }
+        else if (sentAny && box && box.className.indexOf("danger") === -1) {
+          // Load the page again (it shows the server's state now) and say so there.
+          try { window.sessionStorage.setItem(SENT, "1"); } catch (e) { /* private mode */ }
+          window.location.reload();
+        }
       });
     }).catch(function () {
       return queued().then(function (rest) { if (rest.length && navigator.onLine === false) { showCount(rest.length); } });
@@ -138,6 +143,13 @@
       navigator.serviceWorker.register(swUrl, { scope: scope }).catch(function () {});
     }
     if (navigator.onLine) { cacheTour(); }
+    var box = document.querySelector("[data-courier-queue]");
+    try {
+      if (box && window.sessionStorage.getItem(SENT)) {
+        window.sessionStorage.removeItem(SENT);
+        show(text(box, "sent"), "success");
+      }
+    } catch (e) { /* private mode */ }
     window.addEventListener("online", flush);
     window.setInterval(flush, 30000);
     if (window.indexedDB) {
