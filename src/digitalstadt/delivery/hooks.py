@@ -32,7 +32,7 @@ def register() -> None:
     )
     from digitalstadt.marketplace.registry import fulfilment_methods
 
-    from . import hooks_dispatch, personal_data
+    from . import hooks_courier, hooks_dispatch, personal_data
     from .offer import DELIVERY_METHOD
 
     register_audit_actions(AUDIT_ACTIONS)
@@ -51,3 +51,4 @@ def register() -> None:
     dashboard_figures.register(DashboardFigure(
         "delivery.cargo_bike_km", _("Kilometer mit dem Lastenrad (30 Tage)"), personal_data.cargo_bike_km_30_days,
         description=_("Geplante Strecke der gefahrenen Lieferrunden der letzten 30 Tage"), order=340))
+    hooks_courier.register()
