@@ -150,3 +150,7 @@ def organisation_work_areas(*, user: Any, organisation: Organisation) -> list[di
                       "url": area.url(organisation),
                       "counts": list(area.counts(user, organisation)) if area.counts else []})
     return areas
+
+
+def organisation_by_slug(*, slug: str) -> Organisation | None:
+    return Organisation.objects.filter(slug=slug).first()

@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy
 from digitalstadt.core.audit import audit_log
 from digitalstadt.core.locking import lock_one
 
-from .models import Confirmation, Job, JobStatus, Stop, StopKind
+from .models import Confirmation, Job, JobStatus, Stop, StopKind, Tour, TourStatus
 
 __all__ = [
     "FAILURE_REASONS", "MAX_ATTEMPTS", "Confirmed", "job_confirm_delivered", "job_confirm_failed",
@@ -122,9 +122,24 @@ def _begin(*, actor, stop_id, kind: str, client_id, confirmation: str):
     return client_id, stop, job, earlier
 
 
-def _record(*, client_id, job: Job, kind: str, happened_at: datetime, actor) -> None:
+def _record(*, client_id, job: Job, kind: str, happened_at: datetime, actor, stop: Stop | None = None) -> None:
     Confirmation.unscoped_objects.create(organisation_id=job.organisation_id, client_id=client_id, job=job,
                                          kind=kind, happened_at=happened_at, by=actor)
+    if stop is not None and stop.tour_id:
+        _tour_progress(stop=stop, job=job, happened_at=happened_at, at_shop=kind in ("pickup", "returned"))
+
+
+def _tour_progress(*, stop: Stop, job: Job, happened_at: datetime, at_shop: bool) -> None:
+    """The tour is out once its first stop is confirmed, done when no stop is open; the
+    bike's last known position is where it confirmed (re-planning starts there)."""
+    latitude, longitude = ((job.pickup_latitude, job.pickup_longitude) if at_shop
+                           else (job.latitude, job.longitude))
+    Tour.unscoped_objects.filter(pk=stop.tour_id).update(position_latitude=latitude, position_longitude=longitude,
+                                                         position_at=happened_at)
+    Tour.unscoped_objects.filter(pk=stop.tour_id, status=TourStatus.PLANNED).update(status=TourStatus.STARTED,
+                                                                                   started_at=happened_at)
+    if not Stop.unscoped_objects.filter(tour_id=stop.tour_id, done_at__isnull=True).exists():
+        Tour.unscoped_objects.filter(pk=stop.tour_id).update(status=TourStatus.DONE, finished_at=happened_at)
 
 
 def _audit(actor, action: str, job: Job, **data) -> None:
@@ -156,7 +171,7 @@ def job_confirm_pickup(*, stop_id, pickup_code: str, client_id, actor: Any,
         job.picked_up_at = when
         job.save(update_fields=["status", "picked_up_at", "updated_at"])
         Stop.unscoped_objects.filter(pk=stop.pk).update(done_at=when)
-        _record(client_id=client_id, job=job, kind="pickup", happened_at=when, actor=actor)
+        _record(client_id=client_id, job=job, kind="pickup", happened_at=when, actor=actor, stop=stop)
         _audit(actor, "delivery.picked_up", job, stop=stop.pk)
     return Confirmed(job=job, applied=True)
 
@@ -246,7 +261,7 @@ def job_confirm_delivered(*, stop_id, received_by: str, client_id, actor: Any, s
         job.save(update_fields=["status", "delivered_at", "received_by", "signature_png", "photo_jpeg",
                                 "updated_at"])
         Stop.unscoped_objects.filter(pk=stop.pk).update(done_at=when)
-        _record(client_id=client_id, job=job, kind="delivered", happened_at=when, actor=actor)
+        _record(client_id=client_id, job=job, kind="delivered", happened_at=when, actor=actor, stop=stop)
         _audit(actor, "delivery.delivered", job, stop=stop.pk, signature=signature_png is not None,
                photo=photo_jpeg is not None)
     return Confirmed(job=job, applied=True)
@@ -289,7 +304,7 @@ def job_confirm_failed(*, stop_id, reason: str, client_id, actor: Any, next_step
                                                             planned_departure=None, locked=False, done_at=None)
         else:
             Stop.unscoped_objects.filter(pk=stop.pk).update(done_at=when)
-        _record(client_id=client_id, job=job, kind="failed", happened_at=when, actor=actor)
+        _record(client_id=client_id, job=job, kind="failed", happened_at=when, actor=actor, stop=stop)
         _audit(actor, "delivery.failed", job, stop=stop.pk, reason=reason, next_step=next_step,
                attempts=job.attempts)
     return Confirmed(job=job, applied=True)
@@ -326,6 +341,6 @@ def job_confirm_returned(*, stop_id, pickup_code: str, client_id, actor: Any,
         # A delivery stop still waiting (a second attempt not yet made) is gone.
         Stop.unscoped_objects.filter(job=job, kind=StopKind.DELIVERY, done_at__isnull=True).update(
             tour=None, done_at=when)
-        _record(client_id=client_id, job=job, kind="returned", happened_at=when, actor=actor)
+        _record(client_id=client_id, job=job, kind="returned", happened_at=when, actor=actor, stop=stop)
         _audit(actor, "delivery.returned", job, stop=stop.pk)
     return Confirmed(job=job, applied=True)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from digitalstadt.accounts.selectors import user_by_email
+from digitalstadt.accounts.selectors import organisation_by_slug, user_by_email
 
 from .models import Bike, DeliveryFee, DeliveryZone, Hub, Shift, WindowTemplate
 
@@ -27,9 +27,7 @@ ZONES = [("Innenstadt", ["Mitte", "Darmstadt-Nord", "Darmstadt-Ost", "Darmstadt-
 
 
 def seed(*, stdout=None) -> None:
-    from digitalstadt.accounts.models import Organisation
-
-    courier = Organisation.objects.filter(slug=COURIER_SLUG).first()
+    courier = organisation_by_slug(slug=COURIER_SLUG)
     if courier is None:
         return
     with transaction.atomic():

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from digitalstadt.core.audit import audit_log
 from digitalstadt.core.locking import lock_rows
+from digitalstadt.marketplace.types import OrderStatus
 
 from . import planner
 from .models import Hub, JobStatus, PlanRun, Shift, Stop, StopKind, Tour, TourStatus
@@ -35,7 +36,9 @@ from .registry import matrix_provider
 
 logger = logging.getLogger(__name__)
 
-PLANNED_STATUSES = (JobStatus.WAITING, JobStatus.READY, JobStatus.PICKED_UP)
+# A failed job whose delivery stop is open again is a second attempt (courier_services):
+# the parcel is still on the bike that picked it up.
+PLANNED_STATUSES = (JobStatus.WAITING, JobStatus.READY, JobStatus.PICKED_UP, JobStatus.FAILED)
 
 
 def _tz() -> ZoneInfo:
@@ -71,8 +74,10 @@ def build_problem(*, courier_id: int, day: date, now: datetime) -> tuple[planner
     shifts = list(Shift.unscoped_objects.filter(organisation_id=courier_id, day=day).select_related("bike")
                   .order_by("starts_at", "pk"))
     tours = {t.shift_id: t for t in Tour.unscoped_objects.filter(shift__in=shifts)}
+    # Orders not paid yet are not packed and may still expire: not planned.
     stops = list(Stop.unscoped_objects.filter(organisation_id=courier_id, job__window__day=day,
                                               job__status__in=PLANNED_STATUSES)
+                 .exclude(job__shop_order__status=OrderStatus.PENDING_PAYMENT)
                  .select_related("job", "job__window", "tour").order_by("tour_id", "sequence", "pk"))
     now_s = _seconds(now, day)
     started = {t.shift_id for t in tours.values() if t.status == TourStatus.STARTED}
@@ -105,7 +110,10 @@ def build_problem(*, courier_id: int, day: date, now: datetime) -> tuple[planner
     for job_id, kinds in by_job.items():
         job = next(iter(kinds.values())).job
         pickup = kinds.get(StopKind.PICKUP)
-        on_board = job.status == JobStatus.PICKED_UP
+        second_attempt = job.status == JobStatus.FAILED
+        if second_attempt and (StopKind.DELIVERY not in kinds or kinds[StopKind.DELIVERY].done_at):
+            continue  # failed and on its way back to the shop: nothing to plan
+        on_board = job.status in (JobStatus.PICKED_UP, JobStatus.FAILED)
         bike = None
         if on_board:
             bike = shift_of_tour.get(pickup.tour_id) if pickup and pickup.tour_id else None
@@ -114,18 +122,20 @@ def build_problem(*, courier_id: int, day: date, now: datetime) -> tuple[planner
         elif pickup and pickup.locked and pickup.tour_id:
             bike = shift_of_tour.get(pickup.tour_id)
         window = job.window
+        delivery_window = (_seconds(window.starts_at, day), _seconds(window.ends_at, day))
+        if second_attempt:  # later today, whenever the bike can
+            delivery_window = (now_s, planner.DAY)
         jobs.append(planner.Job(
             id=job_id, pickup=_point(job.pickup_latitude, job.pickup_longitude),
             delivery=_point(job.latitude, job.longitude), size=(job.volume_litres, job.weight_grams),
-            pickup_window=(0, _seconds(window.ends_at, day)),
-            delivery_window=(_seconds(window.starts_at, day), _seconds(window.ends_at, day)),
+            pickup_window=(0, _seconds(window.ends_at, day)), delivery_window=delivery_window,
             pickup_service=pickup_service, delivery_service=delivery_service, picked_up=on_board, bike=bike))
     planned_ids = {j.id for j in jobs}
     locks = []
     for tour in tours.values():
         locked = [(s.job_id, s.kind) for s in stops
                   if s.tour_id == tour.pk and s.locked and not s.done_at and s.job_id in planned_ids
-                  and not (s.kind == StopKind.PICKUP and s.job.status == JobStatus.PICKED_UP)]
+                  and not (s.kind == StopKind.PICKUP and s.job.status in (JobStatus.PICKED_UP, JobStatus.FAILED))]
         if locked:
             locks.append(planner.Lock(bike_id=tour.shift_id, stops=tuple(locked)))
     problem = planner.Problem(hubs=[planner.Hub(id=h.pk, point=_point(h.latitude, h.longitude))
@@ -156,7 +166,7 @@ def _apply(*, courier_id: int, day: date, result: planner.Plan, shifts: dict) ->
         tour.save(update_fields=["distance_m", "duration_s", "planned_at"])
     for stop in open_stops.select_related("tour"):
         if (stop.job_id, stop.kind) not in planned_keys and not (
-                stop.kind == StopKind.PICKUP and stop.job.status == JobStatus.PICKED_UP):
+                stop.kind == StopKind.PICKUP and stop.job.status in (JobStatus.PICKED_UP, JobStatus.FAILED)):
             stop.tour, stop.sequence, stop.planned_arrival, stop.planned_departure = None, 0, None, None
             stop.locked = False
             stop.save(update_fields=["tour", "sequence", "planned_arrival", "planned_departure", "locked"])

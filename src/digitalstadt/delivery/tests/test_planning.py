@@ -17,7 +17,7 @@ from digitalstadt.delivery import planning
 from digitalstadt.delivery.models import Bike, Job, JobStatus, PlanRun, Shift, Stop, StopKind, Tour, TourStatus
 from digitalstadt.delivery.offer import DELIVERY, delivery_windows
 from digitalstadt.marketplace import checkout
-from digitalstadt.marketplace.models import Cart
+from digitalstadt.marketplace.models import Cart, OrderStatus, ShopOrder
 from digitalstadt.marketplace.tests.checkout_factories import make_variant
 
 from .factories import make_courier, make_delivering_shop
@@ -50,6 +50,8 @@ def day_with_jobs():
         checkout.checkout_place(user=user, cart=cart, name=f"Kundin {i}", email=f"k{i}@example.org",
                                 choices={shop.pk: checkout.ShopChoice(DELIVERY, windows[i % 2].starts_at)},
                                 address={"street": street, "postal_code": "64283", "city": "Darmstadt"})
+    # Paid (as the provider's notice would make it): only paid orders are planned.
+    ShopOrder.unscoped_objects.update(status=OrderStatus.NEW, paid_at=timezone.now())
     return courier
 
 
@@ -115,3 +117,43 @@ def test_a_plan_that_fails_keeps_the_tours_and_says_so(day_with_jobs, settings):
     after = list(Stop.unscoped_objects.filter(organisation=courier).values_list("pk", "tour_id", "sequence"))
     assert before == after
     assert PlanRun.unscoped_objects.filter(organisation=courier).count() == 2
+
+
+def test_a_confirmed_pickup_starts_the_tour_and_a_second_attempt_is_planned_on_the_same_bike(day_with_jobs, clock):
+    import uuid
+
+    from digitalstadt.delivery.courier_services import job_confirm_failed, job_confirm_pickup
+
+    courier = day_with_jobs
+    planning.plan_day(courier_id=courier.pk, day=DAY, seconds=1)
+    tour = Tour.unscoped_objects.filter(organisation=courier).order_by("pk").first()
+    driver = CitizenFactory()
+    from digitalstadt.accounts.models import Membership, OrgRole
+
+    Membership.objects.create(user=driver, organisation=courier, role=OrgRole.DRIVER)
+    Shift.unscoped_objects.filter(pk=tour.shift_id).update(driver=driver)
+    pickup = next(s for s in _tour_stops(tour) if s.kind == StopKind.PICKUP)
+    clock.move_to(datetime(2026, 12, 1, 16, 0, tzinfo=BERLIN))
+    job_confirm_pickup(stop_id=pickup.pk, pickup_code=pickup.job.shop_order.pickup_code, client_id=uuid.uuid4(),
+                       actor=driver)
+    tour.refresh_from_db()
+    assert tour.status == TourStatus.STARTED and tour.position_latitude == pickup.job.pickup_latitude
+    delivery = Stop.unscoped_objects.get(job=pickup.job, kind=StopKind.DELIVERY)
+    clock.move_to(datetime(2026, 12, 1, 16, 20, tzinfo=BERLIN))
+    job_confirm_failed(stop_id=delivery.pk, reason="not_home", client_id=uuid.uuid4(), actor=driver,
+                       next_step="retry")
+    assert Stop.unscoped_objects.get(pk=delivery.pk).tour_id is None
+    run = planning.plan_day(courier_id=courier.pk, day=DAY, seconds=1)
+    assert run.status == "done" and str(pickup.job_id) not in run.summary["unassigned"], run.summary
+    again = Stop.unscoped_objects.get(pk=delivery.pk)
+    assert again.tour_id == tour.pk  # the parcel is on that bike
+    assert again.planned_arrival >= datetime(2026, 12, 1, 16, 20, tzinfo=BERLIN)
+
+
+def test_orders_not_paid_yet_are_not_planned(day_with_jobs):
+    courier = day_with_jobs
+    unpaid = ShopOrder.unscoped_objects.order_by("pk").first()
+    ShopOrder.unscoped_objects.filter(pk=unpaid.pk).update(status=OrderStatus.PENDING_PAYMENT, paid_at=None)
+    run = planning.plan_day(courier_id=courier.pk, day=DAY, seconds=1)
+    assert run.summary["jobs"] == 5
+    assert not Stop.unscoped_objects.filter(job__shop_order=unpaid, tour__isnull=False).exists()
