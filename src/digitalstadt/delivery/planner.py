@@ -94,7 +94,7 @@ from pyvrp.stop import FirstFeasible, MaxRuntime, MultipleCriteria
 from .matrix import MatrixProvider, Point, StraightLineMatrix, TravelMatrix
 
 __all__ = ["DAY", "DELIVERY", "IMPOSSIBLE", "NO_ROOM", "PICKUP", "UNREACHABLE", "Bike", "Costs", "Hub", "Job",
-           "Lock", "Plan", "PlannedStop", "PlanningInputError", "Point", "Problem", "Tour", "plan"]
+           "Lock", "Plan", "PlannedStop", "PlanningInputError", "Point", "Problem", "Tour", "plan", "run_solver"]
 
 DAY = 86_400
 PICKUP = "pickup"
@@ -333,14 +333,28 @@ def _two_phases(model: _Model, *, time_limit: float, seed: int, first_feasible: 
         criteria.append(FirstFeasible())
     required = model.data
     initial = model.initial_solution(warm_start, required) if warm_start is not None else None
-    first = _solve(required, MultipleCriteria(criteria), seed, initial)
-    if first.best.is_feasible():
-        return _Result(first.best, first.runtime, first.num_iterations)
+    if initial is None:
+        initial = model.random_solution(required, seed)
+    runtime, iterations = 0.0, 0
+    if not model.surely_over_booked():
+        first = run_solver(required, MultipleCriteria(criteria), seed, initial)
+        if first.best.is_feasible():
+            return _Result(first.best, first.runtime, first.num_iterations)
+        initial, runtime, iterations = first.best, first.runtime, first.num_iterations
     optional = model.optional_data()
-    start = _transfer(first.best, optional)
-    penalty = PenaltyParams(max_penalty=float(model.prize))
-    second = _solve(optional, deadline, seed, start, penalty=penalty)
-    return _Result(second.best, first.runtime + second.runtime, first.num_iterations + second.num_iterations)
+    penalty = PenaltyParams(max_penalty=float(2 * model.prize))
+    second = run_solver(optional, deadline, seed, _repair(initial, optional), penalty=penalty)
+    best = second.best
+    # A parcel on board left out still rides along: count its load, and take out what
+    # then no longer fits (rare: parcels on board whose windows exclude each other).
+    stuck: dict[int, Size] = {}
+    for _round in range(5):
+        left = model.left_on_board(best)
+        if left == stuck:
+            break
+        stuck = left
+        best = _repair(best, model.optional_data(stuck))
+    return _Result(best, runtime + second.runtime, iterations + second.num_iterations)
 
 
 class _GiveUp:
@@ -357,17 +371,36 @@ class _GiveUp:
 _INT_MAX = np.iinfo(np.int64).max
 
 
-def _transfer(solution: Solution, data: ProblemData) -> Solution | None:
-    """The same routes in another ProblemData with the same clients, shipments and vehicle types."""
-    try:
-        routes = [Route(data, [Activity(a.type, a.idx) for a in route.schedule()[1:-1] if not a.is_depot()],
-                        route.vehicle_type()) for route in solution.routes()]
-        return Solution(data, routes)
-    except (ValueError, RuntimeError, IndexError):
-        return None
+def _repair(solution: Solution, data: ProblemData) -> Solution:
+    """Phase 1's best routes, made feasible for `data` (shipments optional): each route
+    keeps, in route order, the parcels on board and then the shipments that still fit.
+    Phase 2 starts from there; an iterated local search returns the best feasible
+    solution it has seen."""
+    routes = []
+    for route in solution.routes():
+        vehicle_type = route.vehicle_type()
+        activities = [Activity(a.type, a.idx) for a in route.schedule()[1:-1] if not a.is_depot()]
+        kept: set = set()
+
+        def build(units: set) -> list[Activity]:
+            return [a for a in activities if (a.type == ActivityType.CLIENT, a.idx) in units]
+
+        # Parcels on board first (a required one left out is put back by the search,
+        # at its best place, which is on its own bike), then shipments.
+        for kind in (ActivityType.CLIENT, ActivityType.PICKUP):
+            for activity in activities:
+                if activity.type == kind:
+                    trial = kept | {(kind == ActivityType.CLIENT, activity.idx)}
+                    if Route(data, build(trial), vehicle_type).is_feasible():
+                        kept = trial
+        if kept:
+            routes.append(Route(data, build(kept), vehicle_type))
+    return Solution(data, routes)
 
 
-def _solve(data: ProblemData, stop, seed: int, initial: Solution | None, *, penalty: PenaltyParams | None = None):
+def run_solver(data: ProblemData, stop, seed: int = 0, initial: Solution | None = None, *,
+               penalty: PenaltyParams | None = None):
+    """PyVRP's iterated local search as the planner runs it (the benchmarks use it too)."""
     # pyvrp.solve(), but without its exhaustive local search of the first solution: that
     # search cannot be stopped, and on an over-booked day of 200 jobs it alone took
     # 4-9 s here. The iterated local search from a random (or the warm-start) solution
@@ -680,6 +713,7 @@ class _Model:
         # a job's prize beats the fixed costs of every bike together.
         lp = np.asarray(location_points)
         base_dur = self.dur[np.ix_(lp, lp)]
+        self.base_durations = base_dur
         base_dist = self.dist[np.ix_(lp, lp)]
         speed = float((base_dist / np.maximum(base_dur, 1)).max()) if len(lp) > 1 else 0.0
         shift_total = sum(max(0, state.bike.shift_end - state.start_time) for state in states)
@@ -752,9 +786,10 @@ class _Model:
         self.location_points = location_points
         self.data = ProblemData(locations, clients, depots, vehicle_types, distances, durations, [], shipments)
 
-    def optional_data(self) -> ProblemData:
-        """The same problem with every job optional: a prize for each job served (twice
-        that for a parcel on board, which should not stay on the bike)."""
+    def optional_data(self, stuck: dict[int, Size] | None = None) -> ProblemData:
+        """The same problem with every job optional: a prize for each shipment served,
+        twice that for a parcel on board. `stuck`: vehicle type -> load of parcels on
+        board left out of the plan, which ride along to the end hub all the same."""
         assert self.data is not None
         prize = self.prize
         clients = [Client(location=c.location, delivery=c.delivery, pickup=c.pickup,
@@ -766,7 +801,76 @@ class _Model:
             pickup_service_duration=s.pickup.service_duration, delivery_tw_early=s.delivery.tw_early,
             delivery_tw_late=s.delivery.tw_late, delivery_service_duration=s.delivery.service_duration,
             amount=s.amount, prize=prize, required=False, name=s.name) for s in self.data.shipments()]
-        return self.data.replace(clients=clients, shipments=shipments)
+        vehicle_types = [vt.replace(initial_load=list(_add(tuple(vt.initial_load), (stuck or {}).get(k, (0, 0)))))
+                         for k, vt in enumerate(self.data.vehicle_types())]
+        return self.data.replace(clients=clients, shipments=shipments, vehicle_types=vehicle_types)
+
+    def left_on_board(self, solution: Solution) -> dict[int, Size]:
+        """Vehicle type -> load of the parcels on board that `solution` does not deliver."""
+        planned = {a.idx for route in solution.routes() for a in route.schedule() if a.is_client()}
+        stuck: dict[int, Size] = {}
+        for k, (job, state) in enumerate(self.onboard_jobs):
+            if k not in planned:
+                stuck[state.vehicle_type] = _add(stuck.get(state.vehicle_type, (0, 0)), job.size)
+        return stuck
+
+    def surely_over_booked(self) -> bool:
+        """Whether the stops need more time than the bikes have, even with no waiting
+        and every stop reached from its nearest other point. Phase 1 is skipped then:
+        its first iteration alone, on 200 required jobs for 3 bikes, took 10 s here
+        (an iteration cannot be interrupted)."""
+        assert self.data is not None
+        data = self.data
+        duration = self.base_durations.astype(np.float64)  # without the UNREACHABLE edges
+        np.fill_diagonal(duration, np.inf)
+        nearest = duration.min(axis=0)  # shortest way into each location
+        work = 0.0
+        for client in data.clients():
+            work += client.service_duration + nearest[client.location]
+        for shipment in data.shipments():
+            for step in (shipment.pickup, shipment.delivery):
+                work += step.service_duration + nearest[step.location]
+        available = sum(max(0, vt.tw_late - vt.tw_early) * vt.num_available for vt in data.vehicle_types())
+        return work > available
+
+    # --- first solutions ---
+
+    def random_solution(self, data: ProblemData, seed: int) -> Solution:
+        """PyVRP's random solution, with every bound stop moved onto its own bike: a
+        bound stop on another bike costs an UNREACHABLE edge, and the search needed
+        many iterations (in one 200-job re-plan 16 s) to move them all home."""
+        random = Solution.make_random(data, RandomNumberGenerator(seed=seed))
+        home: dict[tuple[bool, int], int] = {}
+        for k, (_job, state) in enumerate(self.onboard_jobs):
+            home[(True, k)] = state.vehicle_type
+        for k, job in enumerate(self.shipment_jobs):
+            if job.bike is not None:
+                home[(False, k)] = self.states[job.bike].vehicle_type
+        if not home:
+            return random
+        routes: list[tuple[int, list[Activity]]] = []
+        for route in random.routes():
+            kept = [Activity(a.type, a.idx) for a in route.schedule()[1:-1] if not a.is_depot()
+                    and (a.type == ActivityType.CLIENT, a.idx) not in home]
+            routes.append((route.vehicle_type(), kept))
+        for (is_client, idx), vehicle_type in sorted(home.items(), key=lambda item: self._earliest(item[0], data)):
+            target = next((acts for vt, acts in routes if vt == vehicle_type), None)
+            if target is None:
+                target = []
+                routes.append((vehicle_type, target))
+            if is_client:
+                target.append(Activity(ActivityType.CLIENT, idx))
+            else:
+                target += [Activity(ActivityType.PICKUP, idx), Activity(ActivityType.DELIVERY, idx)]
+        try:
+            return Solution(data, [Route(data, acts, vt) for vt, acts in routes if acts])
+        except (ValueError, RuntimeError, IndexError):
+            return random
+
+    @staticmethod
+    def _earliest(unit: tuple[bool, int], data: ProblemData) -> int:
+        is_client, idx = unit
+        return data.client(idx).tw_early if is_client else data.shipment(idx).pickup.tw_early
 
     # --- warm start ---
 

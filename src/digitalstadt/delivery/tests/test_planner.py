@@ -308,6 +308,24 @@ def test_an_on_board_parcel_that_cannot_be_delivered_stays_on_board_and_is_named
     assert [stop.load_after for stop in result.tours["out"].stops] == [(290, 2000), (250, 1000)]
 
 
+def test_parcels_on_board_whose_windows_exclude_each_other():
+    """Two parcels on board, both due at 17:00-17:05, 3 km apart: one can be
+    delivered. The other stays on board, so a 200-litre job no longer fits (150 + 200 >
+    300 litres), though it would after delivering both."""
+    west = job("west", door=Point(49.8725, 8.6290), size=(150, 1000), delivery=(17 * H, 17 * H + 300),
+               picked_up=True, bike="out")
+    east = job("east", door=Point(49.8705, 8.6720), size=(150, 1000), delivery=(17 * H, 17 * H + 300),
+               picked_up=True, bike="out")
+    big = job("big", door=5, size=(200, 1000), pickup=(17 * H, 19 * H), delivery=(17 * H, 20 * H))
+    problem = Problem(hubs=[WEST_HUB], jobs=[west, east, big], now=17 * H - 600,
+                      bikes=[bike("out", start_point=Point(49.8715, 8.6505), start_time=17 * H - 600)])
+    result = plan(problem, time_limit=1)
+    check(problem, result)
+    assert result.feasible
+    assert len({"west", "east"} & set(result.unassigned)) == 1 and result.unassigned["big"] == NO_ROOM
+    assert result.tours["out"].load_at_start == (300, 2000)
+
+
 def test_locked_stops_keep_their_bike_and_order_when_new_jobs_come():
     jobs = [job(k, SHOP_A if k < 3 else SHOP_B, door=k) for k in range(6)]
     problem = Problem(hubs=[WEST_HUB, EAST_HUB], bikes=[bike("b1"), bike("b2", EAST_HUB)], jobs=jobs)
