@@ -107,6 +107,40 @@ def _marketplace(citizen) -> dict:
             "shop_order": ShopOrder.unscoped_objects.get(order=order), "batch": batch}
 
 
+def _delivery(citizen, market) -> dict:
+    """A courier service the citizen owns and rides for, with a tour whose stops serve the
+    marketplace order (so that the dispatch and courier pages have real objects)."""
+    from decimal import Decimal
+
+    from digitalstadt.delivery.models import (
+        Bike, DeliveryWindow, DeliveryZone, Hub, Job, Shift, Stop, StopKind, Tour,
+    )
+
+    org = Organisation.objects.create(slug="lastenrad-test", name="Lastenrad Test", kind=OrganisationKind.COURIER)
+    Membership.objects.create(user=citizen, organisation=org, role=OrgRole.OWNER)
+    hub = Hub.unscoped_objects.create(organisation=org, name="Hub", street="Luisenplatz 1", postal_code="64283",
+                                      latitude=Decimal("49.8728"), longitude=Decimal("8.6512"))
+    bike = Bike.unscoped_objects.create(organisation=org, name="Rad 1", hub=hub)
+    zone = DeliveryZone.unscoped_objects.create(organisation=org, name="Mitte", districts=["Mitte"], cutoff=dt.time(14))
+    day = timezone.localdate()
+    tz = timezone.get_current_timezone()
+    window = DeliveryWindow.unscoped_objects.create(
+        organisation=org, day=day, starts_at=dt.datetime.combine(day, dt.time(16), tzinfo=tz),
+        ends_at=dt.datetime.combine(day, dt.time(18), tzinfo=tz), capacity=5, taken=1)
+    shift = Shift.unscoped_objects.create(organisation=org, bike=bike, driver=citizen, hub=hub, day=day,
+                                          starts_at=dt.datetime.combine(day, dt.time(15), tzinfo=tz),
+                                          ends_at=dt.datetime.combine(day, dt.time(21), tzinfo=tz))
+    tour = Tour.unscoped_objects.create(organisation=org, shift=shift, day=day)
+    job = Job.unscoped_objects.create(
+        organisation=org, shop_order=market["shop_order"], window=window, zone=zone, shop_name="Kaffee",
+        pickup_street="Marktplatz 1", pickup_latitude=Decimal("49.8726"), pickup_longitude=Decimal("8.6560"),
+        recipient="Berta Bürger", street="Kapellstraße 10", postal_code="64283", city="Darmstadt",
+        latitude=Decimal("49.8708"), longitude=Decimal("8.6615"))
+    stops = [Stop.unscoped_objects.create(organisation=org, tour=tour, job=job, kind=kind, sequence=i)
+             for i, kind in enumerate((StopKind.PICKUP, StopKind.DELIVERY), start=1)]
+    return {"courier": org, "job": job, "stops": stops}
+
+
 def build_world() -> World:
     from digitalstadt.applications import services as application_services
     from digitalstadt.applications.plugins.base import get_plugin
@@ -213,6 +247,7 @@ def build_world() -> World:
     Membership.objects.create(user=staff, organisation=organisation, role=OrgRole.OWNER)
 
     market = _marketplace(citizen)
+    delivery = _delivery(citizen, market)
 
     documents = [d for d in (permit_case.receipt, dog_case.receipt, upload.document) if d is not None]
     situation = LifeSituation.objects.first()
@@ -230,7 +265,10 @@ def build_world() -> World:
                  *[str(d.uuid) for d in documents], str(market["order"].uuid)],
         "reference": [permit_case.reference, dog_case.reference],
         "verification_id": ["ABCD-EFGH-IJKL"],
-        "token": ["x"],  # an invitation's secret is only in its e-mail
+        "token": ["x", str(delivery["job"].tracking_token)],  # an invitation's secret is only in its e-mail
+        "courier": [delivery["courier"].slug],
+        "stop": [str(s.pk) for s in delivery["stops"]],
+        "stop_id": [str(s.pk) for s in delivery["stops"]],
         "token_uuid": [str(api_token.uuid)],
         "pk": [str(transaction_pk), str(membership.pk), str(counter.pk), "1"],
         "upload_id": [str(draft_upload.pk)],
