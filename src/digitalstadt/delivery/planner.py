@@ -40,26 +40,43 @@ The rules implemented
   trip, which is exactly a parcel on board); parcels still to pick up are shipments.
 - **Objective, lexicographic through the weights:** serve every job if at all
   possible, then use the fewest bikes, then the least cost of `Costs.per_metre` x
-  distance + `Costs.per_second` x duration. Jobs are optional with a prize larger
-  than the fixed cost of every bike together, and a bike's fixed cost is larger than
-  any possible routing cost of the whole fleet (both computed from the problem unless
-  `Costs` sets them). So an impossible day still gives a plan with the rest, and the
-  left-over jobs are named in `Plan.unassigned` with a reason:
-  `IMPOSSIBLE` (no bike could serve this job even on its own: windows, shifts,
-  capacity or binding; found before the solver runs) or `NO_ROOM` (each is possible
-  alone, but the solver fitted no more within the time budget). A bike already out
-  (started or locked) costs no fixed cost: it is on the road anyway.
-- **An on-board parcel that cannot be delivered** stays on board to the end hub (its
-  load counts for the whole tour, PyVRP's `initial_load`) and is reported unassigned.
+  distance + `Costs.per_second` x duration. A bike's fixed cost is larger than any
+  routing cost the whole fleet could ride up in its shifts, a job's prize larger than
+  the fixed costs of all bikes together (both computed from the problem unless
+  `Costs` sets them). A bike already out (started or locked) has no fixed cost: it is
+  on the road anyway. Bikes that differ in nothing the solver sees (same hubs, shift,
+  capacity, nothing bound, not out) share one PyVRP vehicle type.
+- **Serving every job, or naming the ones left out.** First, each job is checked on
+  its own (earliest schedule on each bike it may use): a job no bike could serve even
+  alone (windows, shift, capacity, binding) is `IMPOSSIBLE`, found before the solver
+  runs. Phase 1 then requires every other job. That is how PyVRP searches best: with
+  optional shipments whose prizes outrank everything, its first-improvement insertion
+  accepts bad positions and the search crawled (200 jobs: a fraction of the
+  iterations, more bikes). If phase 1 finds no feasible plan within 30 % of the time
+  limit (or the stops surely need more time than the shifts have: services plus the
+  shortest way into each stop), phase 2 makes every job optional with its prize,
+  starts from phase 1's routes cut down to what fits, and lets penalties grow as
+  large as a prize, so the plan it returns is feasible; the jobs it leaves out are
+  `NO_ROOM`. An over-booked day thus still gives a plan with the rest.
+- **A parcel on board that is not delivered** stays on board to the end hub: its load
+  counts for the whole tour (PyVRP's `initial_load`), and what no longer fits beside
+  it is taken out of the plan; it is reported unassigned (`IMPOSSIBLE` when it could
+  not be delivered even alone, else `NO_ROOM`).
 - **Hub reloads are not modelled.** PyVRP requires a shipment's pickup and delivery
   in the same trip, so a reload at a hub gives a shop-to-door bike no capacity back;
   hubs are where bikes start and end (a bike may end at another hub).
-- `first_feasible=True` stops at the first plan that serves every job that is
-  possible at all (or at `time_limit`), instead of improving it until `time_limit`.
+- **Time.** `time_limit` is wall-clock seconds from the call; PyVRP checks it after
+  every iteration (on 200 jobs an iteration takes a fraction of a second, more on a
+  heavily over-booked day). `first_feasible=True` stops at the first feasible plan
+  that serves every job possible at all (or at `time_limit`). `warm_start=` an
+  earlier plan (re-planning) starts the search from its tours: a good plan at once
+  and far fewer moved stops (`Plan.moved_stops(previous)`). A plan stored in the
+  database can be rebuilt as a `Plan` for this (only bike ids and stop keys in
+  order matter).
 
 Public API: `Point`, `Hub`, `Bike`, `Job`, `Lock`, `Costs`, `Problem`, `plan()`,
 `Plan`, `Tour`, `PlannedStop`, `PlanningInputError`, `PICKUP`, `DELIVERY`,
-`IMPOSSIBLE`, `NO_ROOM`.
+`IMPOSSIBLE`, `NO_ROOM`; `run_solver()` is the solver loop (for the benchmarks).
 """
 
 from __future__ import annotations
@@ -319,13 +336,8 @@ class _Result:
 
 def _two_phases(model: _Model, *, time_limit: float, seed: int, first_feasible: bool,
                 warm_start: Plan | None) -> _Result:
-    """Phase 1: every job possible on its own is required. That is what PyVRP searches
-    best (with optional shipments and prizes large enough to rank serving a job above
-    everything else, its first-improvement insertion of optional shipments accepts
-    bad positions and the search crawls). Phase 2, only if phase 1 finds no feasible
-    plan in time: jobs become optional with their prizes, penalties may grow as large
-    as a prize, and the search starts from phase 1's best (infeasible) solution, so
-    it drops the jobs that do not fit."""
+    """Phase 1 (every job required), then, only without a feasible plan, phase 2 (every
+    job optional); see the module docstring."""
     deadline = MaxRuntime(time_limit)
     deadline(0)  # the clock starts now: building the first solution counts towards the limit
     criteria = [deadline, _GiveUp(GIVE_UP_SHARE * time_limit)]
@@ -618,6 +630,9 @@ class _Model:
             end_point = self._points[self.hubs[state.end_hub].point]
             if state.start_time + int(self.dur[state.start_point, end_point]) > bike.shift_end:
                 state.usable = False  # cannot serve anything more within its shift
+                if state.out:
+                    self.warnings.append(f"bike {bike.id!r} cannot be back at its end hub by its shift end "
+                                         f"({bike.shift_end})")
             self.states[bike.id] = state
         # Jobs the solver plans: on-board deliveries (clients) and shipments.
         on_board_ids = {job.id: state for state in self.states.values() for job in state.on_board}
