@@ -24,6 +24,7 @@ DYNAMIC_CALL_SITES = {
     ("appointments/office_services.py", "location_changed"),  # f"appointments.{what}"
     ("core/admin.py", "admin_audit"),  # "admin.created" | "admin.changed" | "admin.deleted"
     ("marketplace/order_services.py", "_audit"),  # _audit(actor, "marketplace.<literal>", ...)
+    ("delivery/courier_services.py", "_audit"),  # _audit(actor, "delivery.<literal>", job, ...)
 }
 
 
