@@ -7,6 +7,7 @@ tiles that fail to load (the list stays the primary view)."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -149,3 +150,42 @@ def test_dispatcher_moves_and_locks_stops_and_sees_the_late_delivery(journey, ph
     width = ppage.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page is {width}px wide at 360px"
     phone_journey.screenshot("dispatch-board-360")
+
+
+def test_the_courier_service_checks_a_proof_of_delivery_and_the_months_statement(journey, phone_journey):
+    from django.utils import timezone
+
+    from digitalstadt.accounts.models import Membership, OrgRole
+    from digitalstadt.accounts.tests.factories import UserFactory
+    from digitalstadt.delivery.models import Job, JobStatus
+    from digitalstadt.delivery.tests.courier_factories import make_tour
+
+    t = make_tour()
+    courier = t["courier"][0]
+    Stop.unscoped_objects.filter(job=t["job"]).update(done_at=timezone.now())
+    Job.unscoped_objects.filter(pk=t["job"].pk).update(status=JobStatus.DELIVERED, delivered_at=timezone.now(),
+                                                       received_by="Lina Lieferung", fee_cents=490)
+    manager = UserFactory(email="dispo@example.org")
+    Membership.objects.create(user=manager, organisation=courier, role=OrgRole.OWNER)
+    journey.login_as(manager)
+    page = journey.page
+    journey.visit("/")
+    page.get_by_role("link", name="Mein Konto").first.click()
+    main(page).get_by_role("link", name=courier.name).click()
+    main(page).get_by_role("link", name="Touren disponieren").click()
+    main(page).get_by_role("link", name="Zustellnachweis ansehen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Zustellnachweis {t['shop_order'].number}")
+    expect(main(page)).to_contain_text("Lina Lieferung")
+    journey.check_page()
+    main(page).get_by_role("link", name="Zurück zu den Touren").click()
+    main(page).get_by_role("link", name=re.compile("Abrechnung")).click()
+    expect(page.get_by_role("heading", level=1, name="Abrechnung")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile(timezone.localdate().isoformat()))).to_contain_text("4,90")
+    journey.check_page()
+    main(page).get_by_role("link", name="Nach Geschäften").click()
+    expect(page.get_by_role("row", name=re.compile(t["shop"].name))).to_be_visible()
+    journey.screenshot("delivery-statement-1280")
+    phone_journey.login_as(manager)
+    phone_journey.visit(f"/kurierdienst/{courier.slug}/abrechnung/")  # checks axe and CSP
+    phone_journey.screenshot("delivery-statement-360")
+    assert phone_journey.page.evaluate("document.documentElement.scrollWidth") <= 360

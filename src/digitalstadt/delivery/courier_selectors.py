@@ -50,7 +50,8 @@ def stops_of_tour(*, tour: Tour) -> list[StopView]:
 def replanned_jobs(*, tour: Tour) -> list[Job]:
     """Parcels on this bike whose door was taken off the tour for a second attempt."""
     on_board = Stop.unscoped_objects.filter(tour=tour, kind=StopKind.PICKUP, done_at__isnull=False).values("job_id")
-    return list(Job.unscoped_objects.filter(pk__in=on_board, status=JobStatus.FAILED, stops__kind=StopKind.DELIVERY,
+    return list(Job.unscoped_objects.filter(pk__in=on_board, status=JobStatus.PICKED_UP, attempts__gt=0,
+                                            stops__kind=StopKind.DELIVERY,
                                             stops__tour__isnull=True).distinct())
 
 

@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy
 
 from digitalstadt.core.audit import audit_log
 from digitalstadt.core.locking import lock_one
+from digitalstadt.marketplace.services import shop_order_delivery_notice
 
 from .models import Confirmation, Job, JobStatus, Stop, StopKind, Tour, TourStatus
 
@@ -173,6 +174,7 @@ def job_confirm_pickup(*, stop_id, pickup_code: str, client_id, actor: Any,
         Stop.unscoped_objects.filter(pk=stop.pk).update(done_at=when)
         _record(client_id=client_id, job=job, kind="pickup", happened_at=when, actor=actor, stop=stop)
         _audit(actor, "delivery.picked_up", job, stop=stop.pk)
+        shop_order_delivery_notice(shop_order_id=job.shop_order_id, event="on_the_way")
     return Confirmed(job=job, applied=True)
 
 
@@ -264,6 +266,7 @@ def job_confirm_delivered(*, stop_id, received_by: str, client_id, actor: Any, s
         _record(client_id=client_id, job=job, kind="delivered", happened_at=when, actor=actor, stop=stop)
         _audit(actor, "delivery.delivered", job, stop=stop.pk, signature=signature_png is not None,
                photo=photo_jpeg is not None)
+        shop_order_delivery_notice(shop_order_id=job.shop_order_id, event="delivered", received_by=job.received_by)
     return Confirmed(job=job, applied=True)
 
 
@@ -294,7 +297,9 @@ def job_confirm_failed(*, stop_id, reason: str, client_id, actor: Any, next_step
                                   % {"n": MAX_ATTEMPTS}, code="too_many_attempts")
         when = _happened(happened_at)
         label = str(reasons[reason]) + (f": {note}" if note else "")
-        job.status = JobStatus.FAILED
+        # A second attempt: the parcel stays on the bike (on its way again) and the
+        # delivery is planned anew; otherwise it goes back to the shop.
+        job.status = JobStatus.PICKED_UP if next_step == "retry" else JobStatus.FAILED
         job.attempts += 1
         job.failed_at = when
         job.failure_reason = label[:300]
@@ -307,6 +312,8 @@ def job_confirm_failed(*, stop_id, reason: str, client_id, actor: Any, next_step
         _record(client_id=client_id, job=job, kind="failed", happened_at=when, actor=actor, stop=stop)
         _audit(actor, "delivery.failed", job, stop=stop.pk, reason=reason, next_step=next_step,
                attempts=job.attempts)
+        shop_order_delivery_notice(shop_order_id=job.shop_order_id, event="delivery_failed", reason=label,
+                                   retry=next_step == "retry")
     return Confirmed(job=job, applied=True)
 
 

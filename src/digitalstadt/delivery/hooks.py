@@ -17,6 +17,7 @@ AUDIT_ACTIONS = (
     ("delivery.delivered", _("Sendung zugestellt")),
     ("delivery.failed", _("Zustellung gescheitert")),
     ("delivery.returned", _("Sendung zurück ins Geschäft gebracht")),
+    ("delivery.proof_viewed", _("Zustellnachweis angesehen")),
 )
 
 

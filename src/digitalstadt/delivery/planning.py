@@ -36,9 +36,7 @@ from .registry import matrix_provider
 
 logger = logging.getLogger(__name__)
 
-# A failed job whose delivery stop is open again is a second attempt (courier_services):
-# the parcel is still on the bike that picked it up.
-PLANNED_STATUSES = (JobStatus.WAITING, JobStatus.READY, JobStatus.PICKED_UP, JobStatus.FAILED)
+PLANNED_STATUSES = (JobStatus.WAITING, JobStatus.READY, JobStatus.PICKED_UP)
 
 
 def _tz() -> ZoneInfo:
@@ -110,10 +108,11 @@ def build_problem(*, courier_id: int, day: date, now: datetime) -> tuple[planner
     for job_id, kinds in by_job.items():
         job = next(iter(kinds.values())).job
         pickup = kinds.get(StopKind.PICKUP)
-        second_attempt = job.status == JobStatus.FAILED
-        if second_attempt and (StopKind.DELIVERY not in kinds or kinds[StopKind.DELIVERY].done_at):
+        if job.status == JobStatus.FAILED:
             continue  # failed and on its way back to the shop: nothing to plan
-        on_board = job.status in (JobStatus.PICKED_UP, JobStatus.FAILED)
+        on_board = job.status == JobStatus.PICKED_UP
+        # A second attempt (courier_services): still on board, to be delivered later today.
+        second_attempt = on_board and job.attempts > 0
         bike = None
         if on_board:
             bike = shift_of_tour.get(pickup.tour_id) if pickup and pickup.tour_id else None
@@ -135,7 +134,7 @@ def build_problem(*, courier_id: int, day: date, now: datetime) -> tuple[planner
     for tour in tours.values():
         locked = [(s.job_id, s.kind) for s in stops
                   if s.tour_id == tour.pk and s.locked and not s.done_at and s.job_id in planned_ids
-                  and not (s.kind == StopKind.PICKUP and s.job.status in (JobStatus.PICKED_UP, JobStatus.FAILED))]
+                  and not (s.kind == StopKind.PICKUP and s.job.status == JobStatus.PICKED_UP)]
         if locked:
             locks.append(planner.Lock(bike_id=tour.shift_id, stops=tuple(locked)))
     problem = planner.Problem(hubs=[planner.Hub(id=h.pk, point=_point(h.latitude, h.longitude))
@@ -187,7 +186,7 @@ def _apply(*, courier_id: int, day: date, result: planner.Plan, shifts: dict) ->
         tour.save(update_fields=["distance_m", "duration_s", "planned_at"])
     for stop in open_stops.select_related("tour"):
         if (stop.job_id, stop.kind) not in planned_keys and not (
-                stop.kind == StopKind.PICKUP and stop.job.status in (JobStatus.PICKED_UP, JobStatus.FAILED)):
+                stop.kind == StopKind.PICKUP and stop.job.status == JobStatus.PICKED_UP):
             stop.tour, stop.sequence, stop.planned_arrival, stop.planned_departure = None, 0, None, None
             stop.locked = False
             stop.save(update_fields=["tour", "sequence", "planned_arrival", "planned_departure", "locked"])

@@ -23,7 +23,10 @@ from .order_services import (
     _audit, _check_transition, _code_matches, _notify, _save, normalise_pickup_code,
 )
 
-__all__ = ["normalise_pickup_code", "shop_order_back_in_shop", "shop_order_handed_to_courier"]
+__all__ = ["normalise_pickup_code", "shop_order_back_in_shop", "shop_order_delivery_notice",
+           "shop_order_handed_to_courier"]
+
+DELIVERY_EVENTS = ("on_the_way", "delivered", "delivery_failed")
 
 
 def _locked_delivery_order(shop_order_id: int) -> ShopOrder:
@@ -40,8 +43,8 @@ def shop_order_handed_to_courier(*, shop_order_id: int, pickup_code: str, actor:
     """The shop hands a delivery order to the courier: the code on the parcel (or the
     QR code "abholung:CODE") must be the order's pickup code. The goods leave the shop
     (stock collected) and the order counts as handed over (status "Abgeholt"); an order
-    paid online gets its invoice if it has none yet. The shopper follows the delivery
-    on the tracking page (no separate message)."""
+    paid online gets its invoice if it has none yet. The shopper is told that it is on
+    its way (`shop_order_delivery_notice`, called by the delivery app)."""
     code = normalise_pickup_code(pickup_code)
     if not code:
         raise ValidationError(_("Bitte geben Sie den Abholcode ein oder scannen Sie den QR-Code."), code="no_code")
@@ -54,11 +57,7 @@ def shop_order_handed_to_courier(*, shop_order_id: int, pickup_code: str, actor:
         shop_order.status = _check_transition(shop_order, "hand_over")
         now = timezone.now()
         shop_order.picked_up_at = now
-        fields = ["status", "picked_up_at"]
-        if shop_order.paid_at is None:
-            shop_order.paid_at = now
-            fields.append("paid_at")
-        _save(shop_order, *fields)
+        _save(shop_order, "status", "picked_up_at")
         collected = stock.collect(shop_order=shop_order)
         _audit(actor, "marketplace.order_picked_up", shop_order, previous=previous, units=collected,
                by="courier")
@@ -89,3 +88,13 @@ def shop_order_back_in_shop(*, shop_order_id: int, actor: Any, reason: str) -> S
         _notify(shop_order, "ready")
     return shop_order
 
+
+
+def shop_order_delivery_notice(*, shop_order_id: int, event: str, **extra) -> None:
+    """Tell the shopper how the delivery goes (Postfach and e-mail): "on_the_way" (the
+    courier has it), "delivered", "delivery_failed" (`reason`, `retry`: a second attempt
+    follows, else it goes back to the shop)."""
+    if event not in DELIVERY_EVENTS:
+        raise ValueError(f"unknown delivery event {event!r}")
+    shop_order = ShopOrder.unscoped_objects.select_related("order__shopper", "shop").get(pk=shop_order_id)
+    _notify(shop_order, event, **extra)

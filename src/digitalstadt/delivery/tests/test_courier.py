@@ -171,7 +171,8 @@ def test_failed_with_second_attempt_takes_the_door_off_the_tour():
     job_confirm_failed(stop_id=t["door"].pk, reason="not_home", next_step="retry", client_id=uuid.uuid4(),
                        actor=t["driver"])
     job = _job(t)
-    assert (job.status, job.attempts, job.failure_reason) == (JobStatus.FAILED, 1, "nicht angetroffen")
+    # Still on board (on its way again), with the failed attempt recorded.
+    assert (job.status, job.attempts, job.failure_reason) == (JobStatus.PICKED_UP, 1, "nicht angetroffen")
     door = Stop.unscoped_objects.get(pk=t["door"].pk)
     assert door.tour_id is None and door.done_at is None and door.planned_arrival is None
     assert Stop.unscoped_objects.get(pk=t["pickup"].pk).tour_id == t["tour"].pk  # the parcel stays on this bike
@@ -284,3 +285,24 @@ def test_the_work_area_leads_drivers_to_their_tour(client):
     page = client.get(reverse("accounts:organisation", kwargs={"slug": t["courier"][0].slug}))
     html = page.content.decode()
     assert "Meine Tour" in html and 'href="/kurier/"' in html
+
+
+def test_the_shopper_hears_when_the_parcel_is_on_its_way_fails_and_is_delivered():
+    from digitalstadt.mailbox.models import OutboundEmail
+
+    t = make_tour()
+    _picked_up(t)
+    job_confirm_failed(stop_id=t["door"].pk, reason="not_home", next_step="retry", client_id=uuid.uuid4(),
+                       actor=t["driver"])
+    # The re-plan puts the door back on the bike that has the parcel (planning tests).
+    Stop.unscoped_objects.filter(pk=t["door"].pk).update(tour=t["tour"], sequence=5)
+    job_confirm_delivered(stop_id=t["door"].pk, received_by="Nachbarin Frau Kern", client_id=uuid.uuid4(),
+                          actor=t["driver"])
+    mails = list(OutboundEmail.objects.filter(purpose__startswith="marketplace:").order_by("pk")
+                 .values_list("purpose", flat=True))
+    assert mails[-3:] == ["marketplace:order_on_the_way", "marketplace:order_delivery_failed",
+                          "marketplace:order_delivered"], mails
+    last = OutboundEmail.objects.filter(purpose="marketplace:order_delivered").get()
+    assert "zugestellt" in last.subject and "Nachbarin Frau Kern" in last.body_text
+    failed = OutboundEmail.objects.get(purpose="marketplace:order_delivery_failed")
+    assert "nicht angetroffen" in failed.body_text and "noch einmal" in failed.body_text
