@@ -1,8 +1,8 @@
 """Demo data of same-day delivery: the demo courier service "Lastenrad-Kurier DA" (made by
 seed_demo's accounts: owner and dispatcher kurier@, driver fahrer@) gets two hubs, four
 cargo bikes, two zones (inner city until 14:00, outer districts until 12:00), dated
-fees, windows Monday to Saturday 16-18 and 18-20, and shifts for the next seven days
-(the driver rides bike 1). Idempotent."""
+fees, windows Monday to Saturday 16-18 and 18-20, and one shift a day for the next seven
+days (the demo driver on bike 1). Idempotent."""
 
 from __future__ import annotations
 
@@ -61,8 +61,9 @@ def _shifts(courier, first: date, *, days: int) -> None:
         day = first + timedelta(days=offset)
         if day.weekday() == 6:
             continue
-        for i, bike in enumerate(bikes):
-            Shift.unscoped_objects.get_or_create(organisation=courier, bike=bike, day=day, defaults={
-                "hub": bike.hub, "driver": driver if i == 0 else None,
-                "starts_at": datetime.combine(day, time(15), tzinfo=tz),
-                "ends_at": datetime.combine(day, time(21), tzinfo=tz)})
+        # One shift a day, ridden by the demo driver: whatever the planner puts on a tour
+        # is on fahrer@'s "Meine Tour" (the other bikes have no shift in the demo).
+        bike = bikes[0]
+        Shift.unscoped_objects.get_or_create(organisation=courier, bike=bike, day=day, defaults={
+            "hub": bike.hub, "driver": driver, "starts_at": datetime.combine(day, time(15), tzinfo=tz),
+            "ends_at": datetime.combine(day, time(21), tzinfo=tz)})
