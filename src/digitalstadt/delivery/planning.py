@@ -184,7 +184,7 @@ def _apply(*, courier_id: int, day: date, result: planner.Plan, shifts: dict) ->
         tour.distance_m, tour.duration_s = planned_tour.distance, planned_tour.duration
         tour.planned_at = timezone.now()
         tour.save(update_fields=["distance_m", "duration_s", "planned_at"])
-    for stop in open_stops.select_related("tour"):
+    for stop in open_stops.select_related("job"):
         if (stop.job_id, stop.kind) not in planned_keys and not (
                 stop.kind == StopKind.PICKUP and stop.job.status == JobStatus.PICKED_UP):
             stop.tour, stop.sequence, stop.planned_arrival, stop.planned_departure = None, 0, None, None

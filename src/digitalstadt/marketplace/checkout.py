@@ -35,11 +35,9 @@ from .models import (
     Order,
     OrderLine,
     OrderStatus,
-    ReservationStatus,
     Shop,
     ShopOrder,
     ShopStatus,
-    StockReservation,
     Variant,
     VatRate,
 )
@@ -510,8 +508,3 @@ def shop_order_withdraw(*, user: Any, shop_order_id: int, statement: str = "",
                  % {"number": shop_order.number, "statement": statement},
                  regarding=f"order:{shop_order.pk}", actor=user)
     return shop_order
-
-
-def held_units(*, variant_id: int) -> int:
-    return sum(StockReservation.unscoped_objects.filter(variant_id=variant_id, status=ReservationStatus.HELD)
-               .values_list("quantity", flat=True))

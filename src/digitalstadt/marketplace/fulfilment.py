@@ -76,11 +76,6 @@ def pickup_windows(*, shop: Shop, now: datetime | None = None, limit: int = 200)
             for s, e in windows if shop.pickup_slot_capacity - taken.get(s, 0) > 0]
 
 
-def window_taken(*, shop: Shop, start: datetime) -> int:
-    return ShopOrder.unscoped_objects.filter(shop=shop, fulfilment=Fulfilment.CLICK_COLLECT,
-                                             status__in=OPEN_ORDER_STATUSES, pickup_from=start).count()
-
-
 def reservation_until(*, shop: Shop, now: datetime | None = None) -> datetime:
     """A reservation in store is held for the shop's reservation hours, counted until
     the shop's closing time if that falls on a closed day: at least until the end of the

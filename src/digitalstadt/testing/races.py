@@ -20,3 +20,20 @@ def meeting_point(parties: int, *, timeout: float = 10.0) -> Callable[[], None]:
             pass
 
     return wait
+
+
+def all_at_once(calls: list[Callable[[], object]], *, timeout: float = 90.0) -> list[object]:
+    """Run every call in its own thread, all released together; their results in order."""
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        results[i] = calls[i]()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    return results

@@ -7,7 +7,6 @@ constraint `taken <= capacity` has to reject what would be overbooked."""
 
 from __future__ import annotations
 
-import threading
 import urllib.error
 import urllib.parse
 
@@ -23,7 +22,7 @@ from digitalstadt.marketplace import checkout
 from digitalstadt.marketplace.models import Cart, ShopOrder
 from digitalstadt.marketplace.tests.checkout_factories import make_variant
 from digitalstadt.marketplace.tests.test_oversell import Shopper
-from digitalstadt.testing.races import meeting_point
+from digitalstadt.testing.races import all_at_once, meeting_point
 
 from .factories import ADDRESS, make_courier, make_delivering_shop
 
@@ -63,19 +62,7 @@ def _checkout(shopper, shop, window) -> int:
 
 
 def _race(shop, window, shoppers):
-    barrier = threading.Barrier(len(shoppers))
-    results = [None] * len(shoppers)
-
-    def run(i):
-        barrier.wait()
-        results[i] = _checkout(shoppers[i], shop, window)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(shoppers))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(90)
-    return results
+    return all_at_once([lambda shopper=shopper: _checkout(shopper, shop, window) for shopper in shoppers])
 
 
 def test_parallel_checkouts_fill_the_window_exactly(contested):

@@ -7,7 +7,6 @@ race window until all have passed the availability check: then the check constra
 from __future__ import annotations
 
 import re
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,7 +20,7 @@ from digitalstadt.accounts.tests.factories import CitizenFactory
 from digitalstadt.core.locking import negative_control
 from digitalstadt.marketplace import checkout
 from digitalstadt.marketplace.models import Cart, ShopOrder, StockReservation, Variant
-from digitalstadt.testing.races import meeting_point
+from digitalstadt.testing.races import all_at_once, meeting_point
 
 from .checkout_factories import make_shop, make_variant
 
@@ -85,19 +84,7 @@ def contested(live_server, settings):
 
 
 def _race(shop, shoppers):
-    barrier = threading.Barrier(len(shoppers))
-    results = [None] * len(shoppers)
-
-    def run(i):
-        barrier.wait()
-        results[i] = shoppers[i].checkout(shop)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(shoppers))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(90)
-    return results
+    return all_at_once([lambda shopper=shopper: shopper.checkout(shop) for shopper in shoppers])
 
 
 def test_parallel_checkouts_sell_exactly_the_stock(contested):
