@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+__all__ = ["ResidentPermit", "mask_plate", "normalise_plate"]
+
 
 def normalise_plate(value: str) -> str:
     """'DA-AB 123', 'da ab123' -> 'DAAB123' (for look-ups; the display form is kept)."""

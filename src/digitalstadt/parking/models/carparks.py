@@ -1,0 +1,3 @@
+"""Parking: carparks models."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Parking: street models."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Parking: vouchers models."""
+
+__all__: list[str] = []
