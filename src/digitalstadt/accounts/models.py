@@ -88,6 +88,7 @@ class OrganisationKind(models.TextChoices):
     SHOP = "shop", _("Geschäft")
     COURIER = "courier", _("Kurierdienst")
     OFFICE = "office", _("Amt / Dienststelle")
+    CARPARK_OPERATOR = "carpark", _("Parkhausbetreiber")
 
 
 class Organisation(models.Model):
