@@ -12,10 +12,12 @@ from digitalstadt.core.api_errors import api_errors
 from digitalstadt.core.audit import audit_log
 from digitalstadt.core.ratelimit import client_ip
 
+from .api_feeds import router as feeds_router
 from .models import normalise_plate
 from .selectors import plate_check
 
 router = Router(tags=["parking"])
+router.add_router("", feeds_router)  # occupancy push and the outbound formats (api_feeds.py)
 
 
 class PermitOut(Schema):

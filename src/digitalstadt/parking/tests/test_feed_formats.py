@@ -42,7 +42,7 @@ def test_parkapi_sample_gives_the_realtime_items():
     assert items == [
         FeedItem("qpark-grafenstrasse", dt.datetime(2026, 12, 4, 9, 55, tzinfo=UTC), 121, 463, "open"),
         # naive instants are UTC in ParkAPI; counts may be strings of digits
-        FeedItem("qpark-darmstadtium", dt.datetime(2026, 12, 4, 10, 54, 12, tzinfo=UTC), 37, None, "open"),
+        FeedItem("qpark-darmstadtium", dt.datetime(2026, 12, 4, 9, 54, 12, tzinfo=UTC), 37, None, "open"),
         FeedItem("alice-tiefgarage", dt.datetime(2026, 12, 4, 9, 50, tzinfo=UTC), 0, None, "closed"),
     ]  # the Messplatz has no realtime data and is left out
 
@@ -169,7 +169,7 @@ def test_datex2_light_sample():
     items, rejected = datex2.parse_light(sample("datex2_light_parking_sites.json"))
     assert rejected == []
     assert items == [
-        FeedItem("qpark-grafenstrasse", dt.datetime(2026, 12, 4, 9, 58, tzinfo=UTC), 97, 463, "open"),
+        FeedItem("qpark-grafenstrasse", dt.datetime(2026, 12, 4, 9, 59, tzinfo=UTC), 97, 463, "open"),
         # without lastUpdate the publication time counts
         FeedItem("qpark-darmstadtium", dt.datetime(2026, 12, 4, 10, tzinfo=UTC), 12, 454, "open"),
     ]
