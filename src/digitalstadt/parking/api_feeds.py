@@ -74,8 +74,11 @@ PARKAPI_BODY = {"requestBody": {"required": True, "content": {"application/json"
         "realtime_free_capacity": {"type": "integer", "minimum": 0},
         "realtime_capacity": {"type": "integer", "minimum": 0},
         "realtime_opening_status": {"enum": ["OPEN", "CLOSED", "UNKNOWN"]}}}}}}}}
-DATEX_BODY = {"requestBody": {"required": True, "content": {"application/xml": {"schema": {
-    "type": "string", "description": "DATEX II v3 d2:payload xsi:type=prk:ParkingStatusPublication"}}}}}
+DATEX_BODY = {"requestBody": {"required": True, "content": {
+    "application/xml": {"schema": {"type": "string",
+                                   "description": "DATEX II v3 d2:payload xsi:type=prk:ParkingStatusPublication"}},
+    "application/json": {"schema": {"type": "object", "required": ["parkingPublicationLight"],
+                                    "description": "DATEX II Parking Publication Light (ParkAPI's JSON form)"}}}}}
 
 
 @router.post("/occupancy", response={200: PushOut, **api_errors(401, 403, 422, 429)},
@@ -87,8 +90,11 @@ def push_parkapi(request):
 
 @router.post("/datex2/status", response={200: PushOut, **api_errors(401, 403, 422, 429)},
              auth=ApiTokenAuth(scope=SCOPE), openapi_extra=DATEX_BODY,
-             summary="Push free spaces of your car parks as a DATEX II v3 ParkingStatusPublication")
+             summary="Push free spaces of your car parks: DATEX II v3 ParkingStatusPublication (XML) or Light (JSON)")
 def push_datex2(request):
+    # A Parking Publication Light (ParkAPI's JSON form) is accepted here too.
+    if request.body.lstrip()[:1] == b"{":
+        return _push(request, parse=datex2.parse_light, source_format="datex2_light")
     return _push(request, parse=datex2.parse_status, source_format="datex2")
 
 

@@ -94,6 +94,15 @@ def test_an_operator_pushes_a_datex2_status_publication(client, qpark):
     assert darmstadtium.free_now == 0
 
 
+def test_an_operator_pushes_a_datex2_light_publication(client, qpark):
+    org, grafen, _ = qpark
+    response = post(client, PUSH_XML, (SAMPLES / "datex2_light_parking_sites.json").read_bytes(), token_for(org))
+    assert response.status_code == 200, response.content
+    assert response.json()["stored"] == 2
+    grafen.refresh_from_db()
+    assert grafen.free_now == 97
+
+
 def test_another_operators_car_park_is_forbidden_and_nothing_changes(client, qpark):
     org, grafen, _ = qpark
     rival = OrganisationFactory(kind=OrganisationKind.CARPARK_OPERATOR, slug="rival")
