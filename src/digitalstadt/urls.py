@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("lieferung/", include("digitalstadt.delivery.track_urls")),
     path("kurierdienst/", include("digitalstadt.delivery.dispatch_urls")),
     path("kurier/", include("digitalstadt.delivery.courier_urls")),
+    path("parken/", include("digitalstadt.parking.carpark_urls")),
     path("verwaltung/marktplatz/", include("digitalstadt.marketplace.staff_urls")),
     path("leistungen/", include("digitalstadt.catalog.urls")),
     path("antraege/", include("digitalstadt.applications.urls")),

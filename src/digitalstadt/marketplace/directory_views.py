@@ -12,6 +12,7 @@ from django.utils import timezone
 from digitalstadt.core.params import query_choice
 
 from . import shop_selectors as selectors
+from .registry import shop_panels_html
 
 SCHEMA_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -53,6 +54,7 @@ def shop_page(request, slug):
         "product_count": selectors.live_product_count(shop=shop), "today": timezone.localdate().weekday(),
         "jsonld": shop_jsonld(request, shop, hours), "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "panels": shop_panels_html(request=request, latitude=shop.latitude, longitude=shop.longitude, place=shop.name),
     })
 
 

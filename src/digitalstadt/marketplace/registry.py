@@ -14,8 +14,8 @@ from typing import Any
 
 from digitalstadt.core.registry import Registry
 
-__all__ = ["FulfilmentMethod", "PickupWindow", "Placement", "fulfilment_methods", "release_fulfilment",
-           "status_changed"]
+__all__ = ["FulfilmentMethod", "PickupWindow", "Placement", "ShopPanel", "fulfilment_methods", "release_fulfilment",
+           "shop_panels", "shop_panels_html", "status_changed"]
 
 
 @dataclass(frozen=True)
@@ -95,3 +95,38 @@ def status_changed(*, shop_order: Any) -> None:
     method = fulfilment_methods.registered(shop_order.fulfilment)
     if method is not None:
         method.status_changed(shop_order=shop_order)
+
+
+@dataclass(frozen=True)
+class ShopPanel:
+    """A part another app adds beside a shop: on the shop's page and with a click & collect
+    pickup on the order page (parking: the car parks nearby). `render(request=, latitude=,
+    longitude=, place=, at=)` returns safe HTML or "" (`place`: the shop's name; `at`: the
+    pickup time, None on the shop page). The marketplace knows nothing of what it shows."""
+
+    id: str
+    render: Callable[..., str] = field(compare=False)
+    order: int = 100
+
+
+shop_panels: Registry[ShopPanel] = Registry(
+    "marketplace.shop_panels", description="parts other apps show beside a shop (the car parks nearby)")
+
+
+def shop_panels_html(*, request: Any, latitude: Any, longitude: Any, place: str, at: datetime | None = None) -> str:
+    """The registered panels for a shop at (latitude, longitude), joined; "" without a position.
+    A panel that fails is left out (logged): a shop page never breaks over a neighbour's part."""
+    import logging
+
+    from django.utils.safestring import mark_safe
+
+    if latitude is None or longitude is None:
+        return ""
+    parts = []
+    for panel in sorted(shop_panels.all(), key=lambda p: p.order):
+        try:
+            parts.append(str(panel.render(request=request, latitude=latitude, longitude=longitude, place=place,
+                                          at=at)))
+        except Exception:
+            logging.getLogger(__name__).exception("shop panel %s failed", panel.id)
+    return mark_safe("".join(parts))

@@ -70,6 +70,10 @@ class CarParkStatus:
         return round(100 * self.free / self.carpark.capacity)
 
     @property
+    def distance_km(self) -> float | None:
+        return self.distance_m / 1000 if self.distance_m is not None else None
+
+    @property
     def route_url(self) -> str:
         return osm_directions_url(self.carpark)
 

@@ -61,7 +61,8 @@ def occupancy_record(*, carpark: CarPark, readings: Iterable[Reading], source: s
         free = min(reading.free, capacity or carpark.capacity or reading.free)
         rows.append(OccupancyReading(carpark=carpark, at=at, free=free, capacity=capacity, source=source[:60]))
     with transaction.atomic():
-        existing = set(OccupancyReading.objects.filter(carpark=carpark, at__in=list(cleaned))
+        # One range query, not an IN list (a back-filled batch may hold thousands of instants).
+        existing = set(OccupancyReading.objects.filter(carpark=carpark, at__gte=min(cleaned), at__lte=max(cleaned))
                        .values_list("at", flat=True))
         new_rows = [row for row in rows if row.at not in existing]
         OccupancyReading.objects.bulk_create(new_rows, ignore_conflicts=True)

@@ -22,12 +22,21 @@ def _free_spaces():
     return free_spaces_now()
 
 
+def _nearby_panel(**kwargs) -> str:
+    from .carpark_views import nearby_panel
+
+    return nearby_panel(**kwargs)
+
+
 def register() -> None:
     from digitalstadt.core.registry import DashboardFigure, dashboard_figures, register_audit_actions
 
     from . import feeds  # noqa: F401  (registers the simulator feed)
 
+    from digitalstadt.marketplace.registry import ShopPanel, shop_panels
+
     register_audit_actions(AUDIT_ACTIONS)
+    shop_panels.register(ShopPanel("parking.carparks_nearby", _nearby_panel, order=100))
     dashboard_figures.register(DashboardFigure(
         "parking.carpark_occupancy", _("Belegung der Parkhäuser jetzt"), _occupancy_share, unit="share",
         description=_("Belegte Stellplätze in den Parkhäusern mit aktuellen Daten (in der Demo simuliert)"),

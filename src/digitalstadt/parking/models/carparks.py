@@ -79,6 +79,10 @@ class CarPark(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def height_limit_m(self) -> float | None:
+        return self.height_limit_cm / 100 if self.height_limit_cm else None
+
 
 class CarParkTariff(models.Model):
     """One price list of a car park, valid from `valid_from` until `valid_until` (inclusive; open when empty)."""
