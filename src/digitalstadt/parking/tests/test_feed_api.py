@@ -227,3 +227,11 @@ def test_outbound_is_rate_limited_per_client(client, published, settings):
     settings.PARKING_OUTBOUND_RATE_LIMIT = (2, 60)
     codes = [client.get("/api/v1/parking/datex2/status").status_code for _ in range(3)]
     assert codes == [200, 200, 429]
+
+
+def test_the_endpoints_are_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"post", "get"} <= set(paths["/api/v1/parking/datex2/status"])
+    assert "post" in paths["/api/v1/parking/occupancy"]
+    assert "requestBody" in paths["/api/v1/parking/occupancy"]["post"]
+    assert {"/api/v1/parking/parkapi/v3/parking-sites", "/api/v1/parking/datex2/table"} <= set(paths)
