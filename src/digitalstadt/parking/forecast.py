@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-__all__ = ["HORIZONS", "Forecaster", "day_type", "train"]
+__all__ = ["HORIZONS", "MIN_HISTORY", "Forecaster", "day_type", "evaluate", "train"]
 
 BERLIN = ZoneInfo("Europe/Berlin")
 HORIZONS = (1, 2, 3, 4)
@@ -46,6 +46,7 @@ STALE = 45 * 60  # a reading older than this says nothing about the instant aske
 SLOTS = 24 * 3600 // STEP
 LAGS = (0, 15, 30, 60, 120, 180)  # minutes before the anchor
 HOUR, DAY, WEEK = 3600, 86400, 7 * 86400
+MIN_HISTORY = dt.timedelta(weeks=2)  # every training anchor needs a last week
 FEATURES = ("day_type", "weekday", "hour", "profile_target", "profile_now", "deviation_now", "deviation_1h",
             "deviation_3h_mean", *(f"free_lag_{m}" for m in LAGS), "trend_1h", "free_target_yesterday",
             "free_target_last_week", "guess_shift", "guess_scale")
@@ -196,7 +197,7 @@ def train(history: Iterable[tuple[dt.datetime, int]], capacity: int, *, max_iter
     if capacity <= 0:
         raise ValueError("capacity must be positive")
     times, shares = _as_arrays(history, capacity)
-    if len(times) == 0 or times[-1] - times[0] < 2 * WEEK:
+    if len(times) == 0 or times[-1] - times[0] < MIN_HISTORY.total_seconds():
         raise ValueError("a forecast needs at least two weeks of history")
     forecaster = Forecaster(capacity=capacity, profile=_profile(times, shares),
                             trained_until=dt.datetime.fromtimestamp(times[-1], dt.UTC))
@@ -216,3 +217,32 @@ def train(history: Iterable[tuple[dt.datetime, int]], capacity: int, *, max_iter
             model.fit(matrix[keep], (target - guess)[keep])
             forecaster.models[hours] = model
     return forecaster
+
+
+def evaluate(forecaster: Forecaster, history: Iterable[tuple[dt.datetime, int]], *, start: dt.datetime,
+             end: dt.datetime) -> dict[int, dict[str, float]]:
+    """MAE in spaces per horizon of the forecaster and the two baselines, seasonal-naive
+    (the value at the target time a week earlier) and persistence (the value now), for
+    a forecast every quarter hour from `start` whose target is before `end`. Actual
+    values are as-of look-ups like the features; instants without one are left out."""
+    times, shares = _as_arrays(history, forecaster.capacity)
+    first = np.ceil(start.timestamp() / STEP) * STEP
+    anchors = np.arange(first, end.timestamp() - HOUR + 1e-6, STEP)
+    out: dict[int, dict[str, float]] = {}
+    if len(anchors) == 0:
+        return out
+    predicted = forecaster._predict_shares(times, shares, anchors)
+    for hours in HORIZONS:
+        targets = anchors + hours * HOUR
+        actual = _asof(times, shares, targets)
+        candidates = {"model": predicted[hours], "seasonal": _asof(times, shares, targets - WEEK),
+                      "persistence": _asof(times, shares, anchors)}
+        keep = (targets < end.timestamp()) & ~np.isnan(actual)
+        for values in candidates.values():
+            keep &= ~np.isnan(values)
+        if not keep.any():
+            continue
+        capacity = forecaster.capacity
+        out[hours] = {name: float(np.abs(np.rint(values[keep] * capacity) - np.rint(actual[keep] * capacity)).mean())
+                      for name, values in candidates.items()}
+    return out

@@ -37,10 +37,11 @@ def _permit_details(**kwargs):
 
 
 def register() -> None:
-    from . import hooks_carparks
+    from . import hooks_carparks, hooks_forecast
 
     register_audit_actions(AUDIT_ACTIONS)
     hooks_carparks.register()
+    hooks_forecast.register()
     staff_areas.register(StaffArea("parking.permit_check", _("Bewohnerparkausweis prüfen"),
                                    "staff-parking:permit-check", _("Kennzeichen gegen gültige Ausweise prüfen"),
                                    _enforcement, 400))
