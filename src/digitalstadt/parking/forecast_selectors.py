@@ -12,7 +12,6 @@ once per reading: cached in the process under (model, reading instant).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
 from collections import OrderedDict
 from typing import Any
@@ -50,10 +49,8 @@ def _forecaster(row: ForecastModel):
         return _LOADED[key]
     if row.library != library_version():
         return None  # fitted by another scikit-learn: wait for tonight's training
-    import joblib
-
     try:
-        loaded = joblib.load(io.BytesIO(bytes(row.model)))
+        loaded = forecast.loads(bytes(row.model))
     except Exception:
         logger.exception("forecast model of car park %s cannot be loaded", row.carpark_id)
         return None

@@ -9,13 +9,12 @@ the car park's ForecastModel. Nightly: `manage.py parking_train_forecasts` or th
 than three weeks of history keeps no model (the selector then answers None).
 
 Why stored and not refitted on demand: a fit takes a few seconds per car park (two
-here), far too slow for a page that lists ten car parks; unpickling takes milliseconds.
+here), far too slow for a page that lists ten car parks; loading one takes milliseconds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
 
 from django.conf import settings
@@ -47,8 +46,6 @@ def _weeks() -> int:
 def forecast_train(*, carpark: CarPark, now: dt.datetime | None = None) -> ForecastModel | None:
     """Train, evaluate and store the forecast of one car park. Returns the stored row,
     or None when the history is too short (an existing model is then left alone)."""
-    import joblib
-
     now = now or timezone.now()
     since = now - dt.timedelta(weeks=_weeks())
     history = list(OccupancyReading.objects.filter(carpark=carpark, at__gte=since, at__lte=now)
@@ -59,15 +56,13 @@ def forecast_train(*, carpark: CarPark, now: dt.datetime | None = None) -> Forec
     first = forecast.train([row for row in history if row[0] < split], carpark.capacity)
     errors = forecast.evaluate(first, history, start=split, end=history[-1][0] + dt.timedelta(seconds=1))
     kept = forecast.train(history, carpark.capacity)
-    buffer = io.BytesIO()
-    joblib.dump(kept, buffer, compress=3)
     fields = {
         "trained_at": now, "history_from": history[0][0], "history_until": history[-1][0],
         "readings": len(history), "capacity": carpark.capacity, "library": library_version(),
         "mae": {str(h): round(e["model"], 2) for h, e in errors.items()},
         "baseline_mae": {name: {str(h): round(e[name], 2) for h, e in errors.items()}
                          for name in ("seasonal", "persistence")},
-        "model": buffer.getvalue(),
+        "model": forecast.dumps(kept),
     }
     with transaction.atomic():
         row, _created = ForecastModel.objects.update_or_create(carpark=carpark, defaults=fields)

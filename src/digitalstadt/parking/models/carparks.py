@@ -141,8 +141,8 @@ class ForecastModel(models.Model):
     `manage.py parking_train_forecasts`. `mae` and `baseline_mae` are the free-space
     errors per horizon ("1".."4" hours) on the last week of the history, held out from a
     first fit; the stored model is then refitted on the whole history. `model` is the
-    fitted Forecaster serialised with joblib: our own data, written only by
-    forecast_train and read back only when `library` still names the installed
+    fitted Forecaster pickled and compressed (`forecast.dumps`): our own data, written
+    only by forecast_train and read back only when `library` still names the installed
     scikit-learn (else it counts as missing until the next night's training)."""
 
     carpark = models.OneToOneField(CarPark, on_delete=models.CASCADE, related_name="forecast_model",

@@ -134,3 +134,24 @@ def test_the_forecast_does_not_know_the_simulator():
         elif isinstance(node, ast.ImportFrom):
             imported |= {node.module or ""} | {alias.name for alias in node.names}
     assert not any("simulator" in name for name in imported), imported
+
+
+def test_the_calendar_is_local_time_across_both_dst_changes():
+    # Every 7 min 13 s from March to December 2026: both DST changes and the holidays.
+    stamps = np.arange(dt.datetime(2026, 3, 1, tzinfo=dt.UTC).timestamp(),
+                       dt.datetime(2026, 12, 31, tzinfo=dt.UTC).timestamp(), 433.0)
+    types, weekdays, hours, _slots = forecast._calendar(stamps)
+    for i in range(0, len(stamps), 37):
+        local = dt.datetime.fromtimestamp(stamps[i], BERLIN)
+        assert types[i] == forecast.day_type(local.date())
+        assert weekdays[i] == local.weekday()
+        assert hours[i] == pytest.approx(local.hour + local.minute / 60 + local.second / 3600)
+
+
+def test_a_stored_forecaster_reads_back_the_same(shopping_history, shopping_model):
+    now = START + dt.timedelta(weeks=4, days=4, hours=16)
+    history = [row for row in shopping_history if row[0] <= now]
+    again = forecast.loads(forecast.dumps(shopping_model))
+    assert again.predict(history, now) == shopping_model.predict(history, now)
+    with pytest.raises(TypeError):
+        forecast.loads(__import__("zlib").compress(__import__("pickle").dumps({"not": "a model"})))
