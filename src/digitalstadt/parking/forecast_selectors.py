@@ -41,18 +41,21 @@ def _remember(store: OrderedDict, key: tuple, value: Any) -> Any:
     return value
 
 
-def _forecaster(row: ForecastModel):
+def _forecaster(model_id: int, trained_at: dt.datetime, library: str):
+    """The Forecaster of a ForecastModel row, loaded once per process and training (the
+    blob is read from the database only then)."""
     from .forecast_services import library_version
 
-    key = (row.pk, row.trained_at)
+    key = (model_id, trained_at)
     if key in _LOADED:
         return _LOADED[key]
-    if row.library != library_version():
+    if library != library_version():
         return None  # fitted by another scikit-learn: wait for tonight's training
+    blob = ForecastModel.objects.filter(pk=model_id).values_list("model", flat=True).first()
     try:
-        loaded = forecast.loads(bytes(row.model))
+        loaded = forecast.loads(bytes(blob))
     except Exception:
-        logger.exception("forecast model of car park %s cannot be loaded", row.carpark_id)
+        logger.exception("forecast model %s cannot be loaded", model_id)
         return None
     return _remember(_LOADED, key, loaded)
 
@@ -72,14 +75,14 @@ def forecast_points(*, carpark: CarPark, now: dt.datetime | None = None) -> tupl
     now = now or timezone.now()
     if carpark.reading_at is None or carpark.free_now is None or is_stale(reading_at=carpark.reading_at, now=now):
         return None
-    row = ForecastModel.objects.filter(carpark=carpark).first()
+    row = ForecastModel.objects.filter(carpark=carpark).values_list("pk", "trained_at", "library").first()
     if row is None:
         return None
-    model = _forecaster(row)
+    model = _forecaster(*row)
     if model is None:
         return None
     t0 = carpark.reading_at
-    key = (row.pk, row.trained_at, t0)
+    key = (row[0], row[1], t0)
     if key not in _POINTS:
         predicted = model.predict(_recent_history(carpark.pk, t0), t0)
         _remember(_POINTS, key, {hours: max(0, min(carpark.capacity, free)) for hours, free in predicted.items()})

@@ -63,13 +63,17 @@ def test_the_nightly_task_stores_a_model_that_forecasts_the_next_hours(clock):
     assert predicted_free(carpark=carpark, at=carpark.reading_at + dt.timedelta(minutes=15)) is not None
 
 
-def test_predicted_free_is_none_without_a_model_outside_four_hours_or_on_stale_data(clock):
+def test_predicted_free_is_none_without_a_model_outside_four_hours_or_on_stale_data(clock,
+                                                                                     django_assert_num_queries):
     carpark = carpark_make(capacity=300, simulator_kind="commuter")
     now = clock.now()
     with_history(carpark, now, days=22)
     assert predicted_free(carpark=carpark, at=now + dt.timedelta(hours=1)) is None  # no model yet
     assert forecast_train(carpark=carpark) is not None
     assert predicted_free(carpark=carpark, at=now + dt.timedelta(hours=1)) is not None
+    # Once made for the latest reading, a forecast costs one small query (not the model's bytes)
+    with django_assert_num_queries(1):
+        assert predicted_free(carpark=carpark, at=now + dt.timedelta(hours=3)) is not None
     assert predicted_free(carpark=carpark, at=now - dt.timedelta(minutes=1)) is None  # the past
     assert predicted_free(carpark=carpark, at=now + dt.timedelta(hours=4, minutes=1)) is None  # too far
     # No reading for half an hour: no forecast from stale data
