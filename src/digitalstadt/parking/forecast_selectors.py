@@ -90,7 +90,9 @@ def forecast_points(*, carpark: CarPark, now: dt.datetime | None = None) -> tupl
 
 
 def predicted_free(*, carpark: CarPark, at: dt.datetime, now: dt.datetime | None = None) -> int | None:
-    """Free spaces expected at `at` (aware), from now up to four hours ahead; else None."""
+    """Free spaces expected at `at` (an aware instant), from now up to four real hours
+    ahead; else None. (Add hours to a UTC time: Berlin wall-clock arithmetic on the night
+    the clocks go back gives an instant five hours ahead.)"""
     now = now or timezone.now()
     if at < now or at > now + FORECAST_HORIZON:
         return None

@@ -39,7 +39,7 @@ def test_the_nightly_task_stores_a_model_that_forecasts_the_next_hours(clock):
     # Given a car park with four weeks of (simulated) history (a fixed slug: the
     # simulator's figures depend on it)
     carpark = carpark_make(slug="innenstadt-test", capacity=400, simulator_kind="shopping")
-    now = clock.now()
+    now = clock.now().astimezone(dt.UTC)  # hours added in UTC are real hours, also at DST
     profile = with_history(carpark, now, days=28)
     # When the nightly task runs in the real worker
     train_forecasts.enqueue()
@@ -69,7 +69,7 @@ def test_the_nightly_task_stores_a_model_that_forecasts_the_next_hours(clock):
 def test_predicted_free_is_none_without_a_model_outside_four_hours_or_on_stale_data(clock,
                                                                                      django_assert_num_queries):
     carpark = carpark_make(slug="pendler-test", capacity=300, simulator_kind="commuter")
-    now = clock.now()
+    now = clock.now().astimezone(dt.UTC)  # hours added in UTC are real hours, also at DST
     with_history(carpark, now, days=22)
     assert predicted_free(carpark=carpark, at=now + dt.timedelta(hours=1)) is None  # no model yet
     assert forecast_train(carpark=carpark) is not None
