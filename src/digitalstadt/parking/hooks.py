@@ -37,11 +37,12 @@ def _permit_details(**kwargs):
 
 
 def register() -> None:
-    from . import hooks_carparks, hooks_feeds
+    from . import hooks_carparks, hooks_feeds, hooks_forecast
 
     register_audit_actions(AUDIT_ACTIONS)
     hooks_carparks.register()
     hooks_feeds.register()
+    hooks_forecast.register()
     staff_areas.register(StaffArea("parking.permit_check", _("Bewohnerparkausweis prüfen"),
                                    "staff-parking:permit-check", _("Kennzeichen gegen gültige Ausweise prüfen"),
                                    _enforcement, 400))

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digitalstadt.core.scoping import organisation_scoped
 
-__all__ = ["CarPark", "CarParkTariff", "OccupancyReading"]
+__all__ = ["CarPark", "CarParkTariff", "ForecastModel", "OccupancyReading"]
 
 
 class CarPark(models.Model):
@@ -138,3 +138,33 @@ class OccupancyReading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.carpark_id} {self.at:%Y-%m-%d %H:%M} {self.free}"
+
+
+class ForecastModel(models.Model):
+    """A car park's trained forecast (parking/forecast.py), refitted nightly by
+    `manage.py parking_train_forecasts`. `mae` and `baseline_mae` are the free-space
+    errors per horizon ("1".."4" hours) on the last week of the history, held out from a
+    first fit; the stored model is then refitted on the whole history. `model` is the
+    fitted Forecaster pickled and compressed (`forecast.dumps`): our own data, written
+    only by forecast_train and read back only when `library` still names the installed
+    scikit-learn (else it counts as missing until the next night's training)."""
+
+    carpark = models.OneToOneField(CarPark, on_delete=models.CASCADE, related_name="forecast_model",
+                                   verbose_name=_("Parkhaus"))
+    trained_at = models.DateTimeField(_("trainiert am"))
+    history_from = models.DateTimeField(_("Verlauf ab"))
+    history_until = models.DateTimeField(_("Verlauf bis"))
+    readings = models.PositiveIntegerField(_("Belegungsmeldungen"))
+    capacity = models.PositiveIntegerField(_("Stellplätze beim Training"))
+    mae = models.JSONField(_("mittlerer absoluter Fehler je Vorhersagehorizont"), default=dict)
+    baseline_mae = models.JSONField(_("Fehler der Vergleichsverfahren"), default=dict)
+    library = models.CharField(_("Bibliothek"), max_length=40)
+    model = models.BinaryField(_("trainiertes Modell"))
+
+    class Meta:
+        verbose_name = _("Belegungsprognose")
+        verbose_name_plural = _("Belegungsprognosen")
+        ordering = ["carpark"]
+
+    def __str__(self) -> str:
+        return f"{self.carpark_id} {self.trained_at:%Y-%m-%d %H:%M}"
