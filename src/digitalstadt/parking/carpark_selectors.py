@@ -233,6 +233,18 @@ def opening_rows(*, carpark: CarPark):
     return hours_rows(hours=carpark.opening_hours, open_24_7=carpark.open_24_7)
 
 
+# --- an operator's own car parks ------------------------------------------------------------
+
+def operator_carparks(*, operator: Any, now: dt.datetime | None = None) -> list[CarParkStatus]:
+    """The car parks `operator` runs, with their status (scoped: never another operator's)."""
+    from digitalstadt.core.scoping import organisation_scope
+
+    now = now or timezone.now()
+    with organisation_scope(operator):
+        carparks = list(CarPark.operated.order_by("name"))
+    return [carpark_status(carpark=carpark, now=now) for carpark in carparks]
+
+
 # --- the dashboard ---------------------------------------------------------------------------
 
 def _fresh(now: dt.datetime) -> QuerySet[CarPark]:

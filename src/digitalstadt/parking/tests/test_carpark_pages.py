@@ -214,3 +214,25 @@ def test_the_demo_car_parks_with_eight_weeks_of_simulated_history(clock):
     count = OccupancyReading.objects.count()
     demo.seed()
     assert OccupancyReading.objects.count() == count
+
+
+def test_an_operator_sees_its_own_car_parks_only(client, clock):
+    from digitalstadt.accounts.models import Membership, Organisation, OrganisationKind, OrgRole, User
+
+    mine = Organisation.objects.create(slug="betrieb-a", name="Betrieb A", kind=OrganisationKind.CARPARK_OPERATOR)
+    other = Organisation.objects.create(slug="betrieb-b", name="Betrieb B", kind=OrganisationKind.CARPARK_OPERATOR)
+    manager = User.objects.create_user("leitung@example.org", "x" * 12)
+    Membership.objects.create(user=manager, organisation=mine, role=OrgRole.OWNER)
+    carpark_make(slug="eigenes", name="Eigene Garage", operator=mine)
+    carpark_make(slug="fremdes", name="Fremde Garage", operator=other)
+    url = reverse("carpark-operator:overview", args=["betrieb-a"])
+    assert client.get(url).status_code == 302  # sign in first
+    client.force_login(manager)
+    html = client.get(url).content.decode()
+    assert "Eigene Garage" in html and "Fremde Garage" not in html
+    assert "noch keine Daten" in html
+    assert client.get(reverse("carpark-operator:overview", args=["betrieb-b"])).status_code == 404
+    from digitalstadt.accounts.selectors import organisation_work_areas
+
+    areas = organisation_work_areas(user=manager, organisation=mine)
+    assert any("Meine Parkhäuser" in str(area.get("label")) for area in areas)
