@@ -236,3 +236,13 @@ def test_an_operator_sees_its_own_car_parks_only(client, clock):
 
     areas = organisation_work_areas(user=manager, organisation=mine)
     assert any("Meine Parkhäuser" in str(area.get("label")) for area in areas)
+
+
+def test_the_list_reads_a_fixed_number_of_queries(client, clock, django_assert_max_num_queries):
+    for n in range(12):
+        carpark = carpark_make(operator=None)
+        occupancy_record(carpark=carpark, readings=[Reading("x", clock.now(), n)], source="test")
+    client.get(reverse("carparks:list"))  # warm the session and caches
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("carparks:list"), HTTP_HX_REQUEST="true",
+                          QUERY_STRING="teil=liste").status_code == 200
