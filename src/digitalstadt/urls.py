@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("kurierdienst/", include("digitalstadt.delivery.dispatch_urls")),
     path("kurier/", include("digitalstadt.delivery.courier_urls")),
     path("parken/", include("digitalstadt.parking.carpark_urls")),
+    path("parkhausbetreiber/", include("digitalstadt.parking.operator_urls")),
     path("verwaltung/marktplatz/", include("digitalstadt.marketplace.staff_urls")),
     path("leistungen/", include("digitalstadt.catalog.urls")),
     path("antraege/", include("digitalstadt.applications.urls")),

@@ -209,24 +209,40 @@ def tariffs_valid_on(*, carpark: CarPark, day: dt.date) -> list[CarParkTariff]:
 
 def history_of_day(*, carpark: CarPark, now: dt.datetime | None = None,
                    step: dt.timedelta = dt.timedelta(hours=1)) -> list[tuple[dt.datetime, int]]:
-    """(local time, free) of today up to now, one row per `step` (the first reading at or after each step)."""
+    """(local time, free) of today up to now, one row per `step` (the first reading at or
+    after each step), and the newest reading last."""
     now = timezone.localtime(now or timezone.now())
     start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     rows = (OccupancyReading.objects.filter(carpark=carpark, at__gte=start, at__lte=now)
             .order_by("at").values_list("at", "free"))
     out: list[tuple[dt.datetime, int]] = []
     next_slot = start
+    last = None
     for at, free in rows:
+        last = (at, free)
         if at >= next_slot:
-            local = timezone.localtime(at)
-            out.append((local, free))
+            out.append((timezone.localtime(at), free))
             while next_slot <= at:
                 next_slot += step
+    if last is not None and (not out or out[-1][0] != timezone.localtime(last[0])):
+        out.append((timezone.localtime(last[0]), last[1]))  # the newest reading closes the table
     return out
 
 
 def opening_rows(*, carpark: CarPark):
     return hours_rows(hours=carpark.opening_hours, open_24_7=carpark.open_24_7)
+
+
+# --- an operator's own car parks ------------------------------------------------------------
+
+def operator_carparks(*, operator: Any, now: dt.datetime | None = None) -> list[CarParkStatus]:
+    """The car parks `operator` runs, with their status (scoped: never another operator's)."""
+    from digitalstadt.core.scoping import organisation_scope
+
+    now = now or timezone.now()
+    with organisation_scope(operator):
+        carparks = list(CarPark.operated.order_by("name"))
+    return [carpark_status(carpark=carpark, now=now) for carpark in carparks]
 
 
 # --- the dashboard ---------------------------------------------------------------------------

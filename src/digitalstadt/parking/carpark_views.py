@@ -112,7 +112,7 @@ def carpark_detail(request, slug):
     context.update({
         "tariffs": [(t, t.description(language)) for t in tariffs], "hours": opening_rows(carpark=carpark),
         "history": history_of_day(carpark=carpark, now=now), "expected": expected,
-        "operator_name": carpark.operator.name if carpark.operator_id else _("Stadt Darmstadt"),
+        "operator_name": carpark.operator.name if carpark.operator_id else settings.CITY_NAME,
     })
     return render(request, "parking/carparks/detail.html", context)
 

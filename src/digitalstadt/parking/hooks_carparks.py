@@ -28,8 +28,28 @@ def _nearby_panel(**kwargs) -> str:
     return nearby_panel(**kwargs)
 
 
+def _operator_url(organisation) -> str:
+    from django.urls import reverse
+
+    return reverse("carpark-operator:overview", kwargs={"operator": organisation.slug})
+
+
+def _operator_counts(user, organisation):
+    from .carpark_selectors import operator_carparks
+
+    statuses = operator_carparks(operator=organisation)
+    return [(_("Parkhäuser"), len(statuses), _operator_url(organisation)),
+            (_("ohne aktuelle Daten"), sum(1 for s in statuses if s.stale), _operator_url(organisation))]
+
+
 def register() -> None:
-    from digitalstadt.core.registry import DashboardFigure, dashboard_figures, register_audit_actions
+    from digitalstadt.core.registry import (
+        DashboardFigure,
+        OrganisationArea,
+        dashboard_figures,
+        organisation_areas,
+        register_audit_actions,
+    )
 
     from . import feeds  # noqa: F401  (registers the simulator feed)
 
@@ -37,6 +57,9 @@ def register() -> None:
 
     register_audit_actions(AUDIT_ACTIONS)
     shop_panels.register(ShopPanel("parking.carparks_nearby", _nearby_panel, order=100))
+    organisation_areas.register(OrganisationArea(
+        "parking.carparks", _("Meine Parkhäuser"), _("Freie Plätze, letzte Meldung und Datenquelle je Parkhaus"),
+        kinds=("carpark",), url=_operator_url, order=10, counts=_operator_counts))
     dashboard_figures.register(DashboardFigure(
         "parking.carpark_occupancy", _("Belegung der Parkhäuser jetzt"), _occupancy_share, unit="share",
         description=_("Belegte Stellplätze in den Parkhäusern mit aktuellen Daten (in der Demo simuliert)"),

@@ -107,6 +107,27 @@ def _marketplace(citizen) -> dict:
             "shop_order": ShopOrder.unscoped_objects.get(order=order), "batch": batch}
 
 
+def _carpark(members):
+    """A car park with a reading, for /parken/parkhaus/<slug>/."""
+    from decimal import Decimal
+
+    from digitalstadt.parking.carpark_services import occupancy_record
+    from digitalstadt.parking.feeds import Reading
+    from digitalstadt.parking.models import CarPark
+
+    from digitalstadt.accounts.models import Membership, Organisation, OrganisationKind, OrgRole
+
+    operator = Organisation.objects.create(slug="parkhaus-betrieb-hostile", name="Parkhausbetrieb",
+                                           kind=OrganisationKind.CARPARK_OPERATOR)
+    for user in members:
+        Membership.objects.create(user=user, organisation=operator, role=OrgRole.OWNER)
+    carpark = CarPark.objects.create(slug="parkhaus-hostile", operator=operator, name="Parkhaus Hostile", street="Friedensplatz",
+                                     latitude=Decimal("49.873600"), longitude=Decimal("8.653000"), capacity=100,
+                                     open_24_7=True)
+    occupancy_record(carpark=carpark, readings=[Reading(carpark.slug, timezone.now(), 40)], source="test")
+    return carpark
+
+
 def _delivery(citizen, market) -> dict:
     """A courier service the citizen owns and rides for, with a tour whose stops serve the
     marketplace order (so that the dispatch and courier pages have real objects)."""
@@ -248,6 +269,7 @@ def build_world() -> World:
 
     market = _marketplace(citizen)
     delivery = _delivery(citizen, market)
+    carpark = _carpark([citizen, staff])
 
     documents = [d for d in (permit_case.receipt, dog_case.receipt, upload.document) if d is not None]
     situation = LifeSituation.objects.first()
@@ -256,7 +278,8 @@ def build_world() -> World:
 
     path_values = {
         "slug": [location.slug, service.slug, "bewohnerparkausweis", situation.slug if situation else "umzug-wohnen",
-                 organisation.slug, "buergeramt", "simulator", "giro", market["shop"].slug, market["submitted"].slug],
+                 organisation.slug, "buergeramt", "simulator", "giro", market["shop"].slug, market["submitted"].slug,
+                 carpark.slug],
         "shop": [market["shop"].slug],
         "order_id": [str(market["shop_order"].pk)],
         "batch": [str(market["batch"].pk)],
@@ -267,6 +290,7 @@ def build_world() -> World:
         "verification_id": ["ABCD-EFGH-IJKL"],
         "token": ["x", str(delivery["job"].tracking_token)],  # an invitation's secret is only in its e-mail
         "courier": [delivery["courier"].slug],
+        "operator": [carpark.operator.slug],
         "stop": [str(s.pk) for s in delivery["stops"]],
         "stop_id": [str(s.pk) for s in delivery["stops"]],
         "job": [str(delivery["job"].pk)],
