@@ -12,8 +12,7 @@ from digitalstadt.core.api_errors import api_errors
 from digitalstadt.core.audit import audit_log
 from digitalstadt.core.ratelimit import client_ip
 
-from .models import normalise_plate
-from .selectors import plate_check
+from .selectors import PlateError, parse_plate, plate_check
 
 router = Router(tags=["parking"])
 
@@ -40,13 +39,15 @@ class PlateCheckOut(Schema):
 def check_plate(request, plate: str):
     from django.utils import timezone
 
-    if len(normalise_plate(plate)) < 3:
-        raise HttpError(400, "Bitte geben Sie ein vollständiges Kennzeichen ein.")
+    try:
+        parsed = parse_plate(plate)
+    except PlateError as exc:
+        raise HttpError(422, str(exc)) from None
     today = timezone.localdate()
     result, permits = plate_check(plate=plate, day=today)
     audit_log(actor=request.user, action="parking.plate_checked", ip_address=client_ip(request),
               data={"found": [p.pk for p in permits], "via": "api", "device": request.api_token.name})
-    return {"plate": normalise_plate(plate), "day": today.isoformat(), "result": result,
+    return {"plate": parsed.canonical, "day": today.isoformat(), "result": result,
             "permits": [{"number": p.number, "zone": p.zone.code, "zone_name": p.zone.name,
                          "valid_from": p.valid_from.isoformat(), "valid_until": p.valid_until.isoformat(),
                          "status": "revoked" if p.revoked_at else "valid"} for p in permits]}

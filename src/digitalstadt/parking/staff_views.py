@@ -14,8 +14,7 @@ from digitalstadt.core.audit import audit_log
 from digitalstadt.core.permissions import staff_required
 from digitalstadt.core.ratelimit import client_ip
 
-from .models import normalise_plate
-from .selectors import permits_for_plate, revoked_permits_for_plate
+from .selectors import PlateError, parse_plate, permits_for_plate, revoked_permits_for_plate
 
 
 class PlateForm(forms.Form):
@@ -23,10 +22,10 @@ class PlateForm(forms.Form):
                             error_messages={"required": _l("Bitte geben Sie ein Kennzeichen ein.")})
 
     def clean_plate(self):
-        value = self.cleaned_data["plate"]
-        if len(normalise_plate(value)) < 3:
-            raise forms.ValidationError(_l("Bitte geben Sie ein vollständiges Kennzeichen ein."))
-        return value
+        try:
+            return parse_plate(self.cleaned_data["plate"]).display
+        except PlateError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 def enforcement_required(view):
