@@ -56,3 +56,41 @@ def permit_check(request):
     return render(request, "parking/permit_check.html", {"form": form, "permits": permits, "revoked": revoked,
                                                           "today": today},
                   status=400 if form.errors else 200)
+
+
+class EnforcementForm(forms.Form):
+    plate = forms.CharField(label=_l("Kennzeichen"), max_length=20, help_text=_l("Zum Beispiel DA-AB 123"),
+                            error_messages={"required": _l("Bitte geben Sie ein Kennzeichen ein.")})
+    zone = forms.ChoiceField(label=_l("Parkzone"), required=False,
+                             error_messages={"invalid_choice": _l("Diese Parkzone gibt es nicht.")})
+
+    def __init__(self, *args, zones=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].choices = [("", _l("alle Zonen"))] + [(z.code, f"{z.code} – {z.name}") for z in zones]
+
+    def clean_plate(self):
+        try:
+            return parse_plate(self.cleaned_data["plate"]).display
+        except PlateError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+@enforcement_required
+def enforcement(request):
+    """Plate and zone in, the answer out: Handyparken (until when), park & shop voucher,
+    resident permit, revoked permit, or nothing. Every check is audit-logged."""
+    from django.core.exceptions import ValidationError
+
+    from .street_selectors import street_zones
+    from .street_services import enforcement_check_audited
+
+    form = EnforcementForm(request.GET or None, zones=list(street_zones()))
+    answer = None
+    if form.is_bound and form.is_valid():
+        try:
+            answer = enforcement_check_audited(plate=form.cleaned_data["plate"], zone_code=form.cleaned_data["zone"],
+                                               actor=request.user, via="page", ip_address=client_ip(request))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return render(request, "parking/enforcement.html", {"form": form, "answer": answer, "now": timezone.now()},
+                  status=400 if form.errors else 200)

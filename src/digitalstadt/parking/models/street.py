@@ -141,6 +141,8 @@ class ParkingSession(models.Model):
     voucher_code = models.CharField(_("Gutschein"), max_length=40, null=True, blank=True)
     voucher_minutes = models.PositiveIntegerField(_("Gutschein-Minuten"), null=True, blank=True)
     voucher_until = models.DateTimeField(null=True, blank=True)
+    payment_reference = models.CharField(_("Zahlung"), max_length=40, blank=True,
+                                         help_text=_("Die Zahlung der Monatsabrechnung, in der der Vorgang steht"))
     start_token = models.CharField(max_length=64)
     reminder_due_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
