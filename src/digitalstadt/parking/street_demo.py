@@ -21,11 +21,11 @@ EVERY_DAY = range(7)
 
 # code, name, area, price per 30 min, days, from h, to h, max stay, free minutes, resident zone, demo
 ZONES = [
-    ("I", "Zone I Innenstadt", "Innenstadt", 100, MON_SAT, 8, 20, None, 0, None, True),
-    ("II", "Zone II", "Innenstadtrand", 75, MON_SAT, 8, 20, None, 15, None, True),
-    ("III", "Zone III", "Außenbereiche", 50, MON_SAT, 8, 20, None, 0, None, True),
-    ("IV-O", "Zone IV Mathildenhöhe Ost", "östlich der Pützerstraße", 500, EVERY_DAY, 0, 24, 120, 0, "MA", False),
-    ("IV-W", "Zone IV Mathildenhöhe West", "westlich der Pützerstraße", 100, EVERY_DAY, 0, 24, 120, 0, "MA", False),
+    ("I", "Innenstadt", "Stadtmitte", 100, MON_SAT, 8, 20, None, 0, None, True),
+    ("II", "Innenstadtrand", "um die Stadtmitte", 75, MON_SAT, 8, 20, None, 15, None, True),
+    ("III", "Außenbereiche", "übrige bewirtschaftete Straßen", 50, MON_SAT, 8, 20, None, 0, None, True),
+    ("IV-O", "Mathildenhöhe Ost", "östlich der Pützerstraße", 500, EVERY_DAY, 0, 24, 120, 0, "MA", False),
+    ("IV-W", "Mathildenhöhe West", "westlich der Pützerstraße", 100, EVERY_DAY, 0, 24, 120, 0, "MA", False),
     ("WA1", "Martinsviertel-Ost", "Bewohnerparkzone WA1", 50, MON_SAT, 8, 22, 120, 0, "WA1", True),
     ("WA2", "Martinsviertel-West", "Bewohnerparkzone WA2", 50, MON_SAT, 8, 22, 120, 0, "WA2", True),
 ]
