@@ -74,6 +74,9 @@ def start(request):
         zone = zone_by_code(sign_code)
         if zone is not None:
             initial["zone"] = zone.code
+        else:
+            messages.error(request, _("Die Zone „%(code)s“ gibt es nicht. Bitte wählen Sie die Zone aus der Liste.")
+                           % {"code": sign_code[:16]})
     form = StartForm(request.POST or None, zones=zones, vehicles=vehicles, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -113,3 +113,28 @@ def test_the_enforcement_page_and_api_answer_and_audit(client, driver):
     assert client.get("/api/v1/parking/enforcement", {"plate": "B-AB 123"}).status_code == 401
     entry = AuditEntry.objects.filter(action="parking.enforcement_checked", data__via="api").first()
     assert entry.actor == officer and entry.data["device"] == "Handgerät 3"
+
+
+def test_the_zone_from_the_sign(client, driver):
+    make_street_zone("II")
+    assert 'value="II" selected' in client.get("/parken/strasse/starten/", {"zone": " ii "}).content.decode()
+    page = client.get("/parken/strasse/starten/", {"zone": "<b>99</b>"}, follow=True).content.decode()
+    assert "gibt es nicht" in page and "<b>99</b>" not in page
+
+
+def test_the_jobs_end_run_out_sessions_and_bill_last_month(driver):
+    from django.core.management import call_command
+
+    from digitalstadt.payments.models import Payment
+
+    zone = make_street_zone("I")
+    start = timezone.now() - dt.timedelta(days=35)  # a weekday in October, during charged hours
+    start = start.replace(hour=10)
+    while start.weekday() > 4:
+        start -= dt.timedelta(days=1)
+    ParkingSession.objects.create(user=driver, zone=zone, plate="DA-AB 1", started_at=start,
+                                  ends_at=start + dt.timedelta(minutes=30), start_token="j")
+    call_command("street_parking_jobs", "bill", "--month", f"{start.year}-{start.month:02d}")
+    session = ParkingSession.objects.get()
+    assert session.status == "stopped" and session.amount_cents == 100
+    assert Payment.objects.get(reference=session.payment_reference).amount_cents == 100
