@@ -134,7 +134,7 @@ def test_the_jobs_end_run_out_sessions_and_bill_last_month(driver):
         start -= dt.timedelta(days=1)
     ParkingSession.objects.create(user=driver, zone=zone, plate="DA-AB 1", started_at=start,
                                   ends_at=start + dt.timedelta(minutes=30), start_token="j")
-    call_command("street_parking_jobs", "bill", "--month", f"{start.year}-{start.month:02d}")
+    call_command("street_parking_bill", "--month", f"{start.year}-{start.month:02d}")
     session = ParkingSession.objects.get()
     assert session.status == "stopped" and session.amount_cents == 100
     assert Payment.objects.get(reference=session.payment_reference).amount_cents == 100

@@ -1,8 +1,5 @@
-"""Periodic jobs of street parking (run from cron / systemd timers, see deploy/):
-
-    manage.py street_parking_jobs finish   # every few minutes: sessions whose paid time ran out end
-    manage.py street_parking_jobs bill     # on the 1st of a month: last month's bill per driver
-"""
+"""Street parking's monthly bill (deploy/: on the 1st of a month): each driver's ended
+sessions of last month (or --month YYYY-MM) become one payment."""
 
 from __future__ import annotations
 
@@ -13,21 +10,17 @@ from django.utils import timezone
 
 
 class Command(BaseCommand):
-    help = "Street parking jobs: 'finish' ends run-out sessions, 'bill' bills last month."
+    help = "Bill last month's street parking (one payment per driver)."
 
     def add_arguments(self, parser):
-        parser.add_argument("job", choices=["finish", "bill"])
         parser.add_argument("--month", help="YYYY-MM to bill (default: last month)")
 
-    def handle(self, *args, job, month=None, **options):
+    def handle(self, *args, month=None, **options):
         from django.contrib.auth import get_user_model
 
         from digitalstadt.parking.models import ParkingSession
         from digitalstadt.parking.street_services import street_sessions_finish_expired, street_statement_close
 
-        if job == "finish":
-            self.stdout.write(f"{street_sessions_finish_expired()} sessions ended")
-            return
         if month:
             try:
                 year, number = (int(part) for part in month.split("-"))
