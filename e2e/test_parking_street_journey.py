@@ -72,9 +72,13 @@ def test_driver_starts_extends_and_stops_a_street_parking_session(journey, clock
 
 def test_the_plate_confirmation_on_a_phone(phone_journey):
     phone_journey.login_as(_driver())
-    phone_journey.visit("/parken/strasse/starten/")
+    phone_journey.visit("/parken/strasse/")
+    phone_journey.screenshot("street-parking-home-360")
     page = phone_journey.page
-    page.get_by_label("Parkzone").select_option("II")
+    page.get_by_label("Zonennummer").fill("ii")
+    page.get_by_role("button", name="Mit dieser Zone starten").click()
+    expect(page.get_by_label("Parkzone")).to_have_value("II")
+    phone_journey.check_page()
     page.get_by_label("Neues Kennzeichen").fill("OF-Z 1")
     page.get_by_role("button", name="Weiter zur Bestätigung").click()
     expect(page.locator("#plate-confirm")).to_have_text("OF-Z 1")
