@@ -18,7 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from digitalstadt.core.audit import audit_log
-from digitalstadt.core.locking import lock_rows
+from digitalstadt.core.locking import lock_rows, race_window
 
 from .models import ParkingSession, SessionStatus, StreetZone, Vehicle
 from .plates import PlateError, parse_plate
@@ -148,6 +148,7 @@ def street_session_start(*, user: Any, zone_id: int, plate: str, minutes: int, s
                 raise ValidationError(_("Für %(plate)s läuft schon ein Parkvorgang (Zone %(zone)s). Verlängern oder "
                                         "beenden Sie ihn.") % {"plate": display, "zone": running.zone.code})
             _check_max_stay(zone=zone, start=now, end=end)
+            race_window("parking.street_session_start")
             provider = provider_in_use()
             session = ParkingSession(user=user, zone=zone, provider=provider.id, plate=display, started_at=now,
                                      ends_at=end, start_token=start_token)
