@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("verwaltung/mitarbeitende/", include("digitalstadt.accounts.staff_admin_urls")),
     path("verwaltung/", include("digitalstadt.core.staff_urls")),
     path("zahlungen/", include("digitalstadt.payments.urls")),
+    path("parken/strasse/", include("digitalstadt.parking.street_urls")),
     path("marktplatz/", include("digitalstadt.marketplace.urls")),
     path("mein-geschaeft/", include("digitalstadt.marketplace.retailer_urls")),
     path("lieferung/", include("digitalstadt.delivery.track_urls")),

@@ -13,8 +13,7 @@ from digitalstadt.core.audit import audit_log
 from digitalstadt.core.ratelimit import client_ip
 
 from .api_feeds import router as feeds_router
-from .models import normalise_plate
-from .selectors import plate_check
+from .selectors import PlateError, parse_plate, plate_check
 
 router = Router(tags=["parking"])
 router.add_router("", feeds_router)  # occupancy push and the outbound formats (api_feeds.py)
@@ -42,13 +41,65 @@ class PlateCheckOut(Schema):
 def check_plate(request, plate: str):
     from django.utils import timezone
 
-    if len(normalise_plate(plate)) < 3:
-        raise HttpError(400, "Bitte geben Sie ein vollständiges Kennzeichen ein.")
+    try:
+        parsed = parse_plate(plate)
+    except PlateError as exc:
+        raise HttpError(422, str(exc)) from None
     today = timezone.localdate()
     result, permits = plate_check(plate=plate, day=today)
     audit_log(actor=request.user, action="parking.plate_checked", ip_address=client_ip(request),
               data={"found": [p.pk for p in permits], "via": "api", "device": request.api_token.name})
-    return {"plate": normalise_plate(plate), "day": today.isoformat(), "result": result,
+    return {"plate": parsed.canonical, "day": today.isoformat(), "result": result,
             "permits": [{"number": p.number, "zone": p.zone.code, "zone_name": p.zone.name,
                          "valid_from": p.valid_from.isoformat(), "valid_until": p.valid_until.isoformat(),
                          "status": "revoked" if p.revoked_at else "valid"} for p in permits]}
+
+
+class SessionOut(Schema):
+    zone: str
+    started_at: str
+    ends_at: str
+    voucher_until: str | None = None
+
+
+class EnforcementOut(Schema):
+    plate: str
+    zone: str | None
+    checked_at: str
+    result: str
+    until: str | None
+    session: SessionOut | None = None
+    permits: list[PermitOut]
+
+
+@router.get("/enforcement", response={200: EnforcementOut, **api_errors(401, 403, 422, 429)},
+            auth=ApiTokenAuth(scope="parking:enforcement"),
+            summary="May this car park here now? Handyparken session, voucher, resident permit, revoked or none")
+def enforcement(request, plate: str, zone: str = ""):
+    """`result`: "session" (paid until `until`), "voucher" (a park & shop voucher covers
+    it until `session.voucher_until`), "permit" (a valid resident permit for the street
+    zone's resident zone), "revoked" (the permit for the zone is revoked), "none". Without
+    `zone` any zone counts. Audited in the officer's name."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from .street_services import enforcement_check_audited
+
+    now = timezone.now()
+    user = request.user if getattr(request.user, "is_authenticated", False) else None
+    try:
+        answer = enforcement_check_audited(plate=plate[:40], zone_code=zone[:20], actor=user, via="api",
+                                           device=request.api_token.name, ip_address=client_ip(request),
+                                           organisation=getattr(request, "organisation", None), now=now)
+    except ValidationError as exc:
+        raise HttpError(422, " ".join(exc.messages)) from None
+    session = answer.session
+    return {"plate": answer.plate, "zone": answer.zone.code if answer.zone else None, "checked_at": now.isoformat(),
+            "result": answer.result, "until": answer.until.isoformat() if answer.until else None,
+            "session": {"zone": session.zone.code, "started_at": session.started_at.isoformat(),
+                        "ends_at": session.ends_at.isoformat(),
+                        "voucher_until": session.voucher_until.isoformat() if session.voucher_until else None}
+            if session else None,
+            "permits": [{"number": p.number, "zone": p.zone.code, "zone_name": p.zone.name,
+                         "valid_from": p.valid_from.isoformat(), "valid_until": p.valid_until.isoformat(),
+                         "status": "revoked" if p.revoked_at else "valid"} for p in answer.permits]}

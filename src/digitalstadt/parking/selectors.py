@@ -4,10 +4,11 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
-from .models import ResidentPermit, mask_plate, normalise_plate
+from .models import ResidentPermit, mask_plate
+from .plates import Plate, PlateError, normalise_plate, parse_plate
 
-__all__ = ["overlapping_permit", "permit_is_revoked", "permit_verification_details", "permits_for_plate",
-           "plate_check", "revoked_permits_for_plate"]
+__all__ = ["Plate", "PlateError", "normalise_plate", "overlapping_permit", "parse_plate", "permit_is_revoked",
+           "permit_verification_details", "permits_for_plate", "plate_check", "revoked_permits_for_plate"]
 
 
 def permits_for_plate(*, plate: str, day: dt.date) -> QuerySet[ResidentPermit]:

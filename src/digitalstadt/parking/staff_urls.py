@@ -6,4 +6,5 @@ app_name = "staff-parking"
 
 urlpatterns = [
     path("ausweise/", staff_views.permit_check, name="permit-check"),
+    path("kontrolle/", staff_views.enforcement, name="enforcement"),
 ]

@@ -14,8 +14,7 @@ from digitalstadt.core.audit import audit_log
 from digitalstadt.core.permissions import staff_required
 from digitalstadt.core.ratelimit import client_ip
 
-from .models import normalise_plate
-from .selectors import permits_for_plate, revoked_permits_for_plate
+from .selectors import PlateError, parse_plate, permits_for_plate, revoked_permits_for_plate
 
 
 class PlateForm(forms.Form):
@@ -23,10 +22,10 @@ class PlateForm(forms.Form):
                             error_messages={"required": _l("Bitte geben Sie ein Kennzeichen ein.")})
 
     def clean_plate(self):
-        value = self.cleaned_data["plate"]
-        if len(normalise_plate(value)) < 3:
-            raise forms.ValidationError(_l("Bitte geben Sie ein vollständiges Kennzeichen ein."))
-        return value
+        try:
+            return parse_plate(self.cleaned_data["plate"]).display
+        except PlateError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 def enforcement_required(view):
@@ -56,4 +55,42 @@ def permit_check(request):
                   data={"found": [p.pk for p in permits], "revoked": [p.pk for p in revoked]})
     return render(request, "parking/permit_check.html", {"form": form, "permits": permits, "revoked": revoked,
                                                           "today": today},
+                  status=400 if form.errors else 200)
+
+
+class EnforcementForm(forms.Form):
+    plate = forms.CharField(label=_l("Kennzeichen"), max_length=20, help_text=_l("Zum Beispiel DA-AB 123"),
+                            error_messages={"required": _l("Bitte geben Sie ein Kennzeichen ein.")})
+    zone = forms.ChoiceField(label=_l("Parkzone"), required=False,
+                             error_messages={"invalid_choice": _l("Diese Parkzone gibt es nicht.")})
+
+    def __init__(self, *args, zones=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].choices = [("", _l("alle Zonen"))] + [(z.code, f"{z.code} – {z.name}") for z in zones]
+
+    def clean_plate(self):
+        try:
+            return parse_plate(self.cleaned_data["plate"]).display
+        except PlateError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+@enforcement_required
+def enforcement(request):
+    """Plate and zone in, the answer out: Handyparken (until when), park & shop voucher,
+    resident permit, revoked permit, or nothing. Every check is audit-logged."""
+    from django.core.exceptions import ValidationError
+
+    from .street_selectors import street_zones
+    from .street_services import enforcement_check_audited
+
+    form = EnforcementForm(request.GET or None, zones=list(street_zones()))
+    answer = None
+    if form.is_bound and form.is_valid():
+        try:
+            answer = enforcement_check_audited(plate=form.cleaned_data["plate"], zone_code=form.cleaned_data["zone"],
+                                               actor=request.user, via="page", ip_address=client_ip(request))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return render(request, "parking/enforcement.html", {"form": form, "answer": answer, "now": timezone.now()},
                   status=400 if form.errors else 200)

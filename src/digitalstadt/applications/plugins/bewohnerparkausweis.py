@@ -6,7 +6,6 @@ code that parking enforcement scans."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,9 +15,6 @@ from django.utils.translation import gettext_lazy as _l
 
 from .base import FeeQuote, ServicePlugin, Step, register
 from .forms import AddressForm, register_prefill, street_of
-
-# German plates: district code (1-3 letters), 1-2 letters, 1-4 digits, optional E/H.
-PLATE = re.compile(r"^([A-ZÄÖÜ]{1,3})[- ]?([A-Z]{1,2})[- ]?(\d{1,4})([EH]?)$")
 
 USE_EVIDENCE = "Nachweis der Nutzung bei Firmen- oder Leihwagen"
 
@@ -54,12 +50,14 @@ class VehicleForm(forms.Form):
                                                  "invalid": _l("Bitte geben Sie ein gültiges Datum an.")})
 
     def clean_plate(self):
-        value = re.sub(r"\s+", " ", self.cleaned_data["plate"].strip().upper())
-        match = PLATE.match(value.replace(" ", "-") if " " in value and "-" not in value else value)
-        if not match:
-            raise forms.ValidationError(_l("Bitte geben Sie ein deutsches Kennzeichen an, zum Beispiel DA-AB 123."))
-        district, letters, digits, suffix = match.groups()
-        return f"{district}-{letters} {digits}{suffix}"
+        # One reading of plates for the whole platform: the district code is kept
+        # apart from the letters (B-AB 123 is not BA-B 123).
+        from digitalstadt.parking.selectors import PlateError, parse_plate
+
+        try:
+            return parse_plate(self.cleaned_data["plate"]).display
+        except PlateError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def clean_valid_from(self):
         value = self.cleaned_data["valid_from"]

@@ -162,6 +162,18 @@ def _delivery(citizen, market) -> dict:
     return {"courier": org, "job": job, "stops": stops}
 
 
+def _street_parking(citizen) -> dict:
+    from digitalstadt.parking.street_demo import seed
+    from digitalstadt.parking.street_selectors import zone_by_code
+    from digitalstadt.parking.street_services import street_session_start, vehicle_add
+
+    seed()
+    vehicle = vehicle_add(owner=citizen, plate="DA-AB 123")
+    session = street_session_start(user=citizen, zone_id=zone_by_code("I").pk, plate="DA-AB 123", minutes=60,
+                                   start_token="hostile-world")
+    return {"vehicle": vehicle, "session": session}
+
+
 def build_world() -> World:
     from digitalstadt.applications import services as application_services
     from digitalstadt.applications.plugins.base import get_plugin
@@ -270,6 +282,7 @@ def build_world() -> World:
     market = _marketplace(citizen)
     delivery = _delivery(citizen, market)
     carpark = _carpark([citizen, staff])
+    street = _street_parking(citizen)
 
     documents = [d for d in (permit_case.receipt, dog_case.receipt, upload.document) if d is not None]
     situation = LifeSituation.objects.first()
@@ -309,6 +322,10 @@ def build_world() -> World:
         "url": ["nicht-vorhanden/"],
         "key": ["abc"],
         "uidb36": ["1"],
+        "session_id": [str(street["session"].pk)],
+        "vehicle_id": [str(street["vehicle"].pk)],
+        "year": ["2026"],
+        "month": ["12"],
     }
     linked = [
         {"slug": location.slug, "code": booking.code},
@@ -348,6 +365,9 @@ def build_world() -> World:
         "variant": [str(market["variant"].pk)], "quantity": ["1"],
         f"fulfilment-{market['shop'].pk}": ["reserve"], "terms": ["yes"], "name": ["Berta Bürger"],
         "email": [citizen.email], "confirm": ["yes"],
+        # Street parking and enforcement
+        "zone": ["I", "WA1"], "minutes": ["60"], "vehicle": ["neu"], "voucher": [""], "save_plate": ["on"],
+        "label": ["Familienauto"],
     }
     session = {"appointments_holds": {held.code: held_token}, "appointments_sent": [booking.code]}
     json_values = {

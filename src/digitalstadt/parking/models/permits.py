@@ -8,12 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..plates import normalise_plate
+
 __all__ = ["ResidentPermit", "mask_plate", "normalise_plate"]
-
-
-def normalise_plate(value: str) -> str:
-    """'DA-AB 123', 'da ab123' -> 'DAAB123' (for look-ups; the display form is kept)."""
-    return re.sub(r"[^A-Z0-9ÄÖÜ]", "", (value or "").upper())
 
 
 def mask_plate(value: str) -> str:

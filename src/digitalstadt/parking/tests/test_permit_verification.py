@@ -106,4 +106,4 @@ def test_enforcement_checks_a_plate_on_the_staff_page(client, permit):
     assert AuditEntry.objects.filter(action="parking.plate_checked", data__found=[permit.pk]).exists()
     assert "Kein heute gültiger" in client.get("/verwaltung/parken/ausweise/?plate=DA-XX+9").content.decode()
     bad = client.get("/verwaltung/parken/ausweise/?plate=D")
-    assert bad.status_code == 400 and "vollständiges Kennzeichen" in bad.content.decode()
+    assert bad.status_code == 400 and "deutsches Kennzeichen an" in bad.content.decode()
