@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("verwaltung/", include("digitalstadt.core.staff_urls")),
     path("zahlungen/", include("digitalstadt.payments.urls")),
     path("marktplatz/", include("digitalstadt.marketplace.urls")),
+    path("", include("digitalstadt.parking.voucher_urls")),
     path("mein-geschaeft/", include("digitalstadt.marketplace.retailer_urls")),
     path("lieferung/", include("digitalstadt.delivery.track_urls")),
     path("kurierdienst/", include("digitalstadt.delivery.dispatch_urls")),

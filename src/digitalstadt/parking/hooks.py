@@ -37,7 +37,10 @@ def _permit_details(**kwargs):
 
 
 def register() -> None:
+    from . import hooks_vouchers
+
     register_audit_actions(AUDIT_ACTIONS)
+    hooks_vouchers.register()
     staff_areas.register(StaffArea("parking.permit_check", _("Bewohnerparkausweis prüfen"),
                                    "staff-parking:permit-check", _("Kennzeichen gegen gültige Ausweise prüfen"),
                                    _enforcement, 400))

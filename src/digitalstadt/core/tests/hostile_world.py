@@ -267,6 +267,7 @@ def build_world() -> World:
         "verification_id": ["ABCD-EFGH-IJKL"],
         "token": ["x", str(delivery["job"].tracking_token)],  # an invitation's secret is only in its e-mail
         "courier": [delivery["courier"].slug],
+        "operator": [organisation.slug],  # park & shop: a car-park operator (here: not one, so 404)
         "stop": [str(s.pk) for s in delivery["stops"]],
         "stop_id": [str(s.pk) for s in delivery["stops"]],
         "job": [str(delivery["job"].pk)],

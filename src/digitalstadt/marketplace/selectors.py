@@ -1,0 +1,26 @@
+"""What other apps may read of the marketplace (its public selectors): a shop by its
+slug or organisation, for pages of other apps under the shop's area (park & shop)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Shop
+
+__all__ = ["shop_by_slug", "shop_names", "shop_slug_of"]
+
+
+def shop_by_slug(*, slug: str) -> Shop | None:
+    if not isinstance(slug, str) or len(slug) > 80:
+        return None
+    return Shop.objects.select_related("organisation").filter(slug=slug).first()
+
+
+def shop_names(*, organisation_ids: Any) -> dict[int, str]:
+    """Shop names by organisation id (the organisations that are shops)."""
+    return dict(Shop.objects.filter(organisation_id__in=list(organisation_ids))
+                .values_list("organisation_id", "name"))
+
+
+def shop_slug_of(*, organisation: Any) -> str:
+    return Shop.objects.filter(organisation=organisation).values_list("slug", flat=True).first() or ""
