@@ -7,7 +7,7 @@ from typing import Any
 
 from .models import Shop
 
-__all__ = ["shop_by_slug", "shop_names", "shop_slug_of"]
+__all__ = ["shop_by_slug", "shop_names", "shop_of_user", "shop_slug_of"]
 
 
 def shop_by_slug(*, slug: str) -> Shop | None:
@@ -24,3 +24,12 @@ def shop_names(*, organisation_ids: Any) -> dict[int, str]:
 
 def shop_slug_of(*, organisation: Any) -> str:
     return Shop.objects.filter(organisation=organisation).values_list("slug", flat=True).first() or ""
+
+
+def shop_of_user(*, user: Any) -> Shop | None:
+    """The first shop (by name) whose organisation this person owns or administers."""
+    from digitalstadt.accounts.types import OrgRole
+
+    return (Shop.objects.filter(organisation__memberships__user=user,
+                                organisation__memberships__role__in=[OrgRole.OWNER, OrgRole.ADMIN])
+            .select_related("organisation").order_by("name").first())

@@ -36,7 +36,7 @@ def order_voucher_panel(*, shop_order: Any) -> dict | None:
         return {"template": "parking/vouchers/_order_panel.html", "voucher": voucher,
                 "redemption": getattr(voucher, "redemption", None), "shop_name": shop_order.shop.name,
                 "qr": qr_svg(voucher.code, title=_("QR-Code des Parkgutscheins %(code)s") % {"code": voucher.code},
-                             scale=4) if voucher.status == VoucherStatus.ISSUED else ""}
+                             scale=5) if voucher.status == VoucherStatus.ISSUED else ""}
     programme = programme_of(organisation=shop_order.organisation_id)
     if programme is None or not programme.is_active or shop_order.fulfilment != "click_collect":
         return None

@@ -33,9 +33,9 @@ class ProgrammeForm(forms.Form):
                                          initial=200, help_text=_l("So viel zahlt Ihr Budget höchstens für einen "
                                                                    "Gutschein, z. B. 200 für 2,00 €."))
     validity_days = forms.IntegerField(label=_l("Gültigkeit (Tage)"), min_value=1, max_value=366, initial=14)
-    active_from = forms.DateField(label=_l("Aktiv ab (optional)"), required=False,
+    active_from = forms.DateField(label=_l("Aktiv ab"), required=False,
                                   widget=forms.DateInput(attrs={"type": "date"}))
-    active_until = forms.DateField(label=_l("Aktiv bis (optional)"), required=False,
+    active_until = forms.DateField(label=_l("Aktiv bis"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}))
     is_active = forms.BooleanField(label=_l("Gutscheine ausgeben"), required=False, initial=True)
 

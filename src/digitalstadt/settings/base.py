@@ -356,7 +356,7 @@ NINJA_PAGINATION_PER_PAGE = 50
 # Demo data loaders run by `manage.py seed_demo` after the accounts.
 DEMO_SEEDERS = ["digitalstadt.appointments.demo.seed", "digitalstadt.catalog.demo.seed",
                 "digitalstadt.applications.demo.seed", "digitalstadt.marketplace.demo.seed",
-                "digitalstadt.delivery.demo.seed",
+                "digitalstadt.delivery.demo.seed", "digitalstadt.parking.demo_vouchers.seed",
                 "digitalstadt.register.demo.seed"]
 
 # Reserving appointment slots: proof-of-work cost and a per-IP limit (hits, seconds).

@@ -224,3 +224,18 @@ def test_statements_of_shop_and_operator():
     assert theirs.total_cents == 320 and theirs.rows[0]["shop"] == shop.name
     assert operator_statement(operator=operator, month=month_of("2026-10")).count == 0
     assert month_of("2026-13") is None and month_of("abc") is None
+
+
+def test_demo_funds_the_demo_retailers_shop_once():
+    from digitalstadt.accounts.tests.factories import CitizenFactory
+    from digitalstadt.marketplace.tests.checkout_factories import make_shop
+    from digitalstadt.parking import demo_vouchers
+
+    retailer = CitizenFactory(email=demo_vouchers.DEMO_RETAILER)
+    shop = make_shop("Kaffeerösterei Mathildenhöhe", owner=retailer)
+    demo_vouchers.seed()
+    demo_vouchers.seed()
+    programme = _programme(shop)
+    assert programme.balance_cents == demo_vouchers.DEMO_BUDGET_CENTS and programme.min_order_cents == 2000
+    part = paid_order(shop, price_cents=2400)
+    assert Voucher.unscoped_objects.filter(order_ref=f"marketplace.shoporder:{part.pk}").exists()

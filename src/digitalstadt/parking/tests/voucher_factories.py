@@ -53,10 +53,12 @@ def pay(payment):
     from django.test import Client
     from django.urls import reverse
 
+    from digitalstadt.payments.conf import epay_secret
+
     payment = Payment.objects.get(pk=payment.pk)
     body = notification_body({"txid": f"tx-{payment.pk}", "reference": payment.reference,
                               "amount": str(payment.amount_cents), "currency": "EUR", "status": "paid",
-                              "method": "card"}, EPAY_SECRET)
+                              "method": "card"}, epay_secret())
     response = Client().post(reverse("payments-webhooks:webhook", args=["epay"]), body,
                              content_type="application/x-www-form-urlencoded")
     assert response.status_code == 200, response.content
