@@ -49,7 +49,7 @@ class VoucherProgramme(models.Model):
     unscoped_objects = models.Manager()
 
     class Meta:
-        verbose_name = _("Park-&-Shop-Programme")
+        verbose_name = _("Park-&-Shop-Programm")
         verbose_name_plural = _("Park-&-Shop-Programme")
         base_manager_name = "unscoped_objects"
         constraints = [
