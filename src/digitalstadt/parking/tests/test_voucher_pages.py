@@ -44,6 +44,10 @@ def test_shop_page_and_statement_for_its_managers_only(client, redeemed):
     client.force_login(owner)
     page = client.get(url).content.decode()
     assert code in page and "8,70" in page
+    # The shop's dashboard and its organisation's page link here.
+    assert url in client.get(reverse("market-shop:detail", kwargs={"shop": shop.slug})).content.decode()
+    assert url in client.get(reverse("accounts:organisation", kwargs={"slug": shop.organisation.slug})
+                             ).content.decode()
     html = client.get(statement).content.decode()  # this month: the redemption's
     assert code in html and "1,30" in html
     csv = client.get(statement, {"format": "csv"})
