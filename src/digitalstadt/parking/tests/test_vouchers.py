@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from digitalstadt.accounts.models import OrganisationKind
+from digitalstadt.accounts.tests.factories import CitizenFactory
 from digitalstadt.core.audit import AuditEntry
 from digitalstadt.marketplace import checkout
 from digitalstadt.parking import voucher_services as services
@@ -239,3 +240,27 @@ def test_demo_funds_the_demo_retailers_shop_once():
     assert programme.balance_cents == demo_vouchers.DEMO_BUDGET_CENTS and programme.min_order_cents == 2000
     part = paid_order(shop, price_cents=2400)
     assert Voucher.unscoped_objects.filter(order_ref=f"marketplace.shoporder:{part.pk}").exists()
+
+
+def test_export_erasure_and_retention_of_the_shoppers_link():
+    from digitalstadt.core.registry import personal_data_handlers, retention_policies
+
+    shop, _owner = shop_with_programme(budget_cents=1000)
+    open_part = paid_order(shop)
+    shopper = open_part.order.shopper
+    used = paid_order(shop, shopper=CitizenFactory())
+    code = Voucher.unscoped_objects.get(order_ref=f"marketplace.shoporder:{used.pk}").code
+    services.voucher_redeem(code=code, channel="street", amount_cents=100, session_ref="s-1")
+    handler = personal_data_handlers.get("parking.vouchers")
+    exported = handler.export(user=shopper)
+    assert len(exported) == 1 and exported[0]["status"] == "issued" and exported[0]["code"].startswith("PS-")
+    # Erasure: the open voucher is cancelled (its value back in the budget), the link goes.
+    assert handler.erase(user=shopper) == {"vouchers_unlinked": 1, "vouchers_cancelled": 1}
+    assert not Voucher.unscoped_objects.filter(shopper=shopper).exists()
+    assert _programme(shop).balance_cents == 1000 - 200 + 100  # the redeemed one cost 1 EUR
+    # Retention: closed vouchers forget the shopper after the period; the statement rows stay.
+    policy = retention_policies.get("parking_vouchers")
+    assert policy.purge(cutoff=NOW - dt.timedelta(days=1)) == 0
+    assert policy.purge(cutoff=NOW + dt.timedelta(days=1)) == 1
+    assert Voucher.unscoped_objects.get(code=code).shopper is None
+    assert Redemption.unscoped_objects.filter(voucher__code=code).exists()
