@@ -213,6 +213,7 @@ def voucher_issue_for_order(*, shop_order: Any, now: dt.datetime | None = None) 
             audit_log(actor=None, system="parking", action="parking.voucher_not_issued", subject=programme,
                       data={"order": shop_order.number, "reason": "budget", "balance_cents": programme.balance_cents})
             return None
+        race_window("parking.voucher_budget")
         VoucherProgramme.unscoped_objects.filter(pk=programme.pk).update(
             balance_cents=F("balance_cents") - programme.max_value_cents,
             reserved_cents=F("reserved_cents") + programme.max_value_cents)
