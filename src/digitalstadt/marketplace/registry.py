@@ -18,7 +18,7 @@ from typing import Any
 from digitalstadt.core.registry import Registry
 
 __all__ = ["FulfilmentMethod", "OrderHook", "PickupWindow", "Placement", "fulfilment_methods", "order_hooks",
-           "order_panels", "order_paid", "release_fulfilment", "status_changed"]
+           "order_mail_lines", "order_panels", "order_paid", "release_fulfilment", "status_changed"]
 
 
 @dataclass(frozen=True)
@@ -102,12 +102,14 @@ class OrderHook:
     booked it; run once per order). `released(shop_order=)`: the order was cancelled or
     its hold ran out (inside that transaction). `panel(shop_order=)`: what the shopper's
     order page shows of it: None or a dict with `template` (included with the dict as
-    `panel`) and whatever that template needs."""
+    `panel`) and whatever that template needs. `mail_lines(shop_order=)`: lines of text
+    for the shopper's e-mails about the order (in the active language)."""
 
     id: str
     paid: Callable[..., None] = field(default=lambda **kwargs: None, compare=False)
     released: Callable[..., None] = field(default=lambda **kwargs: None, compare=False)
     panel: Callable[..., dict | None] = field(default=lambda **kwargs: None, compare=False)
+    mail_lines: Callable[..., list[str]] = field(default=lambda **kwargs: [], compare=False)
     order: int = 100
 
 
@@ -118,6 +120,13 @@ order_hooks: Registry[OrderHook] = Registry(
 def order_paid(*, shop_order: Any) -> None:
     for hook in sorted(order_hooks.all(), key=lambda h: h.order):
         hook.paid(shop_order=shop_order)
+
+
+def order_mail_lines(*, shop_order: Any) -> list[str]:
+    lines: list[str] = []
+    for hook in sorted(order_hooks.all(), key=lambda h: h.order):
+        lines += list(hook.mail_lines(shop_order=shop_order) or [])
+    return lines
 
 
 def order_panels(*, shop_order: Any) -> list[dict]:

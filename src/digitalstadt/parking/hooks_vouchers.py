@@ -43,6 +43,12 @@ def _order_panel(*, shop_order):
     return order_voucher_panel(shop_order=shop_order)
 
 
+def _mail_lines(*, shop_order):
+    from .voucher_selectors import order_voucher_mail_lines
+
+    return order_voucher_mail_lines(shop_order=shop_order)
+
+
 def _back_link(*, payment, user):
     from django.urls import reverse
 
@@ -123,7 +129,7 @@ def register() -> None:
                                  _("Park-&-Shop-Gutscheine an der Ausfahrt prüfen und einlösen "
                                    "(GET/POST /api/v1/parking/vouchers/…)"), organisation=True))
     order_hooks.register(OrderHook("parking.vouchers", paid=_order_paid, released=_order_released,
-                                   panel=_order_panel, order=50))
+                                   panel=_order_panel, mail_lines=_mail_lines, order=50))
     settled_handlers.register(SettledHandler("parking.voucher_budget", _paid))
     back_links.register(PaymentBackLink("parking.voucher_budget", _back_link))
     organisation_areas.register(OrganisationArea(

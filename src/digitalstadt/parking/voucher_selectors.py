@@ -17,8 +17,8 @@ from digitalstadt.core.money import format_eur
 
 from .models import BudgetFunding, FundingStatus, Redemption, Voucher, VoucherProgramme, VoucherStatus
 
-__all__ = ["Month", "funding_back_link", "month_of", "operator_statement", "fundings_of", "order_voucher_panel", "programme_of",
-           "redeemed_count", "retailer_statement", "vouchers_of"]
+__all__ = ["Month", "funding_back_link", "fundings_of", "month_of", "operator_statement", "order_voucher_mail_lines",
+           "order_voucher_panel", "programme_of", "redeemed_count", "retailer_statement", "vouchers_of"]
 
 
 def programme_of(*, organisation: Any) -> VoucherProgramme | None:
@@ -50,6 +50,19 @@ def order_voucher_panel(*, shop_order: Any) -> dict | None:
         line = _("Das Park-&-Shop-Budget von %(shop)s ist zurzeit aufgebraucht: zu dieser Bestellung gibt es "
                  "leider keinen Parkgutschein.") % {"shop": shop_order.shop.name}
     return {"template": "parking/vouchers/_order_panel.html", "voucher": None, "line": line}
+
+
+def order_voucher_mail_lines(*, shop_order: Any) -> list[str]:
+    """For the shopper's e-mails about the order: the unused voucher and how to use it."""
+    voucher = Voucher.unscoped_objects.filter(order_ref=f"marketplace.shoporder:{shop_order.pk}",
+                                              status=VoucherStatus.ISSUED).first()
+    if voucher is None:
+        return []
+    return [_("Ihr Parkgutschein: %(code)s (%(minutes)s Minuten, bis %(value)s, gültig bis %(until)s). Zeigen Sie "
+              "den QR-Code von der Seite Ihrer Bestellung an der Parkhaus-Ausfahrt oder geben Sie den Code beim "
+              "Straßenparken an.") % {
+        "code": voucher.code, "minutes": voucher.minutes, "value": format_eur(voucher.max_value_cents),
+        "until": timezone.localtime(voucher.valid_until).strftime("%d.%m.%Y")}]
 
 
 def funding_back_link(*, payment: Any, user: Any) -> str | None:

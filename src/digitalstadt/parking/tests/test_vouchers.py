@@ -264,3 +264,16 @@ def test_export_erasure_and_retention_of_the_shoppers_link():
     assert policy.purge(cutoff=NOW + dt.timedelta(days=1)) == 1
     assert Voucher.unscoped_objects.get(code=code).shopper is None
     assert Redemption.unscoped_objects.filter(voucher__code=code).exists()
+
+
+def test_the_shops_ready_email_names_the_unused_voucher():
+    from digitalstadt.mailbox.models import OutboundEmail
+    from digitalstadt.marketplace import order_services
+
+    shop, owner = shop_with_programme(budget_cents=1000)
+    part = paid_order(shop)
+    code = Voucher.unscoped_objects.get(order_ref=f"marketplace.shoporder:{part.pk}").code
+    order_services.shop_order_accept(shop=shop, shop_order_id=part.pk, actor=owner)
+    order_services.shop_order_mark_ready(shop=shop, shop_order_id=part.pk, actor=owner)
+    ready = OutboundEmail.objects.get(purpose="marketplace:order_ready")
+    assert f"Ihr Parkgutschein: {code} (30 Minuten" in ready.body_text
