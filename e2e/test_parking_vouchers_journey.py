@@ -6,6 +6,7 @@
   the order page then shows it redeemed;
 - the retailer funds the voucher budget (paid through the PSP simulator), sees the
   budget grow and reads the month's statement with the redeemed voucher;
+- a car-park operator's manager reads the month's vouchers redeemed at its car parks;
 - at 360 px the order page with the voucher fits the screen and passes axe.
 """
 
@@ -152,3 +153,22 @@ def test_voucher_on_the_order_page_at_360_px(phone_journey, park_and_shop):
     overflow = phone_journey.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the order page scrolls sideways by {overflow}px"
     phone_journey.screenshot("parking-voucher-order-360")
+
+
+def test_car_park_operator_reads_the_month_of_redeemed_vouchers(journey, park_and_shop):
+    shop, _owner = park_and_shop
+    operator, manager, _secret = operator_with_token("parkhaus-luisencenter")
+    code = Voucher.unscoped_objects.get(order_ref=f"marketplace.shoporder:{paid_order(shop).pk}").code
+    voucher_redeem(code=code, channel="carpark", amount_cents=160, operator=operator, carpark_ref="luisencenter")
+    journey.login_as(manager)
+    page = journey.page
+    journey.visit("/")
+    page.get_by_role("link", name="Mein Konto").click()
+    main(page).get_by_role("link", name=operator.name, exact=True).first.click()
+    main(page).get_by_role("link", name="Eingelöste Parkgutscheine").click()
+    expect(main(page).get_by_role("heading", name=re.compile("Eingelöste Parkgutscheine:"))).to_be_visible()
+    row = main(page).get_by_role("row", name=re.compile(code))
+    expect(row).to_contain_text(shop.name)
+    expect(row).to_contain_text("1,60")
+    journey.check_page()
+    journey.screenshot("parking-voucher-operator-1280")
