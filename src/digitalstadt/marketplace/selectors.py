@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import Shop
+from .models import Shop, ShopOrder
 
-__all__ = ["shop_by_slug", "shop_names", "shop_of_user", "shop_slug_of"]
+__all__ = ["shop_by_slug", "shop_names", "shop_of_user", "shop_order_by_ref", "shop_slug_of"]
 
 
 def shop_by_slug(*, slug: str) -> Shop | None:
@@ -33,3 +33,12 @@ def shop_of_user(*, user: Any) -> Shop | None:
     return (Shop.objects.filter(organisation__memberships__user=user,
                                 organisation__memberships__role__in=[OrgRole.OWNER, OrgRole.ADMIN])
             .select_related("organisation").order_by("name").first())
+
+
+def shop_order_by_ref(*, ref: str) -> ShopOrder | None:
+    """A shop order by the reference other apps keep ("marketplace.shoporder:<pk>")."""
+    prefix = "marketplace.shoporder:"
+    if not isinstance(ref, str) or not ref.startswith(prefix) or not ref[len(prefix):].isdigit():
+        return None
+    return ShopOrder.unscoped_objects.select_related("order__shopper", "shop").filter(
+        pk=int(ref[len(prefix):])).first()

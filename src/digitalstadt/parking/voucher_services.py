@@ -38,7 +38,7 @@ from .models import (
 )
 
 __all__ = ["VoucherRefused", "budget_funding_paid", "budget_funding_start", "can_manage", "normalise_code",
-           "programme_save", "voucher_cancel_for_order", "voucher_issue_for_order", "voucher_redeem",
+           "programme_save", "voucher_cancel_for_order", "voucher_notify_shopper", "voucher_issue_for_order", "voucher_redeem",
            "voucher_validate", "vouchers_expire"]
 
 MANAGER_ROLES = frozenset({OrgRole.OWNER, OrgRole.ADMIN})
@@ -225,18 +225,26 @@ def voucher_issue_for_order(*, shop_order: Any, now: dt.datetime | None = None) 
         audit_log(actor=None, system="parking", action="parking.voucher_issued", subject=voucher,
                   data_subject=order.shopper, data={"order": shop_order.number, "minutes": voucher.minutes,
                                                     "max_value_cents": voucher.max_value_cents})
-        _notify_shopper(voucher=voucher, shop_order=shop_order)
+        from .voucher_tasks import notify_voucher_issued
+
+        notify_voucher_issued.enqueue(voucher.pk)
     return voucher
 
 
-def _notify_shopper(*, voucher: Voucher, shop_order: Any) -> None:
-    """The voucher by e-mail (with its QR code) and in the Postfach, in the shopper's language."""
+def voucher_notify_shopper(*, voucher_id: int) -> str:
+    """The voucher by e-mail (with its QR code) and in the Postfach, in the shopper's
+    language (the worker's task `notify_voucher_issued`)."""
     from django.template.loader import render_to_string
     from django.utils import translation
 
     from digitalstadt.core.qr import qr_svg
     from digitalstadt.mailbox.services import message_send, outbox_enqueue
+    from digitalstadt.marketplace.selectors import shop_order_by_ref
 
+    voucher = Voucher.unscoped_objects.filter(pk=voucher_id).first()
+    shop_order = shop_order_by_ref(ref=voucher.order_ref) if voucher else None
+    if voucher is None or shop_order is None or voucher.status != VoucherStatus.ISSUED:
+        return "skipped"
     order = shop_order.order
     language = getattr(order.shopper, "language", "") or "de"
     with translation.override(language):
@@ -249,6 +257,7 @@ def _notify_shopper(*, voucher: Voucher, shop_order: Any) -> None:
     outbox_enqueue(to=order.email, subject=subject, body_text=body, body_html=html, purpose="parking:voucher_issued")
     message_send(subject=subject, body=body, sender_name=shop_order.shop.name, recipient_user=order.shopper,
                  regarding=_order_ref(shop_order))
+    return "sent"
 
 
 def _release(voucher: Voucher, *, status: str, now: dt.datetime) -> None:

@@ -50,9 +50,18 @@ def test_an_order_over_the_minimum_gets_a_voucher_and_reserves_its_value():
     assert voucher.valid_until == NOW + dt.timedelta(days=14)
     programme = _programme(shop)
     assert (programme.balance_cents, programme.reserved_cents) == (800, 200)
-    from digitalstadt.mailbox.models import OutboundEmail
+    from django_tasks_db.models import DBTaskResult
 
+    from digitalstadt.mailbox.models import Message, OutboundEmail
+    from digitalstadt.parking.voucher_tasks import notify_voucher_issued
+
+    # The e-mail is the worker's: queued with the voucher, sent once it runs.
+    queued = DBTaskResult.objects.get(task_path__endswith="notify_voucher_issued")
+    assert queued.args_kwargs["args"] == [voucher.pk]
+    assert not OutboundEmail.objects.filter(purpose="parking:voucher_issued").exists()
+    assert notify_voucher_issued.call(voucher.pk) == "sent"
     mail = OutboundEmail.objects.get(purpose="parking:voucher_issued")
+    assert Message.objects.filter(recipient_user=part.order.shopper, subject__contains="Parkgutschein").exists()
     assert voucher.code in mail.body_text and "<svg" in mail.body_html and mail.to == "sina@example.org"
 
 
