@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("zahlungen/", include("digitalstadt.payments.urls")),
     path("parken/strasse/", include("digitalstadt.parking.street_urls")),
     path("marktplatz/", include("digitalstadt.marketplace.urls")),
+    path("", include("digitalstadt.parking.voucher_urls")),
     path("mein-geschaeft/", include("digitalstadt.marketplace.retailer_urls")),
     path("lieferung/", include("digitalstadt.delivery.track_urls")),
     path("kurierdienst/", include("digitalstadt.delivery.dispatch_urls")),

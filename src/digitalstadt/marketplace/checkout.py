@@ -41,7 +41,7 @@ from .models import (
     Variant,
     VatRate,
 )
-from .registry import Placement, fulfilment_methods, release_fulfilment
+from .registry import Placement, fulfilment_methods, order_paid, release_fulfilment
 
 PICKUP_ALPHABET = "ACDEFHJKLMNPRTUVWXY34679"
 # The article number of a fee line (delivery), which holds no stock.
@@ -404,6 +404,7 @@ def shop_order_paid(*, payment: Any) -> None:
     shop_order.save(update_fields=["paid_at", "status", "hold_expires_at"])
     audit_log(actor=None, system="marketplace", action="marketplace.order_paid", subject=shop_order,
               data={"reference": payment.reference, "amount_cents": payment.amount_cents})
+    order_paid(shop_order=shop_order)
     # The invoice PDF is rendered by the worker: a rendering problem must never undo the
     # booking of the money.
     from .checkout_tasks import issue_invoice

@@ -33,8 +33,10 @@ def notify_shopper(*, shop_order, event: str, **extra) -> None:
     with organisation_scope(shop_order.organisation):
         lines = list(shop_order.lines.all())
     with translation.override(language):
+        from .registry import order_mail_lines
+
         context = {"event": event, "shop_order": shop_order, "order": order, "shop": shop_order.shop,
-                   "lines": lines, "link": order_link(order),
+                   "lines": lines, "link": order_link(order), "extra_lines": order_mail_lines(shop_order=shop_order),
                    "platform_name": settings.PLATFORM_NAME, **extra}
         subject = render_to_string("marketplace/orders/email/status_subject.txt", context).strip()
         body = render_to_string("marketplace/orders/email/status_message.txt", context)

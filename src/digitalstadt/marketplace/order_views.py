@@ -15,7 +15,7 @@ from digitalstadt.core.messages import add_error_messages
 from digitalstadt.core.qr import qr_svg
 
 from . import checkout, order_selectors_shopper as selectors
-from .registry import fulfilment_methods, shop_panels_html
+from .registry import fulfilment_methods, order_panels, shop_panels_html
 
 
 @login_required
@@ -35,9 +35,10 @@ def order_detail(request, uuid):
         part.delivery = method.detail(shop_order=part) if method and method.needs_address else None
         part.qr = qr_svg(f"abholung:{part.pickup_code}",
                          title=_("QR-Code zur Abholung bei %(shop)s") % {"shop": part.shop.name}, scale=5)
-        part.panels = (shop_panels_html(request=request, latitude=part.shop.latitude, longitude=part.shop.longitude,
+        part.nearby = (shop_panels_html(request=request, latitude=part.shop.latitude, longitude=part.shop.longitude,
                                         place=part.shop.name, at=part.pickup_from)
                        if part.fulfilment == "click_collect" and part.status in ("new", "accepted", "ready") else "")
+        part.panels = order_panels(shop_order=part)
     unpaid = [p for p in parts if p.status == "pending_payment"]
     return render(request, "marketplace/orders_shopper/detail.html", {
         "order": order, "parts": parts, "unpaid": unpaid})

@@ -3,6 +3,9 @@
 `fulfilment_methods`: how a shop order reaches the shopper. The marketplace registers
 click & collect and the reservation in store; the delivery app adds same-day delivery
 by registering one more `FulfilmentMethod`, without the checkout knowing it.
+
+`order_hooks`: other apps' part in a shop order's life (parking hands out a park & shop
+voucher when a click & collect order is paid), without the marketplace importing them.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from typing import Any
 
 from digitalstadt.core.registry import Registry
 
-__all__ = ["FulfilmentMethod", "PickupWindow", "Placement", "ShopPanel", "fulfilment_methods", "release_fulfilment",
-           "shop_panels", "shop_panels_html", "status_changed"]
+__all__ = ["FulfilmentMethod", "OrderHook", "PickupWindow", "Placement", "ShopPanel", "fulfilment_methods",
+           "order_hooks", "order_mail_lines", "order_panels", "order_paid", "release_fulfilment", "shop_panels",
+           "shop_panels_html", "status_changed"]
 
 
 @dataclass(frozen=True)
@@ -84,10 +88,55 @@ fulfilment_methods: Registry[FulfilmentMethod] = Registry(
 
 
 def release_fulfilment(*, shop_order: Any) -> None:
-    """Give back what the shop order's fulfilment method took (a delivery window)."""
+    """Give back what the shop order's fulfilment method took (a delivery window), and
+    tell the order hooks (a voucher handed out with it is cancelled)."""
     method = fulfilment_methods.registered(shop_order.fulfilment)
     if method is not None:
         method.release(shop_order=shop_order)
+    for hook in order_hooks.all():
+        hook.released(shop_order=shop_order)
+
+
+@dataclass(frozen=True)
+class OrderHook:
+    """`paid(shop_order=)`: the shop order's payment is in (inside the transaction that
+    booked it; run once per order). `released(shop_order=)`: the order was cancelled or
+    its hold ran out (inside that transaction). `panel(shop_order=)`: what the shopper's
+    order page shows of it: None or a dict with `template` (included with the dict as
+    `panel`) and whatever that template needs. `mail_lines(shop_order=)`: lines of text
+    for the shopper's e-mails about the order (in the active language)."""
+
+    id: str
+    paid: Callable[..., None] = field(default=lambda **kwargs: None, compare=False)
+    released: Callable[..., None] = field(default=lambda **kwargs: None, compare=False)
+    panel: Callable[..., dict | None] = field(default=lambda **kwargs: None, compare=False)
+    mail_lines: Callable[..., list[str]] = field(default=lambda **kwargs: [], compare=False)
+    order: int = 100
+
+
+order_hooks: Registry[OrderHook] = Registry(
+    "marketplace.order_hooks", description="other apps told when a shop order is paid or released")
+
+
+def order_paid(*, shop_order: Any) -> None:
+    for hook in sorted(order_hooks.all(), key=lambda h: h.order):
+        hook.paid(shop_order=shop_order)
+
+
+def order_mail_lines(*, shop_order: Any) -> list[str]:
+    lines: list[str] = []
+    for hook in sorted(order_hooks.all(), key=lambda h: h.order):
+        lines += list(hook.mail_lines(shop_order=shop_order) or [])
+    return lines
+
+
+def order_panels(*, shop_order: Any) -> list[dict]:
+    panels = []
+    for hook in sorted(order_hooks.all(), key=lambda h: h.order):
+        panel = hook.panel(shop_order=shop_order)
+        if panel:
+            panels.append(panel)
+    return panels
 
 
 def status_changed(*, shop_order: Any) -> None:

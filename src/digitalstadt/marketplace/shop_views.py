@@ -92,7 +92,18 @@ def shop_detail(request, shop):
         "import_url": optional_url("market-import:upload", shop=shop.slug),
         "orders_url": optional_url("market-orders:dashboard", shop=shop.slug),
         "public_url": optional_url("market-directory:shop", slug=shop.slug),
+        "other_areas": _other_areas(request.user, shop.organisation),
     })
+
+
+def _other_areas(user, organisation) -> list[dict]:
+    """Work areas other apps register for shops (park & shop vouchers), linked from the
+    shop's dashboard as well as from the organisation's page."""
+    from digitalstadt.core.registry import organisation_areas
+
+    return [{"label": area.label, "description": area.description, "url": area.url(organisation)}
+            for area in sorted(organisation_areas, key=lambda a: a.order)
+            if "shop" in area.kinds and not area.id.startswith("marketplace.") and area.visible_to(user, organisation)]
 
 
 @login_required

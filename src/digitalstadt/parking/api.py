@@ -103,3 +103,8 @@ def enforcement(request, plate: str, zone: str = ""):
             "permits": [{"number": p.number, "zone": p.zone.code, "zone_name": p.zone.name,
                          "valid_from": p.valid_from.isoformat(), "valid_until": p.valid_until.isoformat(),
                          "status": "revoked" if p.revoked_at else "valid"} for p in answer.permits]}
+
+
+from .api_vouchers import router as vouchers_router  # noqa: E402 - park & shop vouchers
+
+router.add_router("", vouchers_router)

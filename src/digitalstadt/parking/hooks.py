@@ -37,12 +37,13 @@ def _permit_details(**kwargs):
 
 
 def register() -> None:
-    from . import hooks_carparks, hooks_feeds, hooks_forecast
+    from . import hooks_carparks, hooks_feeds, hooks_forecast, hooks_vouchers
 
     register_audit_actions(AUDIT_ACTIONS)
     hooks_carparks.register()
     hooks_feeds.register()
     hooks_forecast.register()
+    hooks_vouchers.register()
     staff_areas.register(StaffArea("parking.permit_check", _("Bewohnerparkausweis prüfen"),
                                    "staff-parking:permit-check", _("Kennzeichen gegen gültige Ausweise prüfen"),
                                    _enforcement, 400))

@@ -357,7 +357,8 @@ NINJA_PAGINATION_PER_PAGE = 50
 DEMO_SEEDERS = ["digitalstadt.appointments.demo.seed", "digitalstadt.catalog.demo.seed",
                 "digitalstadt.applications.demo.seed", "digitalstadt.marketplace.demo.seed",
                 "digitalstadt.delivery.demo.seed", "digitalstadt.parking.demo.seed",
-                "digitalstadt.register.demo.seed", "digitalstadt.parking.street_demo.seed"]
+                "digitalstadt.parking.demo_vouchers.seed", "digitalstadt.register.demo.seed",
+                "digitalstadt.parking.street_demo.seed"]
 
 # Reserving appointment slots: proof-of-work cost and a per-IP limit (hits, seconds).
 ALTCHA_MAX_NUMBER = int(os.environ.get("ALTCHA_MAX_NUMBER", "50000"))
