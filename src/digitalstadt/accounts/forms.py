@@ -44,11 +44,12 @@ class ApiTokenForm(forms.Form):
     valid_days = forms.TypedChoiceField(label=_("Gültig für"), widget=forms.RadioSelect, coerce=int, initial=90,
                                         choices=[(30, _("30 Tage")), (90, _("90 Tage")), (365, _("ein Jahr"))])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisation=None, **kwargs):
         from .services import organisation_scopes
 
         super().__init__(*args, **kwargs)
-        self.fields["scopes"].choices = [(scope.id, f"{scope.label} ({scope.id})") for scope in organisation_scopes()]
+        self.fields["scopes"].choices = [(scope.id, f"{scope.label} ({scope.id})")
+                                         for scope in organisation_scopes(organisation=organisation)]
 
 
 class EidSimulatorForm(forms.Form):

@@ -279,11 +279,13 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
 API_TOKEN_LIFETIMES = (30, 90, 365)
 
 
-def organisation_scopes():
-    """The scopes an organisation's machine tokens may hold."""
+def organisation_scopes(*, organisation: Organisation | None = None):
+    """The scopes an organisation's machine tokens may hold (this organisation's, by its
+    kind, when given)."""
     from digitalstadt.core.registry import api_scopes
 
-    return [scope for scope in api_scopes.all() if scope.organisation]
+    return [scope for scope in api_scopes.all()
+            if scope.organisation and (organisation is None or scope.allows_organisation(organisation))]
 
 
 def personal_scopes(*, user: User):
@@ -328,7 +330,7 @@ def api_token_create(*, actor: User, organisation: Organisation, name: str, scop
     Only owners and admins of the organisation who use a second factor issue tokens."""
     _require_manager(actor, organisation)
     _require_second_factor(actor)
-    name, scopes = _check_token_request(name=name, scopes=scopes, allowed=organisation_scopes(),
+    name, scopes = _check_token_request(name=name, scopes=scopes, allowed=organisation_scopes(organisation=organisation),
                                         valid_days=valid_days)
     secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -427,5 +429,8 @@ class ApiTokenAuth(HttpBearer):
             request.user = api_token.user
             request.organisation = None
         else:
+            if self.scope is not None and self.scope not in {
+                    s.id for s in organisation_scopes(organisation=api_token.organisation)}:
+                raise HttpError(403, _("Organisationen dieser Art dürfen das nicht."))
             request.organisation = api_token.organisation
         return api_token

@@ -120,7 +120,7 @@ def _render_organisation(request, org, membership, *, can_manage, invite_form=No
         "memberships": memberships_of(organisation=org),
         "invitations": open_invitations_of(organisation=org) if can_manage else [],
         "invite_form": invite_form,
-        "token_form": token_form or ApiTokenForm(),
+        "token_form": token_form or ApiTokenForm(organisation=org),
         "tokens": api_tokens_of(organisation=org) if can_manage else [],
         "has_second_factor": has_second_factor(user=request.user),
         "roles": OrgRole.choices,
@@ -250,7 +250,7 @@ def api_token_create(request, slug):
         return redirect("accounts:organisation", slug=org.slug)
     if not can_manage_organisation(user=request.user, organisation=org):
         raise PermissionDenied
-    form = ApiTokenForm(request.POST)
+    form = ApiTokenForm(request.POST, organisation=org)
     if form.is_valid():
         try:
             _token, secret = services.api_token_create(actor=request.user, organisation=org,

@@ -233,13 +233,20 @@ class ApiScope:
     `organisation`: an organisation's machine tokens may hold it (tills, car-park
     computers, courier apps). `personal_for(user)`: a staff member's personal token for
     a device (a parking officer's handheld) may hold it, if the person may do that
-    themselves; asked again on every call, so a withdrawn role stops the token."""
+    themselves; asked again on every call, so a withdrawn role stops the token.
+    `organisation_kinds`: only organisations of these kinds (e.g. "carpark", "office")
+    may hold it; empty for any kind. Asked when the token is made and on every call."""
 
     id: str
     label: Any
     description: Any = ""
     organisation: bool = True
     personal_for: Callable[[Any], bool] | None = field(default=None, compare=False)
+    organisation_kinds: tuple[str, ...] = ()
+
+    def allows_organisation(self, organisation: Any) -> bool:
+        return self.organisation and (not self.organisation_kinds
+                                      or getattr(organisation, "kind", None) in self.organisation_kinds)
 
 
 @dataclass(frozen=True)

@@ -49,13 +49,13 @@ def register() -> None:
                                    _enforcement, 400))
     document_verification_details.register(_permit_details, id="parking.resident_permit")
     # A parking officer's handheld checks plates in the officer's name: personal tokens
-    # only, for people with the enforcement role (asked again on every call). Not for
-    # organisation tokens: any company could grant itself a look-up of plates (core's
-    # ApiScope cannot yet limit a scope to organisations of one kind, e.g. the city's).
+    # for people with the enforcement role (asked again on every call). Machine tokens
+    # only for offices (the city's Ordnungsamt or the service it contracts, set up as an
+    # office): a company or shop must never look up plates.
     api_scopes.register(ApiScope("parking:enforcement", _("Kennzeichen prüfen (Parkraumüberwachung)"),
                                  _("Handyparken, Bewohnerparkausweise und Gutscheine zu Kennzeichen und Zone "
                                    "(GET /api/v1/parking/enforcement, /api/v1/parking/plates/…)"),
-                                 organisation=False, personal_for=_enforcement))
+                                 organisation=True, organisation_kinds=("office",), personal_for=_enforcement))
     from . import hooks_street
 
     hooks_street.register()

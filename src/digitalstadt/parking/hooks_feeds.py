@@ -28,4 +28,4 @@ def register() -> None:
     api_scopes.register(ApiScope(
         "parking:occupancy:write", _("Belegung der eigenen Parkhäuser melden"),
         _("Freie Stellplätze übermitteln (POST /api/v1/parking/occupancy, POST /api/v1/parking/datex2/status)"),
-        organisation=True))
+        organisation=True, organisation_kinds=("carpark",)))

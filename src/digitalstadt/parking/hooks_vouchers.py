@@ -123,11 +123,12 @@ def register() -> None:
     from digitalstadt.payments.registry import PaymentBackLink, SettledHandler, back_links, settled_handlers
 
     register_audit_actions(AUDIT_ACTIONS)
-    # Car-park operators' exit systems: organisation tokens (the endpoint also asks that
-    # the organisation is of kind car-park operator).
+    # Car-park operators' exit systems: organisation tokens of car-park operators only
+    # (the endpoint asks again).
     api_scopes.register(ApiScope("parking:voucher:redeem", _("Parkgutscheine prüfen und einlösen (Parkhaus)"),
                                  _("Park-&-Shop-Gutscheine an der Ausfahrt prüfen und einlösen "
-                                   "(GET/POST /api/v1/parking/vouchers/…)"), organisation=True))
+                                   "(GET/POST /api/v1/parking/vouchers/…)"), organisation=True,
+                                 organisation_kinds=("carpark",)))
     order_hooks.register(OrderHook("parking.vouchers", paid=_order_paid, released=_order_released,
                                    panel=_order_panel, mail_lines=_mail_lines, order=50))
     settled_handlers.register(SettledHandler("parking.voucher_budget", _paid))

@@ -115,6 +115,40 @@ def test_the_enforcement_page_and_api_answer_and_audit(client, driver):
     assert entry.actor == officer and entry.data["device"] == "Handgerät 3"
 
 
+def test_an_office_token_checks_plates_and_a_company_or_car_park_token_may_not(client, driver):
+    """Machine tokens for enforcement only for offices (the Ordnungsamt or its
+    contractor), asked at creation and on every call; the audit names the office."""
+    from django.core.exceptions import PermissionDenied
+
+    from digitalstadt.accounts.models import ApiToken, Organisation
+
+    zone = make_street_zone("WA1")
+    now = timezone.now()
+    ParkingSession.objects.create(user=driver, zone=zone, plate="DA-XY 7", started_at=now,
+                                  ends_at=now + dt.timedelta(hours=1), start_token="o")
+    owner = _officer()
+    office = Organisation.objects.create(name="Ordnungsamt", slug="ordnungsamt-test", kind="office")
+    office.memberships.create(user=owner, role="owner")
+    _token, secret = account_services.api_token_create(actor=owner, organisation=office, name="Handgerät Bezirk 1",
+                                                       scopes=["parking:enforcement"])
+    body = client.get("/api/v1/parking/enforcement", {"plate": "DA-XY 7", "zone": "WA1"},
+                      HTTP_AUTHORIZATION=f"Bearer {secret}").json()
+    assert body["result"] == "session"
+    entry = AuditEntry.objects.filter(action="parking.enforcement_checked").latest("pk")
+    assert entry.data["organisation"] == "ordnungsamt-test" and entry.data["via"] == "api"
+    for kind in ("company", "carpark"):
+        org = Organisation.objects.create(name=f"Firma {kind}", slug=f"firma-{kind}", kind=kind)
+        org.memberships.create(user=owner, role="owner")
+        with pytest.raises(PermissionDenied):
+            account_services.api_token_create(actor=owner, organisation=org, name="Gerät",
+                                              scopes=["parking:enforcement"])
+    # A token made before its organisation changed kind stops on the next call.
+    Organisation.objects.filter(pk=office.pk).update(kind="company")
+    assert client.get("/api/v1/parking/enforcement", {"plate": "DA-XY 7"},
+                      HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 403
+    assert ApiToken.objects.with_scopes_disabled().count() == 1
+
+
 def test_the_zone_from_the_sign(client, driver):
     make_street_zone("II")
     assert 'value="II" selected' in client.get("/parken/strasse/starten/", {"zone": " ii "}).content.decode()
