@@ -28,7 +28,7 @@ from .street_selectors import REMINDER_MINUTES, tariff_specs, zone_tariff_now
 
 __all__ = ["VoucherCover", "enforcement_check_audited", "street_session_extend", "street_session_remind", "street_session_start",
            "street_session_stop", "street_sessions_finish_expired", "street_statement_close",
-           "vehicle_add", "vehicle_remove", "voucher_redeem_for_session"]
+           "vehicle_add", "vehicle_remove", "voucher_cover", "voucher_redeem_for_session"]
 
 MAX_VEHICLES = 10
 
@@ -75,15 +75,48 @@ def vehicle_remove(*, owner: Any, vehicle_id: int) -> None:
 class VoucherCover:
     code: str
     minutes: int
+    amount_cents: int
 
 
-def voucher_redeem_for_session(*, code: str, user: Any, zone: StreetZone, plate: str,
-                               starts_at: dt.datetime) -> VoucherCover:
-    """Redeem a park & shop voucher at the start of a session, inside the start's
-    transaction; returns the minutes it covers. The one place the voucher service is
-    called from street parking (wired at merge: parking vouchers' redeem service,
-    which refuses a used, expired or unknown code with a ValidationError)."""
-    raise ValidationError(_("Gutscheine können beim Handyparken noch nicht eingelöst werden."))
+def voucher_cover(*, code: str, zone: StreetZone, starts_at: dt.datetime, ends_at: dt.datetime) -> VoucherCover:
+    """What a park & shop voucher covers of a session from `starts_at` to `ends_at`: its
+    minutes of charged time (after the free minutes), but never more than its value —
+    fewer minutes when the zone is dearer than the shop's voucher pays for. Reads only;
+    a used, expired or unknown code raises ValidationError with the reason."""
+    from .voucher_services import VoucherRefused, voucher_validate
+
+    try:
+        voucher = voucher_validate(code=code, now=starts_at)
+    except VoucherRefused as exc:
+        raise ValidationError(exc.message) from None
+    tariffs = tariff_specs(zone=zone)
+    full = quote(tariffs=tariffs, start=starts_at, end=ends_at).cents
+
+    def saving(minutes: int) -> int:
+        return full - quote(tariffs=tariffs, start=starts_at, end=ends_at, voucher_minutes=minutes).cents
+
+    minutes = voucher.minutes
+    if saving(minutes) > voucher.max_value_cents:
+        low, high = 0, minutes  # saving(low) <= value < saving(high); saving grows with minutes
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (middle, high) if saving(middle) <= voucher.max_value_cents else (low, middle)
+        minutes = low
+    return VoucherCover(code=voucher.code, minutes=minutes, amount_cents=saving(minutes))
+
+
+def voucher_redeem_for_session(*, cover: VoucherCover, session: ParkingSession, user: Any,
+                               now: dt.datetime) -> None:
+    """Redeem the voucher for a session being started, inside the start's transaction
+    (a refusal rolls the start back): the shop's budget is charged what the covered
+    minutes would have cost."""
+    from .voucher_services import VoucherRefused, voucher_redeem
+
+    try:
+        voucher_redeem(code=cover.code, channel="street", amount_cents=cover.amount_cents,
+                       session_ref=str(session.pk), actor=user, now=now)
+    except VoucherRefused as exc:
+        raise ValidationError(exc.message) from None
 
 
 # --- sessions ------------------------------------------------------------------------
@@ -152,16 +185,18 @@ def street_session_start(*, user: Any, zone_id: int, plate: str, minutes: int, s
             provider = provider_in_use()
             session = ParkingSession(user=user, zone=zone, provider=provider.id, plate=display, started_at=now,
                                      ends_at=end, start_token=start_token)
-            voucher = None
+            cover = None
             if voucher_code.strip():
-                voucher = voucher_redeem_for_session(code=voucher_code.strip(), user=user, zone=zone,
-                                                     plate=display, starts_at=now)
-                session.voucher_code, session.voucher_minutes = voucher.code, voucher.minutes
+                cover = voucher_cover(code=voucher_code.strip(), zone=zone, starts_at=now, ends_at=end)
+                session.voucher_code, session.voucher_minutes = cover.code, cover.minutes
+                free = quote(tariffs=tariff_specs(zone=zone), start=now, end=end).free_minutes
                 session.voucher_until = charged_end(tariffs=tariff_specs(zone=zone), start=now,
-                                                    charged_minutes=voucher.minutes, limit=end)
+                                                    charged_minutes=free + cover.minutes, limit=end)
             session.quoted_cents = quote(tariffs=tariff_specs(zone=zone), start=now, end=end,
                                          voucher_minutes=session.voucher_minutes or 0).cents
             session.save()
+            if cover is not None:
+                voucher_redeem_for_session(cover=cover, session=session, user=user, now=now)
             session.provider_reference = provider.start(session=session)[:64]
             _schedule_reminder(session, now)
             session.save(update_fields=["provider_reference", "reminder_due_at", "reminder_sent_at"])

@@ -167,18 +167,51 @@ def test_enforcement_answers(driver, zone):
     assert enforcement_check(plate="DA-ZZ 9", zone=None, now=now).result == "none"
 
 
-def test_a_voucher_covers_the_start(driver, zone, monkeypatch):
-    # The voucher service is wired at merge; here a stand-in for its answer.
-    monkeypatch.setattr(services, "voucher_redeem_for_session",
-                        lambda **kw: services.VoucherCover(code="PS-1", minutes=30))
-    session = start(driver, zone, voucher_code="PS-1")
-    assert (session.voucher_code, session.voucher_minutes, session.quoted_cents) == ("PS-1", 30, 100)
+@pytest.fixture
+def voucher(settings):
+    """A real park & shop voucher: a shop's programme (30 min, up to 2 €), a paid click &
+    collect order on Monday morning."""
+    import time_machine
+
+    from digitalstadt.parking.models import Voucher
+
+    from .voucher_factories import epay_settings, paid_order, shop_with_programme
+
+    epay_settings(settings)
+    with time_machine.travel(MONDAY_10 - dt.timedelta(hours=1), tick=False):
+        shop, _owner = shop_with_programme(budget_cents=1000, max_value_cents=200, minutes=30)
+        order = paid_order(shop)
+    return Voucher.unscoped_objects.get(order_ref=f"marketplace.shoporder:{order.pk}")
+
+
+def test_a_voucher_covers_the_start_and_charges_the_shops_budget(driver, zone, voucher):
+    from digitalstadt.parking.models import Redemption, VoucherProgramme
+
+    session = start(driver, zone, voucher_code=voucher.code.lower())
+    assert (session.voucher_code, session.voucher_minutes, session.quoted_cents) == (voucher.code, 30, 100)
     assert session.voucher_until == MONDAY_10 + dt.timedelta(minutes=30)
+    redemption = Redemption.unscoped_objects.get(voucher=voucher)
+    assert (redemption.channel, redemption.amount_cents, redemption.session_ref) == ("street", 100, str(session.pk))
+    programme = VoucherProgramme.unscoped_objects.get(pk=voucher.programme_id)
+    assert (programme.balance_cents, programme.spent_cents) == (900, 100)  # 2 € reserved, 1 € used, 1 € back
     assert enforcement_check(plate="DA-AB 123", zone=zone, now=MONDAY_10 + dt.timedelta(minutes=10)).result == "voucher"
     assert enforcement_check(plate="DA-AB 123", zone=zone, now=MONDAY_10 + dt.timedelta(minutes=40)).result == "session"
+    # Used once: a second car cannot start with it, and nothing of that start is kept.
+    with pytest.raises(ValidationError, match="eingelöst"):
+        start(driver, zone, plate="DA-CD 45", token="t2", voucher_code=voucher.code)
+    assert ParkingSession.objects.count() == 1 and Redemption.unscoped_objects.count() == 1
 
 
-def test_without_the_voucher_service_a_code_is_refused_and_nothing_starts(driver, zone):
-    with pytest.raises(ValidationError, match="Gutschein"):
-        start(driver, zone, voucher_code="PS-1")
+def test_a_voucher_worth_less_than_its_minutes_covers_what_it_pays_for(driver, voucher):
+    from digitalstadt.parking.models import Voucher
+
+    Voucher.unscoped_objects.filter(pk=voucher.pk).update(max_value_cents=50)
+    zone_i = make_street_zone("I", max_stay=120)  # 1 € per 30 min: 50 ct pay for 15 minutes
+    session = start(driver, zone_i, voucher_code=voucher.code)
+    assert (session.voucher_minutes, session.quoted_cents) == (15, 150)
+
+
+def test_an_unknown_voucher_is_refused_and_nothing_starts(driver, zone):
+    with pytest.raises(ValidationError, match="Parkgutschein gibt es nicht"):
+        start(driver, zone, voucher_code="PS-AAAA-BBBB-CCCC")
     assert not ParkingSession.objects.exists()
