@@ -160,6 +160,13 @@ def seed(*, stdout=None, now: dt.datetime | None = None) -> None:
             if last is not None and (carpark.reading_at is None or carpark.reading_at < last.at):
                 CarPark.objects.filter(pk=carpark.pk).update(free_now=last.free, reading_at=last.at)
         feeds_poll(now=now)
+        # The forecasts learn from the simulated history: the task worker trains them
+        # in the background (about half a minute), so the first start is not held up.
+        from .forecast_tasks import train_forecasts
+        from .models import ForecastModel
+
+        if ForecastModel.objects.filter(carpark__is_demo=True).count() < CarPark.objects.filter(is_demo=True).count():
+            transaction.on_commit(train_forecasts.enqueue)
     if stdout is not None:
         stdout.write(f"parking: {CarPark.objects.filter(is_demo=True).count()} car parks (simulated occupancy), "
                      f"{added} simulated readings added")

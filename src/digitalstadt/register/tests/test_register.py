@@ -257,9 +257,12 @@ def test_seeded_pickup_days_avoid_weekends_and_hessian_holidays(monkeypatch):
     assert date(2026, 4, 6) not in mitte and date(2026, 4, 13) in mitte
 
 
-def test_the_seeder_is_registered_last():
-    assert settings.DEMO_SEEDERS[-1] == "digitalstadt.register.demo.seed"
-    assert "digitalstadt.catalog.demo.seed" in settings.DEMO_SEEDERS
+def test_the_seeder_runs_after_the_services_and_before_street_parking():
+    seeders = settings.DEMO_SEEDERS
+    assert seeders.index("digitalstadt.register.demo.seed") > seeders.index("digitalstadt.applications.demo.seed")
+    assert seeders.index("digitalstadt.register.demo.seed") > seeders.index("digitalstadt.catalog.demo.seed")
+    # street parking links its zones to the register's resident-parking zones
+    assert seeders.index("digitalstadt.parking.street_demo.seed") > seeders.index("digitalstadt.register.demo.seed")
 
 
 def test_the_register_is_read_only_in_the_admin_and_reads_are_logged(client, django_user_model):

@@ -18,8 +18,17 @@ class Command(BaseCommand):
         for email, *_ in CITIZENS:
             w(f"  {email}")
         w("Organisationen (Inhaber/in):")
-        for _slug, name, _kind, owner, _members in ORGANISATIONS:
+        listed = set()
+        for slug, name, _kind, owner, _members in ORGANISATIONS:
             w(f"  {owner}  – {name}")
+            listed.add(slug)
+        # Organisations other apps' demo seeders add (e.g. the car-park operator).
+        from digitalstadt.accounts.models import Membership, OrgRole
+
+        for membership in (Membership.objects.filter(role=OrgRole.OWNER, user__email__endswith="@digitalstadt.example")
+                           .exclude(organisation__slug__in=listed).select_related("user", "organisation")
+                           .order_by("organisation__name")):
+            w(f"  {membership.user.email}  – {membership.organisation.name}")
         w(f"Verwaltung (Zwei-Faktor-Anmeldung, TOTP-Geheimnis {DEMO_TOTP_SECRET}):")
         for email, _f, _l, role, _office in STAFF:
             w(f"  {email}  – {role.label}")
