@@ -56,10 +56,12 @@ def _tariff_text(zone, now):
     return text
 
 
-@login_required
 def home(request):
+    """Public: zones and prices before anyone signs in; a driver's running sessions once
+    signed in (starting asks to sign in)."""
     now = timezone.now()
-    sessions = list(sessions_of_user(user=request.user).filter(status=SessionStatus.ACTIVE, ends_at__gt=now))
+    sessions = (list(sessions_of_user(user=request.user).filter(status=SessionStatus.ACTIVE, ends_at__gt=now))
+                if request.user.is_authenticated else [])
     zones = [(z, _tariff_text(z, now)) for z in street_zones()]
     return render(request, "parking/street/home.html", {"sessions": sessions, "zones": zones})
 

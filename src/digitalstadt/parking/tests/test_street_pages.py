@@ -172,3 +172,16 @@ def test_the_jobs_end_run_out_sessions_and_bill_last_month(driver):
     session = ParkingSession.objects.get()
     assert session.status == "stopped" and session.amount_cents == 100
     assert Payment.objects.get(reference=session.payment_reference).amount_cents == 100
+
+
+def test_zones_and_prices_are_public_and_starting_asks_to_sign_in(client):
+    make_street_zone("I")
+    page = client.get("/parken/strasse/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Zone I" in body and "melden Sie sich" in body and "Monatsabrechnung" not in body
+    start = client.get("/parken/strasse/starten/")
+    from django.conf import settings
+    from django.shortcuts import resolve_url
+
+    assert start.status_code == 302 and start["Location"].startswith(resolve_url(settings.LOGIN_URL))
