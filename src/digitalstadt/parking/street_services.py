@@ -31,6 +31,7 @@ __all__ = ["VoucherCover", "enforcement_check_audited", "street_session_extend",
            "vehicle_add", "vehicle_remove", "voucher_cover", "voucher_redeem_for_session"]
 
 MAX_VEHICLES = 10
+FINISH_BATCH = 5000
 
 
 def _plate(value: str) -> str:
@@ -266,21 +267,29 @@ def street_session_stop(*, user: Any, session_id: int, now: dt.datetime | None =
 
 
 def street_sessions_finish_expired(*, now: dt.datetime | None = None) -> int:
-    """Sessions whose paid time ran out without a stop end at their paid end (a job)."""
+    """Sessions whose paid time ran out without a stop end at their paid end (a job).
+    Works in batches until none is left: the monthly bill runs right after it."""
     now = now or timezone.now()
-    count = 0
-    for session_id in ParkingSession.objects.filter(status=SessionStatus.ACTIVE, ends_at__lte=now).values_list(
-            "pk", flat=True)[:5000]:
-        with transaction.atomic():
-            session = lock_rows(ParkingSession.objects.filter(pk=session_id).select_related("zone"))[0]
-            if session.status != SessionStatus.ACTIVE:
-                continue
-            _finish(session, session.ends_at)
-            audit_log(actor=None, system="parking", action="parking.street_session_stopped", subject=session,
-                      data_subject=session.user, data={"ends_at": session.ends_at.isoformat(),
-                                                       "amount_cents": session.amount_cents, "expired": True})
-            count += 1
-    return count
+    count, after = 0, 0
+    while True:
+        batch = list(ParkingSession.objects.filter(status=SessionStatus.ACTIVE, ends_at__lte=now, pk__gt=after)
+                     .order_by("pk").values_list("pk", flat=True)[:FINISH_BATCH])
+        if not batch:
+            return count
+        after = batch[-1]
+        count += sum(_finish_expired_one(session_id) for session_id in batch)
+
+
+def _finish_expired_one(session_id: int) -> int:
+    with transaction.atomic():
+        session = lock_rows(ParkingSession.objects.filter(pk=session_id).select_related("zone"))[0]
+        if session.status != SessionStatus.ACTIVE:
+            return 0
+        _finish(session, session.ends_at)
+        audit_log(actor=None, system="parking", action="parking.street_session_stopped", subject=session,
+                  data_subject=session.user, data={"ends_at": session.ends_at.isoformat(),
+                                                   "amount_cents": session.amount_cents, "expired": True})
+    return 1
 
 
 def street_session_remind(*, session_id: int, due: dt.datetime, now: dt.datetime | None = None) -> bool:
@@ -313,17 +322,20 @@ def street_session_remind(*, session_id: int, due: dt.datetime, now: dt.datetime
 def street_statement_close(*, user: Any, year: int, month: int, actor: Any = None) -> Any:
     """The monthly bill of a driver's account: one payment (payments provider registry,
     setting STREET_PARKING_PAYMENT_PROVIDER, default "giro") for the month's ended
-    sessions not billed yet. None when nothing is owed. Run for the past month by a job."""
+    sessions not billed yet. None when nothing is owed. Run for the past month by a job.
+
+    Every ended, unbilled session that started before the end of the month is on it,
+    with no lower bound: a session that was still running when an earlier month's job
+    ran (started 31 January 23:30, stopped 1 February 04:30) comes on the next bill
+    instead of being lost."""
     from digitalstadt.payments.services import payment_create
 
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         raise ValidationError(_("Diesen Monat gibt es nicht."))
-    start = timezone.make_aware(dt.datetime(year, month, 1))
     end = timezone.make_aware(dt.datetime(year + (month == 12), month % 12 + 1, 1))
     with transaction.atomic():
         lock_rows(get_user_model().objects.filter(pk=user.pk))
-        sessions = list(ParkingSession.objects.filter(user=user, status=SessionStatus.STOPPED, started_at__gte=start,
-                                                      started_at__lt=end, payment_reference="",
+        sessions = list(ParkingSession.objects.filter(user=user, status=SessionStatus.STOPPED, started_at__lt=end, payment_reference="",
                                                       amount_cents__gt=0))
         total = sum(s.amount_cents for s in sessions)
         if not total:

@@ -5,6 +5,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from io import StringIO
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from digitalstadt.accounts.models import User
@@ -215,3 +217,33 @@ def test_an_unknown_voucher_is_refused_and_nothing_starts(driver, zone):
     with pytest.raises(ValidationError, match="Parkgutschein gibt es nicht"):
         start(driver, zone, voucher_code="PS-AAAA-BBBB-CCCC")
     assert not ParkingSession.objects.exists()
+
+
+def test_a_session_running_over_the_month_end_comes_on_the_next_bill(driver):
+    """Started 31 January 23:30, still running when January is billed at 04:00 on
+    1 February, stopped at 04:30: February's bill has it (it must not be lost)."""
+    from django.core.management import call_command
+
+    night = make_street_zone("N", days=range(7), start=0, end=24)  # charged day and night
+    late = dt.datetime(2026, 1, 31, 23, 30, tzinfo=BERLIN)
+    session = start(driver, night, minutes=360, now=late)
+    with time_machine.travel(dt.datetime(2026, 2, 1, 4, 0, tzinfo=BERLIN), tick=False):
+        call_command("street_parking_bill", stdout=StringIO())
+    session.refresh_from_db()
+    assert session.status == "active" and session.payment_reference == ""
+    services.street_session_stop(user=driver, session_id=session.pk, now=late + dt.timedelta(hours=5))
+    with time_machine.travel(dt.datetime(2026, 3, 1, 4, 0, tzinfo=BERLIN), tick=False):
+        call_command("street_parking_bill", stdout=StringIO())
+    session.refresh_from_db()
+    assert session.amount_cents == 1000 and session.payment_reference
+    from digitalstadt.payments.models import Payment
+
+    assert Payment.objects.get(reference=session.payment_reference).amount_cents == 1000
+
+
+def test_expired_sessions_are_all_finished_not_one_batch(driver, zone, monkeypatch):
+    monkeypatch.setattr(services, "FINISH_BATCH", 1)
+    for n in range(3):
+        start(driver, zone, plate=f"DA-AB {n + 1}", minutes=30, token=f"t{n}")
+    assert services.street_sessions_finish_expired(now=MONDAY_10 + dt.timedelta(hours=2)) == 3
+    assert not ParkingSession.objects.filter(status="active").exists()
