@@ -125,7 +125,11 @@ class ParkingSession(models.Model):
     `voucher_minutes` at the start are covered by a park & shop voucher (until
     `voucher_until`) and not charged."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+    # PROTECT, not SET_NULL: deleting an account must not drop sessions off the monthly
+    # bill (the bill needs the user). The GDPR erasure (street_personal_data.erase) first
+    # ends a running session and bills every open month, then unlinks the sessions;
+    # after it the account can be deleted. A bare delete before that is refused.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
                              related_name="parking_sessions")
     zone = models.ForeignKey(StreetZone, on_delete=models.PROTECT, related_name="sessions")
     provider = models.CharField(_("Anbieter"), max_length=32, default="city")
