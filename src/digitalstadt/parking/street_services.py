@@ -103,7 +103,11 @@ def voucher_cover(*, code: str, zone: StreetZone, starts_at: dt.datetime, ends_a
             middle = (low + high) // 2
             low, high = (middle, high) if saving(middle) <= voucher.max_value_cents else (low, middle)
         minutes = low
-    return VoucherCover(code=voucher.code, minutes=minutes, amount_cents=saving(minutes))
+    amount = saving(minutes)
+    if amount <= 0:
+        raise ValidationError(_("Dieser Parkgutschein spart bei diesem Parkvorgang nichts (die Zeit ist kostenlos). "
+                                "Er wird nicht eingelöst und bleibt gültig."))
+    return VoucherCover(code=voucher.code, minutes=minutes, amount_cents=amount)
 
 
 def voucher_redeem_for_session(*, cover: VoucherCover, session: ParkingSession, user: Any,
@@ -249,6 +253,25 @@ def _finish(session: ParkingSession, end: dt.datetime) -> None:
     session.reminder_due_at = None
     street_parking_providers.registered(session.provider).stop(session=session)
     session.save(update_fields=["ends_at", "stopped_at", "status", "amount_cents", "reminder_due_at"])
+    if session.voucher_code:
+        _voucher_settle(session)
+
+
+def _voucher_settle(session: ParkingSession) -> None:
+    """The shop pays what its voucher really saved: the price of the time parked
+    without the voucher minus the price with it. The start charged the planned time;
+    the difference goes back to the shop's budget (in the stop's transaction)."""
+    from .models import Redemption
+    from .voucher_services import voucher_redemption_adjust
+
+    redemption = (Redemption.unscoped_objects.filter(channel="street", session_ref=str(session.pk),
+                                                     voucher__code=session.voucher_code)
+                  .values_list("pk", flat=True).first())
+    if redemption is None:
+        return
+    full = quote(tariffs=tariff_specs(zone=session.zone), start=session.started_at, end=session.ends_at).cents
+    voucher_redemption_adjust(redemption_id=redemption, amount_cents=max(full - (session.amount_cents or 0), 0),
+                              reason="street_session_stopped")
 
 
 def street_session_stop(*, user: Any, session_id: int, now: dt.datetime | None = None) -> ParkingSession:
