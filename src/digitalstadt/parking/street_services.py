@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from digitalstadt.core.audit import audit_log
 from digitalstadt.core.locking import lock_rows, race_window
 
-from .models import ParkingSession, SessionStatus, StreetZone, Vehicle
+from .models import ParkingSession, PlateLock, SessionStatus, StreetZone, Vehicle
 from .plates import PlateError, parse_plate
 from .street_pricing import MAX_SESSION_MINUTES, charged_end, quote
 from .street_providers import provider_in_use, street_parking_providers
@@ -173,13 +173,19 @@ def street_session_start(*, user: Any, zone_id: int, plate: str, minutes: int, s
     if zone is None:
         raise ValidationError(_("Diese Parkzone gibt es nicht."))
     end = now + dt.timedelta(minutes=minutes)
+    canonical = parse_plate(display).canonical
+    # The plate's lock row exists before the transaction (made in its own, so that two
+    # first starts of a plate do not wait on each other's insert), and is locked in it.
+    PlateLock.objects.get_or_create(plate_normalised=canonical)
     try:
         with transaction.atomic():
             lock_rows(get_user_model().objects.filter(pk=user.pk))
             again = ParkingSession.objects.filter(user=user, start_token=start_token).first()
             if again is not None:
                 return again
-            canonical = parse_plate(display).canonical
+            # one running session per car, whichever account starts it (lock order: the
+            # driver, then the plate)
+            lock_rows(PlateLock.objects.filter(plate_normalised=canonical))
             running = ParkingSession.objects.filter(plate_normalised=canonical, status=SessionStatus.ACTIVE,
                                                     ends_at__gt=now).select_related("zone").first()
             if running is not None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..plates import normalise_plate
 
-__all__ = ["ParkingSession", "SessionStatus", "StreetTariff", "StreetTariffPeriod", "StreetZone", "Vehicle"]
+__all__ = ["ParkingSession", "PlateLock", "SessionStatus", "StreetTariff", "StreetTariffPeriod", "StreetZone", "Vehicle"]
 
 
 class StreetZone(models.Model):
@@ -172,3 +172,15 @@ class ParkingSession(models.Model):
     def save(self, *args, **kwargs):
         self.plate_normalised = normalise_plate(self.plate)
         super().save(*args, **kwargs)
+
+
+class PlateLock(models.Model):
+    """One row per canonical plate, locked while a session for that plate starts: one
+    running session per car across accounts (two accounts starting the same plate at
+    once are serialised here, not only the two phones of one account)."""
+
+    plate_normalised = models.CharField(max_length=15, unique=True)
+
+    class Meta:
+        verbose_name = _("Kennzeichen-Sperre")
+        verbose_name_plural = _("Kennzeichen-Sperren")
