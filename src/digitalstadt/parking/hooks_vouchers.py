@@ -16,6 +16,7 @@ AUDIT_ACTIONS = (
     ("parking.voucher_cancelled", _("Parkgutschein storniert")),
     ("parking.voucher_expired", _("Parkgutschein abgelaufen")),
     ("parking.voucher_redeemed", _("Parkgutschein eingelöst")),
+    ("parking.voucher_redemption_adjusted", _("Einlösung eines Parkgutscheins auf die echte Parkzeit korrigiert")),
 )
 
 

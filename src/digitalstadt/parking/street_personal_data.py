@@ -26,16 +26,32 @@ def export(*, user: Any) -> dict:
     }
 
 
-def erase(*, user: Any) -> dict:
-    """Saved plates go. Ended sessions lose the plate; the ones on a bill keep date,
-    zone and amount (bookkeeping, 10 years) but no longer the person. A running
-    session keeps what enforcement needs until it has ended."""
+def erase(*, user: Any, now: dt.datetime | None = None) -> dict:
+    """Saved plates go. Money first: a running session is stopped now (its price is that
+    of the minutes parked) and every month with ended, unbilled sessions is billed
+    (street_statement_close, oldest month first), so unlinking the person loses no
+    bill. Then the ended sessions lose the plate and the person; the billed ones keep
+    date, zone, amount and payment (bookkeeping, 10 years). With its sessions
+    unlinked, the account can be deleted (`ParkingSession.user` is PROTECT)."""
+    from .street_services import street_session_stop, street_statement_close
+
+    now = now or timezone.now()
     with transaction.atomic():
         vehicles, _ = Vehicle.objects.filter(owner=user).delete()
+        stopped_running = 0
+        for session_id in ParkingSession.objects.filter(user=user, status=SessionStatus.ACTIVE).values_list(
+                "pk", flat=True):
+            street_session_stop(user=user, session_id=session_id, now=now)
+            stopped_running += 1
+        open_months = sorted({(local.year, local.month) for local in (
+            timezone.localtime(started) for started in ParkingSession.objects.filter(
+                user=user, status=SessionStatus.STOPPED, payment_reference="", amount_cents__gt=0)
+            .values_list("started_at", flat=True))})
+        bills = [street_statement_close(user=user, year=year, month=month) for year, month in open_months]
         ended = ParkingSession.objects.filter(user=user, status=SessionStatus.STOPPED)
         count = ended.update(plate=ERASED_PLATE, plate_normalised="?", user=None)
-        running = ParkingSession.objects.filter(user=user, status=SessionStatus.ACTIVE).count()
-    return {"erased_vehicles": vehicles, "anonymised_sessions": count, "kept_until_ended": running}
+    return {"erased_vehicles": vehicles, "anonymised_sessions": count, "stopped_running": stopped_running,
+            "bills": [payment.reference for payment in bills if payment is not None]}
 
 
 def purge_sessions(*, cutoff) -> int:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from digitalstadt.core.audit import audit_log
 from digitalstadt.core.locking import lock_rows, race_window
 
-from .models import ParkingSession, SessionStatus, StreetZone, Vehicle
+from .models import ParkingSession, PlateLock, SessionStatus, StreetZone, Vehicle
 from .plates import PlateError, parse_plate
 from .street_pricing import MAX_SESSION_MINUTES, charged_end, quote
 from .street_providers import provider_in_use, street_parking_providers
@@ -31,6 +31,7 @@ __all__ = ["VoucherCover", "enforcement_check_audited", "street_session_extend",
            "vehicle_add", "vehicle_remove", "voucher_cover", "voucher_redeem_for_session"]
 
 MAX_VEHICLES = 10
+FINISH_BATCH = 5000
 
 
 def _plate(value: str) -> str:
@@ -102,7 +103,11 @@ def voucher_cover(*, code: str, zone: StreetZone, starts_at: dt.datetime, ends_a
             middle = (low + high) // 2
             low, high = (middle, high) if saving(middle) <= voucher.max_value_cents else (low, middle)
         minutes = low
-    return VoucherCover(code=voucher.code, minutes=minutes, amount_cents=saving(minutes))
+    amount = saving(minutes)
+    if amount <= 0:
+        raise ValidationError(_("Dieser Parkgutschein spart bei diesem Parkvorgang nichts (die Zeit ist kostenlos). "
+                                "Er wird nicht eingelöst und bleibt gültig."))
+    return VoucherCover(code=voucher.code, minutes=minutes, amount_cents=amount)
 
 
 def voucher_redeem_for_session(*, cover: VoucherCover, session: ParkingSession, user: Any,
@@ -168,13 +173,19 @@ def street_session_start(*, user: Any, zone_id: int, plate: str, minutes: int, s
     if zone is None:
         raise ValidationError(_("Diese Parkzone gibt es nicht."))
     end = now + dt.timedelta(minutes=minutes)
+    canonical = parse_plate(display).canonical
+    # The plate's lock row exists before the transaction (made in its own, so that two
+    # first starts of a plate do not wait on each other's insert), and is locked in it.
+    PlateLock.objects.get_or_create(plate_normalised=canonical)
     try:
         with transaction.atomic():
             lock_rows(get_user_model().objects.filter(pk=user.pk))
             again = ParkingSession.objects.filter(user=user, start_token=start_token).first()
             if again is not None:
                 return again
-            canonical = parse_plate(display).canonical
+            # one running session per car, whichever account starts it (lock order: the
+            # driver, then the plate)
+            lock_rows(PlateLock.objects.filter(plate_normalised=canonical))
             running = ParkingSession.objects.filter(plate_normalised=canonical, status=SessionStatus.ACTIVE,
                                                     ends_at__gt=now).select_related("zone").first()
             if running is not None:
@@ -248,6 +259,25 @@ def _finish(session: ParkingSession, end: dt.datetime) -> None:
     session.reminder_due_at = None
     street_parking_providers.registered(session.provider).stop(session=session)
     session.save(update_fields=["ends_at", "stopped_at", "status", "amount_cents", "reminder_due_at"])
+    if session.voucher_code:
+        _voucher_settle(session)
+
+
+def _voucher_settle(session: ParkingSession) -> None:
+    """The shop pays what its voucher really saved: the price of the time parked
+    without the voucher minus the price with it. The start charged the planned time;
+    the difference goes back to the shop's budget (in the stop's transaction)."""
+    from .models import Redemption
+    from .voucher_services import voucher_redemption_adjust
+
+    redemption = (Redemption.unscoped_objects.filter(channel="street", session_ref=str(session.pk),
+                                                     voucher__code=session.voucher_code)
+                  .values_list("pk", flat=True).first())
+    if redemption is None:
+        return
+    full = quote(tariffs=tariff_specs(zone=session.zone), start=session.started_at, end=session.ends_at).cents
+    voucher_redemption_adjust(redemption_id=redemption, amount_cents=max(full - (session.amount_cents or 0), 0),
+                              reason="street_session_stopped")
 
 
 def street_session_stop(*, user: Any, session_id: int, now: dt.datetime | None = None) -> ParkingSession:
@@ -266,21 +296,29 @@ def street_session_stop(*, user: Any, session_id: int, now: dt.datetime | None =
 
 
 def street_sessions_finish_expired(*, now: dt.datetime | None = None) -> int:
-    """Sessions whose paid time ran out without a stop end at their paid end (a job)."""
+    """Sessions whose paid time ran out without a stop end at their paid end (a job).
+    Works in batches until none is left: the monthly bill runs right after it."""
     now = now or timezone.now()
-    count = 0
-    for session_id in ParkingSession.objects.filter(status=SessionStatus.ACTIVE, ends_at__lte=now).values_list(
-            "pk", flat=True)[:5000]:
-        with transaction.atomic():
-            session = lock_rows(ParkingSession.objects.filter(pk=session_id).select_related("zone"))[0]
-            if session.status != SessionStatus.ACTIVE:
-                continue
-            _finish(session, session.ends_at)
-            audit_log(actor=None, system="parking", action="parking.street_session_stopped", subject=session,
-                      data_subject=session.user, data={"ends_at": session.ends_at.isoformat(),
-                                                       "amount_cents": session.amount_cents, "expired": True})
-            count += 1
-    return count
+    count, after = 0, 0
+    while True:
+        batch = list(ParkingSession.objects.filter(status=SessionStatus.ACTIVE, ends_at__lte=now, pk__gt=after)
+                     .order_by("pk").values_list("pk", flat=True)[:FINISH_BATCH])
+        if not batch:
+            return count
+        after = batch[-1]
+        count += sum(_finish_expired_one(session_id) for session_id in batch)
+
+
+def _finish_expired_one(session_id: int) -> int:
+    with transaction.atomic():
+        session = lock_rows(ParkingSession.objects.filter(pk=session_id).select_related("zone"))[0]
+        if session.status != SessionStatus.ACTIVE:
+            return 0
+        _finish(session, session.ends_at)
+        audit_log(actor=None, system="parking", action="parking.street_session_stopped", subject=session,
+                  data_subject=session.user, data={"ends_at": session.ends_at.isoformat(),
+                                                   "amount_cents": session.amount_cents, "expired": True})
+    return 1
 
 
 def street_session_remind(*, session_id: int, due: dt.datetime, now: dt.datetime | None = None) -> bool:
@@ -313,17 +351,20 @@ def street_session_remind(*, session_id: int, due: dt.datetime, now: dt.datetime
 def street_statement_close(*, user: Any, year: int, month: int, actor: Any = None) -> Any:
     """The monthly bill of a driver's account: one payment (payments provider registry,
     setting STREET_PARKING_PAYMENT_PROVIDER, default "giro") for the month's ended
-    sessions not billed yet. None when nothing is owed. Run for the past month by a job."""
+    sessions not billed yet. None when nothing is owed. Run for the past month by a job.
+
+    Every ended, unbilled session that started before the end of the month is on it,
+    with no lower bound: a session that was still running when an earlier month's job
+    ran (started 31 January 23:30, stopped 1 February 04:30) comes on the next bill
+    instead of being lost."""
     from digitalstadt.payments.services import payment_create
 
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         raise ValidationError(_("Diesen Monat gibt es nicht."))
-    start = timezone.make_aware(dt.datetime(year, month, 1))
     end = timezone.make_aware(dt.datetime(year + (month == 12), month % 12 + 1, 1))
     with transaction.atomic():
         lock_rows(get_user_model().objects.filter(pk=user.pk))
-        sessions = list(ParkingSession.objects.filter(user=user, status=SessionStatus.STOPPED, started_at__gte=start,
-                                                      started_at__lt=end, payment_reference="",
+        sessions = list(ParkingSession.objects.filter(user=user, status=SessionStatus.STOPPED, started_at__lt=end, payment_reference="",
                                                       amount_cents__gt=0))
         total = sum(s.amount_cents for s in sessions)
         if not total:

@@ -85,15 +85,29 @@ def start(request):
         zone = zone_by_code(data["zone"])
         now = timezone.now()
         end = now + dt.timedelta(minutes=data["minutes"])
-        offer = street_quote(zone=zone, start=now, end=end)
-        confirm = ConfirmForm(initial={"zone": zone.code, "plate": data["plate"], "minutes": data["minutes"],
-                                       "voucher": data["voucher"], "save_plate": data["save_plate"],
-                                       "token": secrets.token_urlsafe(24)})
-        return render(request, "parking/street/confirm.html", {
-            "form": confirm, "zone": zone, "plate": data["plate"], "minutes": data["minutes"], "end": end,
-            "quote": offer, "voucher": data["voucher"]})
+        voucher_minutes = 0
+        if data["voucher"]:
+            # the price with the voucher, and a used-up or useless voucher refused here,
+            # before the binding click
+            try:
+                voucher_minutes = services.voucher_cover(code=data["voucher"], zone=zone, starts_at=now,
+                                                         ends_at=end).minutes
+            except ValidationError as exc:
+                form.add_error("voucher", " ".join(exc.messages))
+        if not form.errors:
+            return _confirm_page(request, data=data, zone=zone, end=end,
+                                 offer=street_quote(zone=zone, start=now, end=end, voucher_minutes=voucher_minutes))
     return render(request, "parking/street/start.html", {"form": form},
                   status=400 if form.errors else 200)
+
+
+def _confirm_page(request, *, data, zone, end, offer):
+    confirm = ConfirmForm(initial={"zone": zone.code, "plate": data["plate"], "minutes": data["minutes"],
+                                   "voucher": data["voucher"], "save_plate": data["save_plate"],
+                                   "token": secrets.token_urlsafe(24)})
+    return render(request, "parking/street/confirm.html", {
+        "form": confirm, "zone": zone, "plate": data["plate"], "minutes": data["minutes"], "end": end,
+        "quote": offer, "voucher": data["voucher"]})
 
 
 @login_required
@@ -108,14 +122,19 @@ def confirm(request):
         return render(request, "429.html", status=429)
     data = form.cleaned_data
     try:
-        if data["save_plate"]:
-            services.vehicle_add(owner=request.user, plate=data["plate"])
         session = services.street_session_start(user=request.user, zone_id=zone.pk, plate=data["plate"],
                                                 minutes=data["minutes"], start_token=data["token"],
                                                 voucher_code=data["voucher"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("street-parking:start")
+    if data["save_plate"]:
+        # after the start: a full list of plates must not keep anyone from parking
+        try:
+            services.vehicle_add(owner=request.user, plate=data["plate"])
+        except ValidationError as exc:
+            messages.info(request, _("Sie parken. Das Kennzeichen wurde nicht gespeichert: %(reason)s")
+                          % {"reason": " ".join(exc.messages)})
     return redirect("street-parking:session", session_id=session.pk)
 
 

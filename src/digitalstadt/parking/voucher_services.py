@@ -39,7 +39,7 @@ from .models import (
 
 __all__ = ["VoucherRefused", "budget_funding_paid", "budget_funding_start", "can_manage", "normalise_code",
            "programme_save", "voucher_cancel_for_order", "voucher_notify_shopper", "voucher_issue_for_order", "voucher_redeem",
-           "voucher_validate", "vouchers_expire"]
+           "voucher_redemption_adjust", "voucher_validate", "vouchers_expire"]
 
 MANAGER_ROLES = frozenset({OrgRole.OWNER, OrgRole.ADMIN})
 MIN_FUNDING_CENTS = 1000
@@ -392,4 +392,36 @@ def voucher_redeem(*, code: Any, channel: str, amount_cents: int, operator: Any 
                   data={"channel": channel, "operator": getattr(operator, "pk", None), "carpark": carpark_ref,
                         "session": session_ref[:80], "amount_cents": charged, "returned_cents": returned,
                         "price_cents": amount_cents})
+    return redemption
+
+
+def voucher_redemption_adjust(*, redemption_id: int, amount_cents: int, actor: Any = None,
+                              system: str = "parking:street", reason: str = "") -> Redemption:
+    """Lower a redemption to what the voucher really saved (a street session stopped
+    before its planned end): the difference goes back from spent to the budget's
+    balance. Never raises the charge (the reservation is already closed). Under the
+    programme's lock, then the voucher's (the fixed order), then the redemption's."""
+    if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or amount_cents < 0:
+        raise ValidationError(_("Der Betrag muss eine Zahl von Cent ab 0 sein."))
+    found = Redemption.unscoped_objects.filter(pk=redemption_id).values_list("voucher__programme_id",
+                                                                             "voucher_id").first()
+    if found is None:
+        raise ValidationError(_("Diese Einlösung gibt es nicht."))
+    programme_id, voucher_id = found
+    with transaction.atomic():
+        lock_one(VoucherProgramme.unscoped_objects.filter(pk=programme_id))
+        voucher = lock_one(Voucher.unscoped_objects.filter(pk=voucher_id))
+        redemption = lock_one(Redemption.unscoped_objects.filter(pk=redemption_id))
+        before = redemption.amount_cents
+        if amount_cents >= before:
+            return redemption
+        returned = before - amount_cents
+        VoucherProgramme.unscoped_objects.filter(pk=programme_id).update(
+            balance_cents=F("balance_cents") + returned, spent_cents=F("spent_cents") - returned)
+        redemption.amount_cents = amount_cents
+        redemption.save(update_fields=["amount_cents"])
+        audit_log(actor=actor, system="" if actor else system, action="parking.voucher_redemption_adjusted",
+                  subject=voucher, data={"session": redemption.session_ref, "amount_cents_before": before,
+                                         "amount_cents": amount_cents, "returned_cents": returned,
+                                         "reason": reason})
     return redemption

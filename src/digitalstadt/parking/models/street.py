@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..plates import normalise_plate
 
-__all__ = ["ParkingSession", "SessionStatus", "StreetTariff", "StreetTariffPeriod", "StreetZone", "Vehicle"]
+__all__ = ["ParkingSession", "PlateLock", "SessionStatus", "StreetTariff", "StreetTariffPeriod", "StreetZone", "Vehicle"]
 
 
 class StreetZone(models.Model):
@@ -125,7 +125,11 @@ class ParkingSession(models.Model):
     `voucher_minutes` at the start are covered by a park & shop voucher (until
     `voucher_until`) and not charged."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+    # PROTECT, not SET_NULL: deleting an account must not drop sessions off the monthly
+    # bill (the bill needs the user). The GDPR erasure (street_personal_data.erase) first
+    # ends a running session and bills every open month, then unlinks the sessions;
+    # after it the account can be deleted. A bare delete before that is refused.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
                              related_name="parking_sessions")
     zone = models.ForeignKey(StreetZone, on_delete=models.PROTECT, related_name="sessions")
     provider = models.CharField(_("Anbieter"), max_length=32, default="city")
@@ -168,3 +172,15 @@ class ParkingSession(models.Model):
     def save(self, *args, **kwargs):
         self.plate_normalised = normalise_plate(self.plate)
         super().save(*args, **kwargs)
+
+
+class PlateLock(models.Model):
+    """One row per canonical plate, locked while a session for that plate starts: one
+    running session per car across accounts (two accounts starting the same plate at
+    once are serialised here, not only the two phones of one account)."""
+
+    plate_normalised = models.CharField(max_length=15, unique=True)
+
+    class Meta:
+        verbose_name = _("Kennzeichen-Sperre")
+        verbose_name_plural = _("Kennzeichen-Sperren")

@@ -185,3 +185,52 @@ def test_zones_and_prices_are_public_and_starting_asks_to_sign_in(client):
     from django.shortcuts import resolve_url
 
     assert start.status_code == 302 and start["Location"].startswith(resolve_url(settings.LOGIN_URL))
+
+
+def _confirm_page(client, **fields):
+    return client.post("/parken/strasse/starten/", {"zone": "I", "vehicle": "neu", "plate": "da ab 123",
+                                                   "save_plate": "on", "minutes": "60", **fields})
+
+
+def test_the_confirmation_shows_the_price_with_the_voucher_and_refuses_a_used_one(client, driver, settings):
+    from digitalstadt.parking.models import Voucher
+
+    from .voucher_factories import epay_settings, paid_order, shop_with_programme
+
+    make_street_zone("I")  # 1 € per 30 minutes; the voucher: 30 minutes, up to 2 €
+    epay_settings(settings)
+    shop, _owner = shop_with_programme(budget_cents=1000, max_value_cents=200, minutes=30)
+    voucher = Voucher.unscoped_objects.get(order_ref=f"marketplace.shoporder:{paid_order(shop).pk}")
+    page = _confirm_page(client, voucher=voucher.code)
+    price = re.search(r'id="price-before-start">([^<]+)<', page.content.decode()).group(1)
+    assert page.status_code == 200 and "1,00" in price  # 2 € without the voucher
+    Voucher.unscoped_objects.filter(pk=voucher.pk).update(status="redeemed")
+    refused = _confirm_page(client, voucher=voucher.code)
+    body = refused.content.decode()
+    assert refused.status_code == 400 and "bereits eingelöst" in body and 'name="token"' not in body
+    assert not ParkingSession.objects.exists()
+
+
+def test_a_full_plate_list_does_not_keep_anyone_from_parking(client, driver):
+    from digitalstadt.parking import street_services as services
+
+    make_street_zone("I")
+    for n in range(services.MAX_VEHICLES):
+        services.vehicle_add(owner=driver, plate=f"DA-X {n + 1}")
+    fields = {"zone": "I", "plate": "DA-AB 123", "minutes": "60", "voucher": "", "save_plate": "True", "token": "t1"}
+    started = client.post("/parken/strasse/starten/bestaetigen/", fields, follow=True)
+    assert ParkingSession.objects.filter(plate="DA-AB 123").exists()
+    assert "nicht gespeichert" in started.content.decode()
+    assert not Vehicle.objects.filter(plate="DA-AB 123").exists()
+
+
+def test_a_failed_start_saves_no_plate(client, driver):
+    from digitalstadt.parking import street_services as services
+
+    zone = make_street_zone("I")
+    other = User.objects.create_user("o@example.org", "Sicher-genug-2026")
+    services.street_session_start(user=other, zone_id=zone.pk, plate="DA-AB 123", minutes=60, start_token="o")
+    fields = {"zone": "I", "plate": "DA-AB 123", "minutes": "60", "voucher": "", "save_plate": "True", "token": "t1"}
+    refused = client.post("/parken/strasse/starten/bestaetigen/", fields)
+    assert refused.status_code == 302 and ParkingSession.objects.count() == 1
+    assert not Vehicle.objects.filter(owner=driver).exists()

@@ -5,6 +5,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from io import StringIO
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from digitalstadt.accounts.models import User
@@ -214,4 +216,74 @@ def test_a_voucher_worth_less_than_its_minutes_covers_what_it_pays_for(driver, v
 def test_an_unknown_voucher_is_refused_and_nothing_starts(driver, zone):
     with pytest.raises(ValidationError, match="Parkgutschein gibt es nicht"):
         start(driver, zone, voucher_code="PS-AAAA-BBBB-CCCC")
+    assert not ParkingSession.objects.exists()
+
+
+def test_a_session_running_over_the_month_end_comes_on_the_next_bill(driver):
+    """Started 31 January 23:30, still running when January is billed at 04:00 on
+    1 February, stopped at 04:30: February's bill has it (it must not be lost)."""
+    from django.core.management import call_command
+
+    night = make_street_zone("N", days=range(7), start=0, end=24)  # charged day and night
+    late = dt.datetime(2026, 1, 31, 23, 30, tzinfo=BERLIN)
+    session = start(driver, night, minutes=360, now=late)
+    with time_machine.travel(dt.datetime(2026, 2, 1, 4, 0, tzinfo=BERLIN), tick=False):
+        call_command("street_parking_bill", stdout=StringIO())
+    session.refresh_from_db()
+    assert session.status == "active" and session.payment_reference == ""
+    services.street_session_stop(user=driver, session_id=session.pk, now=late + dt.timedelta(hours=5))
+    with time_machine.travel(dt.datetime(2026, 3, 1, 4, 0, tzinfo=BERLIN), tick=False):
+        call_command("street_parking_bill", stdout=StringIO())
+    session.refresh_from_db()
+    assert session.amount_cents == 1000 and session.payment_reference
+    from digitalstadt.payments.models import Payment
+
+    assert Payment.objects.get(reference=session.payment_reference).amount_cents == 1000
+
+
+def test_expired_sessions_are_all_finished_not_one_batch(driver, zone, monkeypatch):
+    monkeypatch.setattr(services, "FINISH_BATCH", 1)
+    for n in range(3):
+        start(driver, zone, plate=f"DA-AB {n + 1}", minutes=30, token=f"t{n}")
+    assert services.street_sessions_finish_expired(now=MONDAY_10 + dt.timedelta(hours=2)) == 3
+    assert not ParkingSession.objects.filter(status="active").exists()
+
+
+def test_a_voucher_stopped_early_charges_the_shop_only_what_it_saved(driver, zone, voucher):
+    """30 voucher minutes at 1 € per 30 minutes: the start charges 1 €; stopped after
+    5 minutes the voucher saved 5 minutes' price, the rest goes back to the budget."""
+    from digitalstadt.parking.models import Redemption, VoucherProgramme
+
+    session = start(driver, zone, voucher_code=voucher.code)
+    assert Redemption.unscoped_objects.get(voucher=voucher).amount_cents == 100
+    session = services.street_session_stop(user=driver, session_id=session.pk, now=MONDAY_10 + dt.timedelta(minutes=5))
+    saved = 17  # 5 of 30 minutes at 1 €, charged to the minute
+    assert session.amount_cents == 0
+    redemption = Redemption.unscoped_objects.get(voucher=voucher)
+    assert redemption.amount_cents == saved
+    programme = VoucherProgramme.unscoped_objects.get(pk=voucher.programme_id)
+    assert (programme.balance_cents, programme.spent_cents) == (1000 - saved, saved)
+    assert AuditEntry.objects.filter(action="parking.voucher_redemption_adjusted", data__returned_cents=100 - saved
+                                     ).exists()
+    services.street_session_stop(user=driver, session_id=session.pk, now=MONDAY_10 + dt.timedelta(minutes=9))
+    assert VoucherProgramme.unscoped_objects.get(pk=voucher.programme_id).spent_cents == saved  # once
+
+
+def test_a_voucher_on_an_expired_session_is_settled_on_the_time_parked(driver, zone, voucher):
+    from digitalstadt.parking.models import Redemption, VoucherProgramme
+
+    start(driver, zone, minutes=60, voucher_code=voucher.code)
+    services.street_sessions_finish_expired(now=MONDAY_10 + dt.timedelta(hours=2))
+    assert Redemption.unscoped_objects.get(voucher=voucher).amount_cents == 100  # all 30 minutes were used
+    assert VoucherProgramme.unscoped_objects.get(pk=voucher.programme_id).spent_cents == 100
+
+
+def test_a_voucher_in_free_time_is_refused_and_stays_valid(driver, zone, voucher):
+    from digitalstadt.parking.models import Redemption
+
+    evening = MONDAY_10.replace(hour=21)  # after the charged hours: parking is free
+    with pytest.raises(ValidationError, match="spart bei diesem Parkvorgang nichts"):
+        start(driver, zone, now=evening, voucher_code=voucher.code)
+    voucher.refresh_from_db()
+    assert voucher.status == "issued" and not Redemption.unscoped_objects.exists()
     assert not ParkingSession.objects.exists()

@@ -18,7 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, month=None, **options):
         from django.contrib.auth import get_user_model
 
-        from digitalstadt.parking.models import ParkingSession
+        from digitalstadt.parking.models import ParkingSession, SessionStatus
         from digitalstadt.parking.street_services import street_sessions_finish_expired, street_statement_close
 
         if month:
@@ -26,11 +26,16 @@ class Command(BaseCommand):
                 year, number = (int(part) for part in month.split("-"))
             except ValueError:
                 raise CommandError("--month must be YYYY-MM") from None
+            if not (1 <= number <= 12 and 2000 <= year <= 2100):
+                raise CommandError("--month must be YYYY-MM")
         else:
             last = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
             year, number = last.year, last.month
         street_sessions_finish_expired()
-        users = (ParkingSession.objects.filter(started_at__year=year, started_at__month=number, payment_reference="",
+        # Every ended, unbilled session that started before the month's end (no lower
+        # bound: one still running when an earlier month was billed comes on this bill).
+        end = timezone.make_aware(dt.datetime(year + (number == 12), number % 12 + 1, 1))
+        users = (ParkingSession.objects.filter(status=SessionStatus.STOPPED, started_at__lt=end, payment_reference="",
                                                amount_cents__gt=0, user__isnull=False)
                  .values_list("user", flat=True).distinct())
         billed = 0
