@@ -27,7 +27,7 @@ def _epay(settings):
 @pytest.fixture
 def redeemed():
     shop, owner = shop_with_programme(budget_cents=1000)
-    operator, manager, _secret = operator_with_token()
+    operator, manager, _secret = operator_with_token(carpark="luisencenter")
     code = Voucher.unscoped_objects.get(order_ref=f"marketplace.shoporder:{paid_order(shop).pk}").code
     voucher_redeem(code=code, channel="carpark", amount_cents=130, operator=operator, carpark_ref="luisencenter")
     return shop, owner, operator, manager, code
