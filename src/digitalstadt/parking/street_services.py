@@ -344,7 +344,7 @@ def street_statement_close(*, user: Any, year: int, month: int, actor: Any = Non
 
 def enforcement_check_audited(*, plate: str, zone_code: str = "", actor: Any = None, via: str = "page",
                               device: str = "", organisation: Any = None, ip_address: str | None = None,
-                              now: dt.datetime | None = None):
+                              system: str = "", now: dt.datetime | None = None):
     """The enforcement answer for a plate (and a street zone, or any), written to the
     audit log in the officer's (or organisation's) name with what was found: every
     check reads personal data. Raises ValidationError for an unreadable plate or an
@@ -371,7 +371,8 @@ def enforcement_check_audited(*, plate: str, zone_code: str = "", actor: Any = N
         data["organisation"] = getattr(organisation, "slug", str(organisation))
     data_subject = (answer.session.user if answer.session else
                     answer.permits[0].holder if answer.permits else None)
-    audit_log(actor=actor, system="" if actor else "parking-enforcement", action="parking.enforcement_checked",
+    audit_log(actor=actor, system="" if actor else (system or "parking-enforcement"),
+              action="parking.enforcement_checked",
               subject=answer.session or (answer.permits[0] if answer.permits else None), data_subject=data_subject,
               data=data, ip_address=ip_address)
     return answer
