@@ -129,8 +129,7 @@ def programme_save(*, organisation: Any, actor: Any, min_order_cents: int, minut
 
 
 def _programme_active(programme: VoucherProgramme, day: dt.date) -> bool:
-    return (programme.is_active and (programme.active_from is None or programme.active_from <= day)
-            and (programme.active_until is None or day <= programme.active_until))
+    return programme.active_on(day)
 
 
 # --- funding the budget ------------------------------------------------------------------

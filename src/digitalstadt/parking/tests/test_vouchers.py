@@ -94,6 +94,23 @@ def test_an_empty_budget_gives_no_voucher_and_never_goes_negative(client):
         VoucherProgramme.unscoped_objects.filter(organisation=shop.organisation).update(balance_cents=-1)
 
 
+def test_an_order_paid_outside_the_programmes_dates_is_told_so_not_that_the_budget_is_empty(client):
+    shop, _owner = shop_with_programme(budget_cents=1000)
+    today = timezone.localdate()
+    VoucherProgramme.unscoped_objects.filter(organisation=shop.organisation).update(
+        active_until=today - dt.timedelta(days=1))
+    ended = paid_order(shop)
+    VoucherProgramme.unscoped_objects.filter(organisation=shop.organisation).update(
+        active_from=today + dt.timedelta(days=1), active_until=None)
+    early = paid_order(shop)
+    assert not Voucher.unscoped_objects.exists() and _programme(shop).balance_cents == 1000
+    for part in (ended, early):
+        client.force_login(part.order.shopper)
+        page = client.get(reverse("market-order:detail", kwargs={"uuid": part.order.uuid})).content.decode()
+        assert "lief am Tag Ihrer Zahlung nicht" in page
+        assert "aufgebraucht" not in page
+
+
 def test_a_budget_counts_only_once_paid():
     shop, owner = shop_with_programme(budget_cents=0)
     funding, payment = services.budget_funding_start(organisation=shop.organisation, actor=owner, amount_cents=5000)
