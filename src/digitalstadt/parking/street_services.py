@@ -303,7 +303,8 @@ def street_session_remind(*, session_id: int, due: dt.datetime, now: dt.datetime
         language = getattr(session.user, "language", "") or settings.LANGUAGE_CODE
         outbox_enqueue_template(to=session.user.email, template_prefix="parking/email/street_reminder",
                                 context={"session": session, "ends_at": timezone.localtime(session.ends_at),
-                                         "site_url": getattr(settings, "SITE_URL", "")},
+                                         "site_url": getattr(settings, "SITE_URL", ""),
+                                         "platform_name": settings.PLATFORM_NAME},
                                 language=language, purpose="parking.street_reminder")
         audit_log(actor=None, system="parking", action="parking.street_reminder_sent", subject=session,
                   data_subject=session.user, data={"ends_at": session.ends_at.isoformat()})
