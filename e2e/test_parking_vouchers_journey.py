@@ -82,7 +82,7 @@ def test_shopper_gets_a_voucher_with_click_and_collect_and_it_is_redeemed_at_the
     journey.screenshot("parking-voucher-order-1280")
 
     # At the exit of the Luisencenter car park the operator's system scans the QR code.
-    _operator, _manager, secret = operator_with_token("parkhaus-luisencenter")
+    _operator, _manager, secret = operator_with_token("parkhaus-luisencenter", carpark="luisencenter")
     api = Client()
     auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     check = api.get(f"/api/v1/parking/vouchers/{voucher.code}", **auth)
@@ -105,7 +105,7 @@ def test_retailer_funds_vouchers_and_reads_the_statement(journey, park_and_shop)
     shop, owner = park_and_shop
     # One voucher of this month was redeemed already.
     code = Voucher.unscoped_objects.get(order_ref=f"marketplace.shoporder:{paid_order(shop).pk}").code
-    operator, _manager, _secret = operator_with_token("parkhaus-luisencenter")
+    operator, _manager, _secret = operator_with_token("parkhaus-luisencenter", carpark="luisencenter")
     voucher_redeem(code=code, channel="carpark", amount_cents=150, operator=operator, carpark_ref="luisencenter")
 
     journey.login_as(owner)
@@ -157,7 +157,7 @@ def test_voucher_on_the_order_page_at_360_px(phone_journey, park_and_shop):
 
 def test_car_park_operator_reads_the_month_of_redeemed_vouchers(journey, park_and_shop):
     shop, _owner = park_and_shop
-    operator, manager, _secret = operator_with_token("parkhaus-luisencenter")
+    operator, manager, _secret = operator_with_token("parkhaus-luisencenter", carpark="luisencenter")
     code = Voucher.unscoped_objects.get(order_ref=f"marketplace.shoporder:{paid_order(shop).pk}").code
     voucher_redeem(code=code, channel="carpark", amount_cents=160, operator=operator, carpark_ref="luisencenter")
     journey.login_as(manager)

@@ -4,7 +4,6 @@ managers. Looking at a proof is a read of personal data: it is audited."""
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date, timedelta
 
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from digitalstadt.core.audit import audit_log
 from digitalstadt.core.money import format_eur
 from digitalstadt.core.params import query_choice, query_int
+from digitalstadt.core.spreadsheet import csv_writer
 
 from .dispatch_views import _courier
 from .models import Job, JobStatus
@@ -40,7 +40,7 @@ def statement_page(request, courier):
     totals = [sum(getattr(r, f) for r in rows) for f in ("delivered", "failed", "returned", "fees_cents")]
     if request.GET.get("format") == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
+        writer = csv_writer(buffer)
         writer.writerow([_("Tag") if by == "day" else _("Geschäft"), _("zugestellt"), _("Fehlversuche"),
                          _("zurück ins Geschäft"), _("Liefergebühren (EUR)")])
         for r in rows:

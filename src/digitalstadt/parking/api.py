@@ -4,6 +4,8 @@ audited in the officer's name, like the check on the staff page."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -35,6 +37,16 @@ class PlateCheckOut(Schema):
     permits: list[PermitOut]
 
 
+def _audited_caller(request) -> tuple[Any, str, Any]:
+    """Who a check is audited as: the person for a personal token; for an organisation
+    token no person (a session cookie sent along names nobody) but the token, and the
+    organisation (its slug goes into the entry's data)."""
+    token = request.api_token
+    if token.is_personal:
+        return token.user, "", None
+    return None, f"api-token:{token.pk}", token.organisation
+
+
 @router.get("/plates/{plate}", response={200: PlateCheckOut, **api_errors(401, 403, 404, 422, 429)},
             auth=ApiTokenAuth(scope="parking:enforcement"),
             summary="Resident permits for a number plate today: valid, revoked or none")
@@ -47,8 +59,11 @@ def check_plate(request, plate: str):
         raise HttpError(422, str(exc)) from None
     today = timezone.localdate()
     result, permits = plate_check(plate=plate, day=today)
-    audit_log(actor=request.user, action="parking.plate_checked", ip_address=client_ip(request),
-              data={"found": [p.pk for p in permits], "via": "api", "device": request.api_token.name})
+    actor, system, organisation = _audited_caller(request)
+    data = {"found": [p.pk for p in permits], "via": "api", "device": request.api_token.name}
+    if organisation is not None:
+        data["organisation"] = organisation.slug
+    audit_log(actor=actor, system=system, action="parking.plate_checked", ip_address=client_ip(request), data=data)
     return {"plate": parsed.canonical, "day": today.isoformat(), "result": result,
             "permits": [{"number": p.number, "zone": p.zone.code, "zone_name": p.zone.name,
                          "valid_from": p.valid_from.isoformat(), "valid_until": p.valid_until.isoformat(),
@@ -86,11 +101,11 @@ def enforcement(request, plate: str, zone: str = ""):
     from .street_services import enforcement_check_audited
 
     now = timezone.now()
-    user = request.user if getattr(request.user, "is_authenticated", False) else None
+    actor, system, organisation = _audited_caller(request)
     try:
-        answer = enforcement_check_audited(plate=plate[:40], zone_code=zone[:20], actor=user, via="api",
-                                           device=request.api_token.name, ip_address=client_ip(request),
-                                           organisation=getattr(request, "organisation", None), now=now)
+        answer = enforcement_check_audited(plate=plate[:40], zone_code=zone[:20], actor=actor, system=system,
+                                           via="api", device=request.api_token.name, ip_address=client_ip(request),
+                                           organisation=organisation, now=now)
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from None
     session = answer.session

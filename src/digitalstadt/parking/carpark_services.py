@@ -81,6 +81,19 @@ def occupancy_record(*, carpark: CarPark, readings: Iterable[Reading], source: s
     return len(new_rows)
 
 
+def _poll_plugin(plugin, carparks: list[CarPark], now: dt.datetime) -> int:
+    readings = plugin.read(carparks=carparks, now=now)
+    by_id: dict[str, list[Reading]] = {}
+    for reading in readings:
+        by_id.setdefault(str(reading.external_id), []).append(reading)
+    stored = 0
+    for carpark in carparks:
+        mine = by_id.get(carpark.feed_external_id or carpark.slug)
+        if mine:
+            stored += occupancy_record(carpark=carpark, readings=mine, source=plugin.id, now=now)
+    return stored
+
+
 def feeds_poll(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Ask every enabled pull plugin for the active car parks that name it; store what
     comes back. One failing source does not stop the others. Returns new readings per plugin
@@ -94,18 +107,11 @@ def feeds_poll(*, now: dt.datetime | None = None) -> dict[str, int]:
         if not carparks:
             continue
         try:
-            readings = plugin.read(carparks=carparks, now=now)
+            stats[plugin.id] = _poll_plugin(plugin, carparks, now)
         except FeedError as exc:
             logger.warning("parking feed %s failed: %s", plugin.id, exc)
             stats[plugin.id] = -1
-            continue
-        by_id: dict[str, list[Reading]] = {}
-        for reading in readings:
-            by_id.setdefault(str(reading.external_id), []).append(reading)
-        stored = 0
-        for carpark in carparks:
-            mine = by_id.get(carpark.feed_external_id or carpark.slug)
-            if mine:
-                stored += occupancy_record(carpark=carpark, readings=mine, source=plugin.id, now=now)
-        stats[plugin.id] = stored
+        except Exception:  # noqa: BLE001 (one broken plugin or document must not stop the others)
+            logger.exception("parking feed %s failed unexpectedly", plugin.id)
+            stats[plugin.id] = -1
     return stats

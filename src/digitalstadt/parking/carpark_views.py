@@ -82,7 +82,7 @@ def carpark_list(request):
         "poll_seconds": POLL_SECONDS, "stale_minutes": stale_minutes(), "origin_lat": lat, "origin_lon": lon,
         "any_demo": any(s.carpark.is_demo for s in statuses), "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-        "total_free": sum(s.free for s in statuses if s.free is not None),
+        "total_free": sum(s.free for s in statuses if s.free is not None), "city_town": settings.CITY_TOWN,
     }
     if request.htmx and request.GET.get("teil") == "liste":
         return render(request, "parking/carparks/_list.html", context)
@@ -166,7 +166,7 @@ def service_worker(request):
 
 def manifest(request):
     data = {
-        "name": _("Parken in Darmstadt – freie Plätze"),
+        "name": _("Parken in %(town)s – freie Plätze") % {"town": settings.CITY_TOWN},
         "short_name": _("Parken"),
         "start_url": reverse("carparks:list"),
         "scope": reverse("carparks:list"),

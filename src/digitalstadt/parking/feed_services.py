@@ -94,6 +94,10 @@ def _pull(plugin: str, carparks: Sequence[CarPark], now: dt.datetime,
             logger.warning("parking feed %s: %s refused: %s", plugin, url[:100], exc)
             failures.append(str(exc))
             continue
+        except Exception as exc:  # noqa: BLE001 (a hostile document must not stop the other URLs)
+            logger.exception("parking feed %s: %s failed unexpectedly", plugin, url[:100])
+            failures.append(f"{url[:100]}: {type(exc).__name__}")
+            continue
         capacities = {_key(c): c.capacity for c in group}
         # Other car parks of the same source are no concern of ours: not an error.
         items = [i for i in items if i.external_id in capacities]

@@ -341,7 +341,8 @@ def street_session_remind(*, session_id: int, due: dt.datetime, now: dt.datetime
         language = getattr(session.user, "language", "") or settings.LANGUAGE_CODE
         outbox_enqueue_template(to=session.user.email, template_prefix="parking/email/street_reminder",
                                 context={"session": session, "ends_at": timezone.localtime(session.ends_at),
-                                         "site_url": getattr(settings, "SITE_URL", "")},
+                                         "site_url": getattr(settings, "SITE_URL", ""),
+                                         "platform_name": settings.PLATFORM_NAME},
                                 language=language, purpose="parking.street_reminder")
         audit_log(actor=None, system="parking", action="parking.street_reminder_sent", subject=session,
                   data_subject=session.user, data={"ends_at": session.ends_at.isoformat()})
@@ -385,7 +386,7 @@ def street_statement_close(*, user: Any, year: int, month: int, actor: Any = Non
 
 def enforcement_check_audited(*, plate: str, zone_code: str = "", actor: Any = None, via: str = "page",
                               device: str = "", organisation: Any = None, ip_address: str | None = None,
-                              now: dt.datetime | None = None):
+                              system: str = "", now: dt.datetime | None = None):
     """The enforcement answer for a plate (and a street zone, or any), written to the
     audit log in the officer's (or organisation's) name with what was found: every
     check reads personal data. Raises ValidationError for an unreadable plate or an
@@ -412,7 +413,8 @@ def enforcement_check_audited(*, plate: str, zone_code: str = "", actor: Any = N
         data["organisation"] = getattr(organisation, "slug", str(organisation))
     data_subject = (answer.session.user if answer.session else
                     answer.permits[0].holder if answer.permits else None)
-    audit_log(actor=actor, system="" if actor else "parking-enforcement", action="parking.enforcement_checked",
+    audit_log(actor=actor, system="" if actor else (system or "parking-enforcement"),
+              action="parking.enforcement_checked",
               subject=answer.session or (answer.permits[0] if answer.permits else None), data_subject=data_subject,
               data=data, ip_address=ip_address)
     return answer

@@ -4,7 +4,6 @@ statement (page and CSV). Thin: parse, call one service, render."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import secrets
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from digitalstadt.core.money import format_eur
 from digitalstadt.core.ratelimit import hit
+from digitalstadt.core.spreadsheet import csv_writer
 
 from . import street_services as services
 from .models import SessionStatus
@@ -253,7 +253,7 @@ def statement_csv(request, year, month):
     year, month = _month(year, month)
     data = statement_of_month(user=request.user, year=year, month=month)
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = csv_writer(out)
     writer.writerow([_("Beginn"), _("Ende"), _("Zone"), _("Kennzeichen"), _("Betrag (EUR)"), _("Gutschein"),
                      _("Zahlung")])
     for s in data.sessions:

@@ -38,9 +38,16 @@ def order_voucher_panel(*, shop_order: Any) -> dict | None:
                 "qr": qr_svg(voucher.code, title=_("QR-Code des Parkgutscheins %(code)s") % {"code": voucher.code},
                              scale=5) if voucher.status == VoucherStatus.ISSUED else ""}
     programme = programme_of(organisation=shop_order.organisation_id)
-    if programme is None or not programme.is_active or shop_order.fulfilment != "click_collect":
+    if programme is None or shop_order.fulfilment != "click_collect":
         return None
-    if shop_order.total_cents < programme.min_order_cents:
+    # The rule voucher_issue_for_order applied: at payment, else (not paid yet) today.
+    paid_at = shop_order.paid_at
+    if not programme.active_on(timezone.localdate(paid_at) if paid_at else timezone.localdate()):
+        if paid_at is None or not programme.is_active:
+            return None
+        line = _("Die Park-&-Shop-Aktion von %(shop)s lief am Tag Ihrer Zahlung nicht: zu dieser Bestellung gibt "
+                 "es keinen Parkgutschein.") % {"shop": shop_order.shop.name}
+    elif shop_order.total_cents < programme.min_order_cents:
         line = _("%(shop)s schenkt Ihnen ab %(min)s Bestellwert %(minutes)s Minuten Parken.") % {
             "shop": shop_order.shop.name, "min": format_eur(programme.min_order_cents), "minutes": programme.minutes}
     elif shop_order.paid_at is None:

@@ -29,6 +29,7 @@ from digitalstadt.core.money import format_eur
 
 from .models import (
     BudgetFunding,
+    CarPark,
     FundingStatus,
     Redemption,
     RedemptionChannel,
@@ -128,8 +129,7 @@ def programme_save(*, organisation: Any, actor: Any, min_order_cents: int, minut
 
 
 def _programme_active(programme: VoucherProgramme, day: dt.date) -> bool:
-    return (programme.is_active and (programme.active_from is None or programme.active_from <= day)
-            and (programme.active_until is None or day <= programme.active_until))
+    return programme.active_on(day)
 
 
 # --- funding the budget ------------------------------------------------------------------
@@ -365,8 +365,12 @@ def voucher_redeem(*, code: Any, channel: str, amount_cents: int, operator: Any 
     if channel == RedemptionChannel.CARPARK:
         if operator is None or getattr(operator, "kind", None) != OrganisationKind.CARPARK_OPERATOR:
             raise PermissionDenied(_("Nur Parkhausbetreiber können Gutscheine an der Ausfahrt einlösen."))
-        if not carpark_ref or len(carpark_ref) > 80:
+        if not isinstance(carpark_ref, str) or not carpark_ref or len(carpark_ref) > 80:
             raise ValidationError(_("Bitte nennen Sie das Parkhaus (Kurzname)."))
+        if not CarPark.objects.filter(slug=carpark_ref, operator=operator, active=True).exists():
+            raise ValidationError(_("Das Parkhaus „%(carpark)s“ ist keines Ihrer Parkhäuser in Betrieb. "
+                                    "Bitte nennen Sie den Kurznamen eines eigenen Parkhauses.")
+                                  % {"carpark": carpark_ref[:80]})
     plain = normalise_code(code)
     found = Voucher.unscoped_objects.filter(code=plain).first() if plain else None
     _usable(found, now)

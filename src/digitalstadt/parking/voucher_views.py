@@ -5,7 +5,6 @@ render; the services check who may do it."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django import forms
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from digitalstadt.accounts.types import OrganisationKind
 from digitalstadt.core.messages import add_error_messages
+from digitalstadt.core.spreadsheet import csv_writer
 
 from . import voucher_selectors as selectors
 from . import voucher_services as services
@@ -122,7 +122,7 @@ def fund(request, shop: str):
 
 def _csv(filename: str, header: list[str], rows: list[list]) -> HttpResponse:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csv_writer(buffer)
     writer.writerow(header)
     writer.writerows(rows)
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")

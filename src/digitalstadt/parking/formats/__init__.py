@@ -110,7 +110,10 @@ def parse_instant(value: object, *, naive_zone: dt.tzinfo) -> dt.datetime | None
         return None  # a date alone is no instant
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=naive_zone)
-    return parsed.astimezone(dt.UTC)
+    try:
+        return parsed.astimezone(dt.UTC)
+    except (ValueError, OverflowError, TypeError):
+        return None  # e.g. "0001-01-01T00:00:00+01:00" lies before datetime.min in UTC
 
 
 def parse_count(value: object) -> int | None:

@@ -99,7 +99,7 @@ def _item(raw: object) -> FeedItem | str | None:
     except ValueError as exc:
         return f"capacity: {exc}"
     status = raw.get("realtime_opening_status")
-    if status is not None and status not in OPENING_STATUSES:
+    if status is not None and (not isinstance(status, str) or status not in OPENING_STATUSES):
         return "realtime_opening_status not OPEN, CLOSED or UNKNOWN"
     if free is None and status is None:
         return "neither realtime_free_capacity nor realtime_opening_status"

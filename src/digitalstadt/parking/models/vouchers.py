@@ -64,6 +64,12 @@ class VoucherProgramme(models.Model):
     def __str__(self) -> str:
         return f"Park & Shop {self.organisation_id}"
 
+    def active_on(self, day) -> bool:
+        """Whether the programme gives vouchers on `day` (a date): switched on and within
+        its dates. The one rule for issuing a voucher and for saying why there is none."""
+        return (self.is_active and (self.active_from is None or self.active_from <= day)
+                and (self.active_until is None or day <= self.active_until))
+
 
 class FundingStatus(models.TextChoices):
     PENDING = "pending", _("Zahlung offen")

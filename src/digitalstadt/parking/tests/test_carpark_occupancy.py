@@ -106,3 +106,24 @@ def test_readings_are_matched_by_external_id(clock):
         assert carpark.free_now == 11
     finally:
         feed_plugins.unregister("test-two")
+
+
+def test_a_plugin_raising_an_unexpected_error_is_logged_and_the_others_still_poll(clock, caplog):
+    def buggy(*, carparks, now):
+        raise TypeError("'<' not supported between instances of 'list' and 'str'")
+
+    def good(*, carparks, now):
+        return [Reading("B-1", now, 7)]
+
+    register_feed(FeedPlugin("test-buggy", "buggy", fetch=buggy))
+    register_feed(FeedPlugin("test-after", "after", fetch=good))  # polled after the buggy one
+    try:
+        carpark_make(feed_plugin="test-buggy")
+        after = carpark_make(feed_plugin="test-after", feed_external_id="B-1")
+        stats = feeds_poll()
+        assert stats["test-buggy"] == -1 and stats["test-after"] == 1
+        assert CarPark.objects.get(pk=after.pk).free_now == 7
+        assert any(r.exc_info and "test-buggy" in r.getMessage() for r in caplog.records)
+    finally:
+        feed_plugins.unregister("test-buggy")
+        feed_plugins.unregister("test-after")

@@ -175,6 +175,13 @@ def test_the_pwa_files(client):
     assert sw["Content-Type"] == "application/javascript" and b"ds-parken-" in sw.content
 
 
+def test_the_city_is_named_from_the_settings(client, settings):
+    settings.CITY_TOWN = "Musterstadt"
+    assert client.get(reverse("carparks:manifest")).json()["name"] == "Parken in Musterstadt – freie Plätze"
+    html = client.get(reverse("carparks:list")).content.decode()
+    assert "Parkhäusern der Innenstadt von Musterstadt" in html and "Darmstädter" not in html
+
+
 def test_the_shop_page_and_the_pickup_show_the_car_parks_nearby(client, clock, three):
     from digitalstadt.marketplace.tests.factories import make_order, make_shop
 

@@ -143,6 +143,15 @@ def test_without_token_scope_or_organisation_no_push(client, qpark):
                   "realtime_free_capacity": 1}]).encode(), "application/json"),
     (json.dumps([{"uid": "qpark-grafenstrasse", "realtime_data_updated_at": "2026-12-04T10:00:00Z",
                   "realtime_free_capacity": 9999}]).encode(), "application/json"),
+    # hostile values that once raised (TypeError, OverflowError) and answered 500
+    (json.dumps([{"uid": "qpark-grafenstrasse", "realtime_data_updated_at": "2026-12-04T10:00:00Z",
+                  "realtime_free_capacity": 1, "realtime_opening_status": ["OPEN"]}]).encode(), "application/json"),
+    (json.dumps([{"uid": "qpark-grafenstrasse", "realtime_data_updated_at": "2026-12-04T10:00:00Z",
+                  "realtime_free_capacity": 1, "realtime_opening_status": {"a": 1}}]).encode(), "application/json"),
+    (json.dumps([{"uid": "qpark-grafenstrasse", "realtime_data_updated_at": "0001-01-01T00:00:00+01:00",
+                  "realtime_free_capacity": 1}]).encode(), "application/json"),
+    (json.dumps([{"uid": "qpark-grafenstrasse", "realtime_data_updated_at": "9999-12-31T23:59:59-01:00",
+                  "realtime_free_capacity": 1}]).encode(), "application/json"),
 ])
 def test_bad_json_pushes_are_refused_with_a_reason_and_change_nothing(client, qpark, body, content_type):
     org, _, _ = qpark
@@ -160,6 +169,9 @@ def test_hostile_xml_pushes_are_refused(client, qpark):
     secret = token_for(org)
     wrong_ns = (SAMPLES / "datex2_v3_parking_status.xml").read_bytes().replace(
         b"http://datex2.eu/schema/3/parking", b"http://example.org/parking")
+    extreme = (SAMPLES / "datex2_v3_parking_status.xml").read_bytes().replace(
+        b"2026-12-04T10:58:00+01:00", b"0001-01-01T00:00:00+01:00")
+    assert post(client, PUSH_XML, extreme, secret, "application/xml").status_code == 422
     for body in (BOMB, XXE, wrong_ns, b"\x00\x01", b""):
         response = post(client, PUSH_XML, body, secret, "application/xml")
         assert response.status_code == 422, body[:40]

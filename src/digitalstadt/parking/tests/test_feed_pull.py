@@ -119,3 +119,26 @@ def test_a_stalled_server_times_out(standin, settings):
     _carparks("parkapi_v3", url)
     standin.stall = True
     assert feeds_poll(now=NOW)["parkapi_v3"] == -1
+
+
+def test_an_unexpected_error_on_one_url_is_logged_and_the_other_urls_still_count(standin, caplog):
+    from digitalstadt.parking.feed_services import _pull
+    from digitalstadt.parking.formats import parkapi
+
+    good = standin.serve("/good", (SAMPLES / "parkapi_v3_parking_sites.json").read_bytes())
+    bad = standin.serve("/bad", b"[]")
+    grafen, darmstadtium = _carparks("parkapi_v3", good)
+    CarPark.objects.filter(pk=grafen.pk).update(feed_url=bad)
+    grafen.refresh_from_db()
+
+    def parser_for(carpark):
+        if carpark.feed_url == bad:
+            def explode(body):
+                raise RuntimeError("a parser bug")
+            return explode
+        return parkapi.parse_realtime
+
+    with caplog.at_level(logging.WARNING, logger="digitalstadt.parking"):
+        readings = _pull("parkapi_v3", [grafen, darmstadtium], NOW, parser_for)
+    assert [r.external_id for r in readings] == ["qpark-darmstadtium"]
+    assert any(r.exc_info and "failed unexpectedly" in r.getMessage() for r in caplog.records)

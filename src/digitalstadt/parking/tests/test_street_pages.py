@@ -234,3 +234,27 @@ def test_a_failed_start_saves_no_plate(client, driver):
     refused = client.post("/parken/strasse/starten/bestaetigen/", fields)
     assert refused.status_code == 302 and ParkingSession.objects.count() == 1
     assert not Vehicle.objects.filter(owner=driver).exists()
+
+
+def test_an_office_tokens_checks_are_audited_as_the_token_and_office_not_a_session_user(client, driver):
+    """The client is logged in as the driver (a session cookie goes along): an
+    organisation token's plate check and enforcement check still name no person."""
+    from digitalstadt.accounts.models import Organisation
+
+    zone = make_street_zone("WA1")
+    now = timezone.now()
+    ParkingSession.objects.create(user=driver, zone=zone, plate="DA-XY 7", started_at=now,
+                                  ends_at=now + dt.timedelta(hours=1), start_token="o")
+    owner = _officer()
+    office = Organisation.objects.create(name="Ordnungsamt", slug="ordnungsamt-test", kind="office")
+    office.memberships.create(user=owner, role="owner")
+    token, secret = account_services.api_token_create(actor=owner, organisation=office, name="Handgerät Bezirk 1",
+                                                      scopes=["parking:enforcement"])
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    assert client.get("/api/v1/parking/enforcement", {"plate": "DA-XY 7", "zone": "WA1"}, **auth).status_code == 200
+    assert client.get("/api/v1/parking/plates/DA-XY7", **auth).status_code == 200
+    for action in ("parking.enforcement_checked", "parking.plate_checked"):
+        entry = AuditEntry.objects.filter(action=action).latest("pk")
+        assert entry.actor is None, action
+        assert entry.actor_ref == f"system:api-token:{token.pk}", action
+        assert entry.data["organisation"] == "ordnungsamt-test" and entry.data["device"] == "Handgerät Bezirk 1"

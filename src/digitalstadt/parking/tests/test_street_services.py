@@ -99,6 +99,15 @@ def test_another_driver_cannot_touch_a_session(driver, zone):
         services.street_session_extend(user=other, session_id=session.pk, minutes=10, now=MONDAY_10)
 
 
+def test_the_reminder_names_the_platform_from_the_settings(driver, zone, settings):
+    settings.PLATFORM_NAME = "Musterportal"
+    session = start(driver, zone)
+    assert services.street_session_remind(session_id=session.pk, due=session.reminder_due_at,
+                                          now=session.reminder_due_at)
+    body = OutboundEmail.objects.get(purpose="parking.street_reminder").body_text
+    assert "Musterportal – Handyparken" in body and "Darmstadt" not in body
+
+
 def test_the_reminder_is_sent_once_and_not_after_an_extension(driver, zone):
     session = start(driver, zone)
     due = session.reminder_due_at
@@ -106,6 +115,7 @@ def test_the_reminder_is_sent_once_and_not_after_an_extension(driver, zone):
     assert not services.street_session_remind(session_id=session.pk, due=due, now=due)
     mail = OutboundEmail.objects.get(purpose="parking.street_reminder")
     assert "DA-AB 123" in mail.subject and "11:00" in mail.subject
+    assert "Digitalstadt Darmstadt – Handyparken" in mail.body_text  # the platform's name from the settings
     extended = services.street_session_extend(user=driver, session_id=session.pk, minutes=30, now=due)
     assert not services.street_session_remind(session_id=session.pk, due=due, now=due)
     assert services.street_session_remind(session_id=session.pk, due=extended.reminder_due_at,

@@ -27,7 +27,7 @@ def _epay(settings):
 @pytest.fixture
 def redeemed():
     shop, owner = shop_with_programme(budget_cents=1000)
-    operator, manager, _secret = operator_with_token()
+    operator, manager, _secret = operator_with_token(carpark="luisencenter")
     code = Voucher.unscoped_objects.get(order_ref=f"marketplace.shoporder:{paid_order(shop).pk}").code
     voucher_redeem(code=code, channel="carpark", amount_cents=130, operator=operator, carpark_ref="luisencenter")
     return shop, owner, operator, manager, code
@@ -94,3 +94,15 @@ def test_operator_statement_for_its_managers_only(client, redeemed):
     # The operator's organisation page links to the statement.
     page = client.get(reverse("accounts:organisation", kwargs={"slug": operator.slug})).content.decode()
     assert url in page
+
+
+def test_statement_csv_cells_cannot_start_a_formula(client, redeemed):
+    shop, _owner, operator, manager, _code = redeemed
+    type(shop).objects.filter(pk=shop.pk).update(name='=HYPERLINK("http://evil.example","Kasse")')
+    client.force_login(manager)
+    url = reverse("parking-vouchers:operator", kwargs={"operator": operator.slug})
+    text = client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
+    row = text.splitlines()[1].split(";")
+    assert row[3] == '"\'=HYPERLINK(""http://evil.example"",""Kasse"")"'
+    assert not any(cell.lstrip('"').startswith(("=", "+", "-", "@")) for line in text.splitlines()
+                   for cell in line.split(";"))

@@ -36,14 +36,14 @@ def contested(live_server, settings):
     shop, _owner = shop_with_programme(budget_cents=1000)
     part = paid_order(shop)
     voucher = Voucher.unscoped_objects.get(order_ref=f"marketplace.shoporder:{part.pk}")
-    _operator, _manager, secret = operator_with_token()
+    _operator, _manager, secret = operator_with_token(carpark="ausfahrt")
     return live_server.url, shop, voucher, secret
 
 
 def _redeem(base, code, secret, i) -> int:
     request = urllib.request.Request(
         f"{base}/api/v1/parking/vouchers/{code}/redeem", method="POST",
-        data=json.dumps({"carpark": f"parkhaus-{i}", "amount_cents": 150}).encode(),
+        data=json.dumps({"carpark": "ausfahrt", "amount_cents": 150, "ticket": f"T-{i}"}).encode(),
         headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=60) as response:

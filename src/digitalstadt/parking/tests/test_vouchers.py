@@ -23,6 +23,7 @@ from digitalstadt.parking import voucher_services as services
 from digitalstadt.parking.models import Redemption, Voucher, VoucherProgramme, VoucherStatus
 from digitalstadt.parking.voucher_selectors import month_of, operator_statement, retailer_statement
 
+from .carpark_factories import carpark_make
 from .voucher_factories import epay_settings, operator_with_token, paid_order, shop_with_programme
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +94,23 @@ def test_an_empty_budget_gives_no_voucher_and_never_goes_negative(client):
         VoucherProgramme.unscoped_objects.filter(organisation=shop.organisation).update(balance_cents=-1)
 
 
+def test_an_order_paid_outside_the_programmes_dates_is_told_so_not_that_the_budget_is_empty(client):
+    shop, _owner = shop_with_programme(budget_cents=1000)
+    today = timezone.localdate()
+    VoucherProgramme.unscoped_objects.filter(organisation=shop.organisation).update(
+        active_until=today - dt.timedelta(days=1))
+    ended = paid_order(shop)
+    VoucherProgramme.unscoped_objects.filter(organisation=shop.organisation).update(
+        active_from=today + dt.timedelta(days=1), active_until=None)
+    early = paid_order(shop)
+    assert not Voucher.unscoped_objects.exists() and _programme(shop).balance_cents == 1000
+    for part in (ended, early):
+        client.force_login(part.order.shopper)
+        page = client.get(reverse("market-order:detail", kwargs={"uuid": part.order.uuid})).content.decode()
+        assert "lief am Tag Ihrer Zahlung nicht" in page
+        assert "aufgebraucht" not in page
+
+
 def test_a_budget_counts_only_once_paid():
     shop, owner = shop_with_programme(budget_cents=0)
     funding, payment = services.budget_funding_start(organisation=shop.organisation, actor=owner, amount_cents=5000)
@@ -122,7 +140,7 @@ def test_only_managers_change_the_rule_or_fund():
 def test_redeem_charges_the_price_and_returns_the_rest():
     shop, _owner = shop_with_programme(budget_cents=1000)
     voucher = Voucher.unscoped_objects.get(order_ref=f"marketplace.shoporder:{paid_order(shop).pk}")
-    operator, _m, _s = operator_with_token()
+    operator, _m, _s = operator_with_token(carpark="luisencenter")
     redemption = services.voucher_redeem(code=voucher.code.lower().replace("-", " "), channel="carpark",
                                          amount_cents=150, operator=operator, carpark_ref="luisencenter")
     assert redemption.amount_cents == 150
@@ -185,7 +203,7 @@ def _post(client, code, secret, body, key=None):
 def test_api_validates_and_redeems_once_with_idempotency(client):
     shop, _owner = shop_with_programme(budget_cents=1000)
     code = Voucher.unscoped_objects.get(order_ref=f"marketplace.shoporder:{paid_order(shop).pk}").code
-    _operator, _m, secret = operator_with_token()
+    _operator, _m, secret = operator_with_token(carpark="luisencenter")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     check = client.get(f"/api/v1/parking/vouchers/{code}", **auth)
     assert check.status_code == 200 and check.json()["minutes"] == 30 and check.json()["max_value_cents"] == 200
@@ -225,9 +243,25 @@ def test_api_refuses_without_token_scope_or_operator_kind(client):
     assert Voucher.unscoped_objects.get(code=code).status == VoucherStatus.ISSUED
 
 
+def test_api_redeems_only_at_an_active_car_park_of_the_redeeming_operator(client):
+    shop, _owner = shop_with_programme(budget_cents=1000)
+    code = Voucher.unscoped_objects.get(order_ref=f"marketplace.shoporder:{paid_order(shop).pk}").code
+    _mine, _m, secret = operator_with_token("parkhaus-a", carpark="luisencenter")
+    operator_with_token("parkhaus-b", carpark="schloss")
+    carpark_make(slug="stillgelegt", operator=_mine, active=False)
+    carpark_make(slug="der-stadt", operator=None)
+    for ref in ("schloss", "stillgelegt", "der-stadt", "gibt-es-nicht", "=HYPERLINK(\"http://x\")"):
+        refused = _post(client, code, secret, {"carpark": ref, "amount_cents": 100})
+        assert refused.status_code == 422, ref
+        assert "keines Ihrer Parkhäuser" in refused.json()["detail"]
+    assert Voucher.unscoped_objects.get(code=code).status == VoucherStatus.ISSUED
+    assert Redemption.unscoped_objects.count() == 0 and _programme(shop).spent_cents == 0
+    assert _post(client, code, secret, {"carpark": "luisencenter", "amount_cents": 100}).status_code == 200
+
+
 def test_statements_of_shop_and_operator():
     shop, _owner = shop_with_programme(budget_cents=1000)
-    operator, _m, _s = operator_with_token()
+    operator, _m, _s = operator_with_token(carpark="luisencenter")
     for price in (120, 300):
         code = Voucher.unscoped_objects.get(order_ref=f"marketplace.shoporder:{paid_order(shop).pk}").code
         services.voucher_redeem(code=code, channel="carpark", amount_cents=price, operator=operator,

@@ -16,6 +16,8 @@ from digitalstadt.parking.models import FundingStatus, VoucherProgramme
 from digitalstadt.payments.models import Payment
 from digitalstadt.payments.providers.epay import notification_body
 
+from .carpark_factories import carpark_make
+
 EPAY_SECRET = "epay-test-secret"
 
 
@@ -78,10 +80,15 @@ def paid_order(shop, *, price_cents=2500, shopper=None):
     return part
 
 
-def operator_with_token(slug="parkhaus-gmbh", *, scopes=("parking:voucher:redeem",), kind=OrganisationKind.CARPARK_OPERATOR):
+def operator_with_token(slug="parkhaus-gmbh", *, scopes=("parking:voucher:redeem",), kind=OrganisationKind.CARPARK_OPERATOR,
+                        carpark: str | None = None):
+    """An operator organisation with a manager and a redemption token; with `carpark`, also
+    an active car park of that slug it runs (redemption at the exit names one)."""
     manager = make_user(f"leitung@{slug}.example")
     operator = OrganisationFactory(kind=kind, name=f"{slug} Betrieb", slug=slug)
     Membership.objects.create(user=manager, organisation=operator, role=OrgRole.OWNER)
     _token, secret = accounts.api_token_create(actor=manager, organisation=operator, name="Ausfahrt",
                                                scopes=list(scopes))
+    if carpark:
+        carpark_make(slug=carpark, operator=operator)
     return operator, manager, secret
