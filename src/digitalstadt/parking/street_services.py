@@ -329,7 +329,7 @@ def street_session_remind(*, session_id: int, due: dt.datetime, now: dt.datetime
 
     now = now or timezone.now()
     with transaction.atomic():
-        found = lock_rows(ParkingSession.objects.filter(pk=session_id).select_related("zone", "user"))
+        found = lock_rows(ParkingSession.objects.filter(pk=session_id).select_related("zone", "user"), of=("self",))
         if not found:
             return False
         session = found[0]
