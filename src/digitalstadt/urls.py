@@ -45,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("parken/", include("digitalstadt.parking.carpark_urls")),
     path("parkhausbetreiber/", include("digitalstadt.parking.operator_urls")),
     path("verwaltung/marktplatz/", include("digitalstadt.marketplace.staff_urls")),
+    path("weiterbildung/", include("digitalstadt.business.urls")),
     path("leistungen/", include("digitalstadt.catalog.urls")),
     path("antraege/", include("digitalstadt.applications.urls")),
     path("wohnungsgeberbestaetigung/", include("digitalstadt.register.urls")),

@@ -89,6 +89,9 @@ class OrganisationKind(models.TextChoices):
     COURIER = "courier", _("Kurierdienst")
     OFFICE = "office", _("Amt / Dienststelle")
     CARPARK_OPERATOR = "carpark", _("Parkhausbetreiber")
+    # Partners of the business development office (chambers, HEAG, House of IT, ...):
+    # they run coachings and webinars once the office approves a role (business app).
+    PARTNER = "partner", _("Partnerorganisation")
 
 
 class Organisation(models.Model):

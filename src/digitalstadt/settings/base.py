@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "digitalstadt.parking",
     "digitalstadt.marketplace",
     "digitalstadt.delivery",
+    "digitalstadt.business",
+    "digitalstadt.exchange",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

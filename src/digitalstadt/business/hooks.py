@@ -1,0 +1,16 @@
+"""What business registers into core's registry (called from BusinessConfig.ready)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from digitalstadt.core.registry import register_audit_actions
+
+AUDIT_ACTIONS = (
+    ("business.partner_role_requested", _("Partnerrolle beantragt")),
+    ("business.partner_role_decided", _("Über Partnerrolle entschieden")),
+)
+
+
+def register() -> None:
+    register_audit_actions(AUDIT_ACTIONS)

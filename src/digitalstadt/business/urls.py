@@ -1,0 +1,4 @@
+"""Business's public pages (mounted at /weiterbildung/)."""
+
+app_name = "business"
+urlpatterns: list = []

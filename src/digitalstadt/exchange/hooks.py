@@ -1,0 +1,7 @@
+"""What the exchange registers into core's registry (called from ExchangeConfig.ready)."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    pass

@@ -1,0 +1,4 @@
+"""The exchange's models, one module per part: the forum (categories, threads, posts),
+moderation (trust, review queue, flags), the knowledge base (toolkits)."""
+
+from .forum import *  # noqa: F401,F403
