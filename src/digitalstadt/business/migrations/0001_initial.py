@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0010_alter_organisation_kind'),
+        ('accounts', '0010_organisation_kind_partner'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
