@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from digitalstadt.accounts.models import OrganisationKind
+from digitalstadt.accounts.types import OrganisationKind
 from digitalstadt.accounts.services import demo_user_ensure, organisation_ensure
 from digitalstadt.core.scoping import unscoped
 

@@ -195,6 +195,8 @@ class CalendarFilterForm(forms.Form):
     """The calendar's filters, for display only (parsing is core.params, which answers
     hostile values with a message)."""
 
+    hide_optional = True
+
     thema = forms.ChoiceField(label=_l("Thema"), required=False, choices=[("", _l("alle Themen"))] + Topic.choices)
     format = forms.ChoiceField(label=_l("Format"), required=False,
                                choices=[("", _l("alle Formate"))] + EventFormat.choices)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from digitalstadt.accounts.models import OrganisationKind
+from digitalstadt.accounts.types import OrganisationKind
 from digitalstadt.core.scoping import organisation_scope, unscoped
 
 from .models import PartnerRole

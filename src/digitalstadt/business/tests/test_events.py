@@ -171,3 +171,21 @@ def test_the_partner_creates_a_series_through_the_page(owner, client):
         "title": "", "summary": "", "topic": "nope", "format": "webinar", "price": "x"})
     assert response.status_code == 400
     assert EventSeries.objects.count() == 1
+
+
+def test_the_demo_data_is_idempotent_and_lists_dates_in_the_calendar(client):
+    from digitalstadt.business import demo
+    from digitalstadt.business.models import PartnerRole
+    from digitalstadt.core.scoping import unscoped
+
+    demo.seed()
+    demo.seed()
+    assert EventSeries.objects.count() == 5
+    with unscoped():
+        assert PartnerRole.objects.filter(status="requested").count() == 1
+        assert PartnerRole.objects.filter(status="approved").count() == 3
+    rows = client.get(reverse("business:calendar")).context["rows"]
+    # Without a room provider the webinar and hybrid dates have no room; they are listed all the same.
+    assert len(rows) == 8
+    assert {r["date"].series.topic for r in rows} == {"remote_leadership", "online_onboarding", "team_cohesion",
+                                                      "home_office_security"}

@@ -113,7 +113,7 @@ def test_revoking_takes_the_organiser_rights_away():
 
 
 def test_the_office_pages_need_the_role(client):
-    office = make_office_user()
+    make_office_user()
     other = make_user("buerger@example.org")
     client.force_login(other)
     assert client.get(reverse("staff-business:roles")).status_code in (302, 403)
