@@ -57,8 +57,8 @@ def partner_role_request(*, actor: Any, organisation: Any, kind: str, reason: st
     return role
 
 
-def _decide(*, actor: Any, role: PartnerRole, status: str, note: str, allowed_from: tuple, action: str,
-            subject: str, body: str) -> PartnerRole:
+def _decide(*, actor: Any, role: PartnerRole, status: str, note: str, allowed_from: tuple, subject: str,
+            body: str) -> PartnerRole:
     _require_office(actor)
     note = (note or "").strip()
     with transaction.atomic(), unscoped():
@@ -70,7 +70,12 @@ def _decide(*, actor: Any, role: PartnerRole, status: str, note: str, allowed_fr
             raise ValidationError(_("Über diese Partnerrolle ist schon entschieden."))
         role.status, role.decided_by, role.decided_at, role.decision_note = status, actor, timezone.now(), note
         role.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-        audit_log(actor=actor, action=action, subject=role, data={"kind": role.kind, "status": status})
+        if status == PartnerRoleStatus.REVOKED:
+            audit_log(actor=actor, action="business.partner_role_revoked", subject=role,
+                      data={"kind": role.kind, "note": note})
+        else:
+            audit_log(actor=actor, action="business.partner_role_decided", subject=role,
+                      data={"kind": role.kind, "status": status, "note": note})
         from digitalstadt.mailbox.services import message_send
 
         text = body % {"role": role.get_kind_display(), "organisation": role.organisation.name}
@@ -83,7 +88,7 @@ def _decide(*, actor: Any, role: PartnerRole, status: str, note: str, allowed_fr
 
 def partner_role_approve(*, actor: Any, role: PartnerRole, note: str = "") -> PartnerRole:
     return _decide(actor=actor, role=role, status=PartnerRoleStatus.APPROVED, note=note,
-                   allowed_from=(PartnerRoleStatus.REQUESTED,), action="business.partner_role_decided",
+                   allowed_from=(PartnerRoleStatus.REQUESTED,),
                    subject=_("Partnerrolle freigegeben: %(role)s"),
                    body=_("Die Wirtschaftsförderung hat für %(organisation)s die Rolle „%(role)s“ freigegeben."))
 
@@ -92,7 +97,7 @@ def partner_role_reject(*, actor: Any, role: PartnerRole, note: str) -> PartnerR
     if not (note or "").strip():
         raise ValidationError(_("Bitte nennen Sie der Partnerorganisation den Grund der Ablehnung."))
     return _decide(actor=actor, role=role, status=PartnerRoleStatus.REJECTED, note=note,
-                   allowed_from=(PartnerRoleStatus.REQUESTED,), action="business.partner_role_decided",
+                   allowed_from=(PartnerRoleStatus.REQUESTED,),
                    subject=_("Partnerrolle abgelehnt: %(role)s"),
                    body=_("Die Wirtschaftsförderung hat den Antrag von %(organisation)s auf die Rolle "
                           "„%(role)s“ abgelehnt."))
@@ -102,6 +107,6 @@ def partner_role_revoke(*, actor: Any, role: PartnerRole, note: str) -> PartnerR
     if not (note or "").strip():
         raise ValidationError(_("Bitte nennen Sie der Partnerorganisation den Grund für den Entzug."))
     return _decide(actor=actor, role=role, status=PartnerRoleStatus.REVOKED, note=note,
-                   allowed_from=(PartnerRoleStatus.APPROVED,), action="business.partner_role_revoked",
+                   allowed_from=(PartnerRoleStatus.APPROVED,),
                    subject=_("Partnerrolle entzogen: %(role)s"),
                    body=_("Die Wirtschaftsförderung hat %(organisation)s die Rolle „%(role)s“ entzogen."))
