@@ -138,3 +138,11 @@ def test_a_partner_registers_itself_through_the_organisation_form():
     org = organisation_create(actor=user, name="Neuer Partner e. V.", kind="partner")
     assert org.kind == "partner"
     assert not may_organise(user=user, organisation=org)
+
+
+def test_the_office_pages_need_the_second_factor(client):
+    office = make_office_user()
+    client.force_login(office)
+    response = client.get(reverse("staff-business:roles"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
