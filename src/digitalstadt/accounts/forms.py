@@ -3,7 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import OrganisationKind, OrgRole
 
-CITIZEN_ORG_KINDS = [(k.value, k.label) for k in (OrganisationKind.COMPANY, OrganisationKind.SHOP, OrganisationKind.COURIER)]
+# A partner organisation registers itself too: it can do nothing until the business
+# development office approves one of its roles (business app).
+CITIZEN_ORG_KINDS = [(k.value, k.label) for k in (OrganisationKind.COMPANY, OrganisationKind.SHOP, OrganisationKind.COURIER,
+                                                  OrganisationKind.PARTNER)]
 
 
 class ProfileForm(forms.Form):

@@ -142,9 +142,11 @@ def demo_user_ensure(*, email: str, first_name: str, last_name: str, password: s
 
 def organisation_create(*, actor: User, name: str, kind: str, email: str = "", street: str = "",
                         postal_code: str = "", city: str = "") -> Organisation:
-    """A citizen creates a company, shop or courier service and becomes its owner.
-    Offices are created by platform admins only."""
-    if kind not in {OrganisationKind.COMPANY, OrganisationKind.SHOP, OrganisationKind.COURIER}:
+    """A citizen creates a company, shop, courier service or partner organisation and
+    becomes its owner (a partner's roles need the business development office's
+    approval). Offices are created by platform admins only."""
+    if kind not in {OrganisationKind.COMPANY, OrganisationKind.SHOP, OrganisationKind.COURIER,
+                    OrganisationKind.PARTNER}:
         raise PermissionDenied(_("Diese Art von Organisation kann nur die Stadtverwaltung anlegen."))
     name = name.strip()
     if not name:

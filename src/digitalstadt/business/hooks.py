@@ -14,3 +14,6 @@ AUDIT_ACTIONS = (
 
 def register() -> None:
     register_audit_actions(AUDIT_ACTIONS)
+    from . import partner_hooks
+
+    partner_hooks.register()

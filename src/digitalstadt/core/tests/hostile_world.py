@@ -174,6 +174,28 @@ def _street_parking(citizen) -> dict:
     return {"vehicle": vehicle, "session": session}
 
 
+def _business(members) -> dict:
+    """A partner organisation (the members own it) with an approved organiser role, a
+    venue, a published hybrid series with a date, and a role request waiting."""
+    from digitalstadt.business.models import EventDate, EventSeries, PartnerRole, Venue
+
+    partner = Organisation.objects.create(slug="partner-hostile", name="Partner Hostile", kind=OrganisationKind.PARTNER)
+    for user in members:
+        Membership.objects.create(user=user, organisation=partner, role=OrgRole.OWNER)
+    role = PartnerRole.objects.create(organisation=partner, kind="event_organiser", status="approved", reason="x" * 20)
+    pending = PartnerRole.objects.create(organisation=partner, kind="security_adviser", reason="y" * 20)
+    venue = Venue.objects.create(organiser=partner, name="Saal", street="Rheinstraße 75", postal_code="64295",
+                                 city="Darmstadt", step_free=True)
+    series = EventSeries.objects.create(organiser=partner, slug="fuehren-auf-distanz", title="Führen auf Distanz",
+                                        summary="Kurz", topic="remote_leadership", format="in_person",
+                                        is_published=True)
+    starts = timezone.now() + dt.timedelta(days=5)
+    event_date = EventDate.objects.create(series=series, starts_at=starts, ends_at=starts + dt.timedelta(hours=2),
+                                          venue=venue, seats=20)
+    return {"partner": partner, "role": role, "pending": pending, "venue": venue, "series": series,
+            "date": event_date}
+
+
 def build_world() -> World:
     from digitalstadt.applications import services as application_services
     from digitalstadt.applications.plugins.base import get_plugin
@@ -283,6 +305,7 @@ def build_world() -> World:
     delivery = _delivery(citizen, market)
     carpark = _carpark([citizen, staff])
     street = _street_parking(citizen)
+    business = _business([citizen, staff])
 
     documents = [d for d in (permit_case.receipt, dog_case.receipt, upload.document) if d is not None]
     situation = LifeSituation.objects.first()
@@ -326,7 +349,11 @@ def build_world() -> World:
         "vehicle_id": [str(street["vehicle"].pk)],
         "year": ["2026"],
         "month": ["12"],
+        "org": [business["partner"].slug],
+        "series": [business["series"].slug],
     }
+    path_values["pk"] += [str(business["date"].pk), str(business["venue"].pk), str(business["pending"].pk),
+                          str(business["role"].pk)]
     linked = [
         {"slug": location.slug, "code": booking.code},
         {"slug": location.slug, "uuid": str(waiting.uuid), "action": "erledigt"},
@@ -344,6 +371,10 @@ def build_world() -> World:
         {"uuid": str(draft_with_upload.uuid), "upload_id": str(draft_upload.pk)},
         *[{"uuid": str(d.uuid), "step": key} for d, keys in drafts for key in keys[:1]],
         *[{"reference": permit_case.reference, "uuid": str(d.uuid)} for d in documents],
+        {"org": business["partner"].slug, "series": business["series"].slug},
+        {"org": business["partner"].slug, "pk": str(business["date"].pk)},
+        {"org": business["partner"].slug, "pk": str(business["venue"].pk)},
+        {"series": business["series"].slug, "pk": str(business["date"].pk)},
     ]
     query_values = {
         # The booking journey
@@ -368,6 +399,8 @@ def build_world() -> World:
         # Street parking and enforcement
         "zone": ["I", "WA1"], "minutes": ["60"], "vehicle": ["neu"], "voucher": [""], "save_plate": ["on"],
         "label": ["Familienauto"],
+        # Coachings and webinars: the calendar's filters
+        "thema": ["remote_leadership"],
     }
     session = {"appointments_holds": {held.code: held_token}, "appointments_sent": [booking.code]}
     json_values = {
