@@ -13,4 +13,7 @@ AUDIT_ACTIONS = (
 
 
 def register() -> None:
+    from . import registration_hooks
+
     register_audit_actions(AUDIT_ACTIONS)
+    registration_hooks.register()
