@@ -48,13 +48,13 @@ def event_date_by_id(*, date_id: int) -> EventDate | None:
 
 def managed_companies(*, user: Any) -> list:
     """Companies in which this person is owner or admin (they may register colleagues)."""
-    from digitalstadt.accounts.models import ORG_MANAGER_ROLES, Membership, OrganisationKind
+    from digitalstadt.accounts.selectors import can_manage_organisation, organisations_for_user
+    from digitalstadt.accounts.types import OrganisationKind
 
     if not getattr(user, "is_authenticated", False):
         return []
-    return [m.organisation for m in Membership.objects.filter(
-        user=user, role__in=ORG_MANAGER_ROLES, organisation__kind=OrganisationKind.COMPANY
-    ).select_related("organisation").order_by("organisation__name")]
+    return [o for o in organisations_for_user(user=user)
+            if o.kind == OrganisationKind.COMPANY and can_manage_organisation(user=user, organisation=o)]
 
 
 def managed_company_by_slug(*, user: Any, slug: str):

@@ -35,7 +35,7 @@ def _lock_date(event_date_id: int) -> EventDate:
 
 
 def _companies_of(user) -> list:
-    from digitalstadt.accounts.models import OrganisationKind
+    from digitalstadt.accounts.types import OrganisationKind
     from digitalstadt.accounts.selectors import organisations_for_user
 
     return [o for o in organisations_for_user(user=user) if o.kind == OrganisationKind.COMPANY]
@@ -123,7 +123,7 @@ def registration_create_for_colleagues(*, event_date: EventDate, company: Any, p
                                        actor: Any) -> list[Registration]:
     """A company's owner or admin registers members of the company, in the order given
     (the first get the free seats, the others the waiting list); all or nothing."""
-    from digitalstadt.accounts.models import OrganisationKind
+    from digitalstadt.accounts.types import OrganisationKind
     from digitalstadt.accounts.selectors import can_manage_organisation, membership_for
 
     if company.kind != OrganisationKind.COMPANY or not can_manage_organisation(user=actor, organisation=company):

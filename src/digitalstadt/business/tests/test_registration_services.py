@@ -192,8 +192,8 @@ def test_paid_date_holds_the_seat_until_paid_and_refunds_on_cancellation(clock, 
     assert OutboundEmail.objects.filter(to=anna.email, body_text__contains="49,00 €").exists()
 
 
-def test_unpaid_hold_expires_and_late_money_is_refunded(clock, settings):
-    from digitalstadt.payments.models import Payment, PaymentStatus, Refund
+def test_unpaid_hold_expires_and_the_seat_goes_to_the_waiting_list(clock, settings):
+    from digitalstadt.payments.models import Payment, PaymentStatus
 
     settings.BUSINESS_PAYMENT_HOLD_MINUTES = 30
     date = make_date(make_series(price_cents=2000), seats=1, days_ahead=5)

@@ -174,6 +174,20 @@ def _street_parking(citizen) -> dict:
     return {"vehicle": vehicle, "session": session}
 
 
+def _business_registrations(citizen, company, member) -> dict:
+    """A webinar date with the citizen registered herself and her colleague sent by
+    their company, and a partner the citizen manages (the date's cancel page)."""
+    from digitalstadt.business.registration_services import registration_create, registration_create_for_colleagues
+    from digitalstadt.business.tests.factories import make_date, make_partner, make_series
+
+    partner, _owner = make_partner(name="Hostile Partner", owner=citizen)
+    event_date = make_date(make_series(partner), seats=1)
+    own = registration_create(event_date=event_date, actor=citizen)
+    sent = registration_create_for_colleagues(event_date=event_date, company=company, participants=[member],
+                                              actor=citizen)[0]
+    return {"date": event_date, "registrations": [own, sent]}
+
+
 def build_world() -> World:
     from digitalstadt.applications import services as application_services
     from digitalstadt.applications.plugins.base import get_plugin
@@ -283,6 +297,7 @@ def build_world() -> World:
     delivery = _delivery(citizen, market)
     carpark = _carpark([citizen, staff])
     street = _street_parking(citizen)
+    business = _business_registrations(citizen, organisation, member)
 
     documents = [d for d in (permit_case.receipt, dog_case.receipt, upload.document) if d is not None]
     situation = LifeSituation.objects.first()
@@ -326,6 +341,8 @@ def build_world() -> World:
         "vehicle_id": [str(street["vehicle"].pk)],
         "year": ["2026"],
         "month": ["12"],
+        "date_id": [str(business["date"].pk)],
+        "registration_id": [str(r.pk) for r in business["registrations"]],
     }
     linked = [
         {"slug": location.slug, "code": booking.code},
@@ -356,7 +373,7 @@ def build_world() -> World:
         "suche": ["Berta"], "druck": ["1"],
         # Lists, filters, languages, documents
         "seite": ["1"], "filter": ["ungelesen"], "status": ["open"], "next": ["/"], "language": ["en"],
-        "download": ["1"], "aktion": ["appointments"], "objekt": ["appointments.location"], "plate": ["DA-AB 123"],
+        "download": ["1"], "aktion": ["appointments", "annehmen", "ablehnen"], "objekt": ["appointments.location"], "plate": ["DA-AB 123"],
         "reason": ["Wasserschaden"], "note": ["geklärt"], "reference": [payment.reference],
         # Forms with several actions: each value is tried, the first one by default.
         "action": ["verlassen", "cancel", "confirm", "release", "continue", "next", "back"],
@@ -368,6 +385,9 @@ def build_world() -> World:
         # Street parking and enforcement
         "zone": ["I", "WA1"], "minutes": ["60"], "vehicle": ["neu"], "voucher": [""], "save_plate": ["on"],
         "label": ["Familienauto"],
+        # Registrations for coachings and webinars
+        "unternehmen": [organisation.slug], "teilnehmende": [str(member.pk)],
+        "grund": ["Die Referentin ist erkrankt."], "zurueck": ["unternehmen"],
     }
     session = {"appointments_holds": {held.code: held_token}, "appointments_sent": [booking.code]}
     json_values = {
