@@ -119,3 +119,11 @@ def holds_expire(*, now: datetime | None = None) -> int:
                 expired += 1
             offer_free_seats(event_date=event_date, now=now)
     return expired
+
+
+def waitlist_refill(*, event_date: EventDate) -> int:
+    """Offer the seats that are free now (e.g. after the organiser added seats) to the
+    waiting list, under the date's lock. Safe to call at any time."""
+    with transaction.atomic():
+        locked = lock_one(EventDate.objects.filter(pk=event_date.pk).select_related("series__organiser"))
+        return offer_free_seats(event_date=locked, now=timezone.now())

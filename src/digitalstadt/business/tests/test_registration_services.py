@@ -279,3 +279,34 @@ def test_calendar_file_is_rfc5545_in_utc_with_folding_and_escaping():
     assert str(event["uid"]).startswith(f"business-registration-{reg.pk}@")
     assert event.decoded("dtstart") == date.starts_at and event.decoded("dtstart").utcoffset() == timedelta(0)
     assert "DTSTART:" in text and "Z\r\n" in text and "DTSTAMP:" in text
+
+
+def test_added_seats_are_offered_to_the_waiting_list():
+    date = make_date(seats=1)
+    services.registration_create(event_date=date, actor=CitizenFactory())
+    waiting = services.registration_create(event_date=date, actor=CitizenFactory())
+    type(date).objects.filter(pk=date.pk).update(seats=2)
+    assert waitlist.waitlist_refill(event_date=date) == 1
+    assert waitlist.waitlist_refill(event_date=date) == 0
+    waiting.refresh_from_db()
+    assert waiting.status == S.OFFERED
+
+
+def test_personal_data_export_erase_and_retention(clock):
+    from digitalstadt.business import registration_personal_data as personal_data
+
+    past = make_date(seats=3, days_ahead=1)
+    ahead = make_date(seats=1, days_ahead=30)
+    anna, ben = CitizenFactory(), CitizenFactory()
+    services.registration_create(event_date=past, actor=anna)
+    services.registration_create(event_date=ahead, actor=anna)
+    waiting = services.registration_create(event_date=ahead, actor=ben)
+    clock.shift(timedelta(days=2))
+    exported = personal_data.export(user=anna)
+    assert [r["email"] for r in exported["registrations"]] == [anna.email, anna.email]
+    assert personal_data.erase(user=anna) == {"registrations_cancelled": 1, "registrations_anonymised": 2}
+    assert not Registration.objects.filter(email=anna.email).exists()
+    waiting.refresh_from_db()
+    assert waiting.status == S.OFFERED  # her seat ahead went to the waiting list
+    assert personal_data.purge(cutoff=timezone.now()) == 1  # the past date's registration
+    assert Registration.objects.filter(event_date=past).count() == 0
