@@ -13,7 +13,10 @@ AUDIT_ACTIONS = (
 
 
 def register() -> None:
+    from . import registration_hooks
+
     register_audit_actions(AUDIT_ACTIONS)
     from . import partner_hooks
 
     partner_hooks.register()
+    registration_hooks.register()

@@ -1,6 +1,6 @@
 """Business's public pages (mounted at /weiterbildung/)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import calendar_views
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("angebote/<slug:series>/", calendar_views.series_page, name="series"),
     path("angebote/<slug:series>/termine/<int:pk>/", calendar_views.date_page, name="date"),
     path("angebote/<slug:series>/termine/<int:pk>.ics", calendar_views.date_ics, name="date-ics"),
+    path("", include("digitalstadt.business.registration_urls")),
 ]

@@ -194,6 +194,18 @@ def _business(members) -> dict:
                                           venue=venue, seats=20)
     return {"partner": partner, "role": role, "pending": pending, "venue": venue, "series": series,
             "date": event_date}
+def _business_registrations(citizen, company, member) -> dict:
+    """A webinar date with the citizen registered herself and her colleague sent by
+    their company, and a partner the citizen manages (the date's cancel page)."""
+    from digitalstadt.business.registration_services import registration_create, registration_create_for_colleagues
+    from digitalstadt.business.tests.factories import make_date, make_partner, make_series
+
+    partner, _owner = make_partner(name="Hostile Partner", owner=citizen)
+    event_date = make_date(make_series(partner), seats=1)
+    own = registration_create(event_date=event_date, actor=citizen)
+    sent = registration_create_for_colleagues(event_date=event_date, company=company, participants=[member],
+                                              actor=citizen)[0]
+    return {"date": event_date, "registrations": [own, sent]}
 
 
 def build_world() -> World:
@@ -306,6 +318,7 @@ def build_world() -> World:
     carpark = _carpark([citizen, staff])
     street = _street_parking(citizen)
     business = _business([citizen, staff])
+    business_regs = _business_registrations(citizen, organisation, member)
 
     documents = [d for d in (permit_case.receipt, dog_case.receipt, upload.document) if d is not None]
     situation = LifeSituation.objects.first()
@@ -351,6 +364,8 @@ def build_world() -> World:
         "month": ["12"],
         "org": [business["partner"].slug],
         "series": [business["series"].slug],
+        "date_id": [str(business_regs["date"].pk)],
+        "registration_id": [str(r.pk) for r in business_regs["registrations"]],
     }
     path_values["pk"] += [str(business["date"].pk), str(business["venue"].pk), str(business["pending"].pk),
                           str(business["role"].pk)]
@@ -387,7 +402,7 @@ def build_world() -> World:
         "suche": ["Berta"], "druck": ["1"],
         # Lists, filters, languages, documents
         "seite": ["1"], "filter": ["ungelesen"], "status": ["open"], "next": ["/"], "language": ["en"],
-        "download": ["1"], "aktion": ["appointments"], "objekt": ["appointments.location"], "plate": ["DA-AB 123"],
+        "download": ["1"], "aktion": ["appointments", "annehmen", "ablehnen"], "objekt": ["appointments.location"], "plate": ["DA-AB 123"],
         "reason": ["Wasserschaden"], "note": ["geklärt"], "reference": [payment.reference],
         # Forms with several actions: each value is tried, the first one by default.
         "action": ["verlassen", "cancel", "confirm", "release", "continue", "next", "back"],
@@ -401,6 +416,9 @@ def build_world() -> World:
         "label": ["Familienauto"],
         # Coachings and webinars: the calendar's filters
         "thema": ["remote_leadership"],
+        # Registrations for coachings and webinars
+        "unternehmen": [organisation.slug], "teilnehmende": [str(member.pk)],
+        "grund": ["Die Referentin ist erkrankt."], "zurueck": ["unternehmen"],
     }
     session = {"appointments_holds": {held.code: held_token}, "appointments_sent": [booking.code]}
     json_values = {
