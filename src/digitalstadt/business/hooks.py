@@ -9,8 +9,12 @@ from digitalstadt.core.registry import register_audit_actions
 AUDIT_ACTIONS = (
     ("business.partner_role_requested", _("Partnerrolle beantragt")),
     ("business.partner_role_decided", _("Über Partnerrolle entschieden")),
+    ("business.room_joined", _("Online-Raum betreten")),
 )
 
 
 def register() -> None:
+    from .rooms import register_providers
+
     register_audit_actions(AUDIT_ACTIONS)
+    register_providers()
