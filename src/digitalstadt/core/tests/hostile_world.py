@@ -174,6 +174,18 @@ def _street_parking(citizen) -> dict:
     return {"vehicle": vehicle, "session": session}
 
 
+def _webinar(citizen):
+    """A webinar date with the local demo room, open now, the citizen registered."""
+    from digitalstadt.business.tests.room_factories import make_participant, make_webinar
+
+    webinar = make_webinar(starts_at=timezone.now() - dt.timedelta(minutes=5), room_name="hostile-room")
+    from digitalstadt.business.rooms.services import room_join_url
+
+    make_participant(webinar, email=citizen.email, name="Berta Bürger")
+    link = room_join_url(event_date=webinar, user=citizen)
+    return webinar, link.split("?jwt=", 1)[1]
+
+
 def build_world() -> World:
     from digitalstadt.applications import services as application_services
     from digitalstadt.applications.plugins.base import get_plugin
@@ -283,6 +295,7 @@ def build_world() -> World:
     delivery = _delivery(citizen, market)
     carpark = _carpark([citizen, staff])
     street = _street_parking(citizen)
+    webinar, room_token = _webinar(citizen)
 
     documents = [d for d in (permit_case.receipt, dog_case.receipt, upload.document) if d is not None]
     situation = LifeSituation.objects.first()
@@ -324,6 +337,8 @@ def build_world() -> World:
         "uidb36": ["1"],
         "session_id": [str(street["session"].pk)],
         "vehicle_id": [str(street["vehicle"].pk)],
+        "date_id": [str(webinar.pk)],
+        "room": ["hostile-room"],
         "year": ["2026"],
         "month": ["12"],
     }
@@ -368,6 +383,8 @@ def build_world() -> World:
         # Street parking and enforcement
         "zone": ["I", "WA1"], "minutes": ["60"], "vehicle": ["neu"], "voucher": [""], "save_plate": ["on"],
         "label": ["Familienauto"],
+        # The local demo room's token (business.rooms.simulator)
+        "jwt": [room_token],
     }
     session = {"appointments_holds": {held.code: held_token}, "appointments_sent": [booking.code]}
     json_values = {
