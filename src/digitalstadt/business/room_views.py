@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from digitalstadt.core.ratelimit import client_ip
+from digitalstadt.core.ratelimit import client_ip, hit
 
 from .models import EventDate
 from .rooms import room_providers
@@ -26,6 +26,8 @@ from .rooms.simulator import verify_simulator_token
 logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 30
+# Each click may call the provider's server (BigBlueButton's create): 10 a minute a person.
+JOIN_LIMIT = (10, 60)
 
 
 def _state(event_date: EventDate, now) -> str:
@@ -52,6 +54,8 @@ def room_join(request, date_id: int):
     if access is None:
         return render(request, "business/room_denied.html", context, status=403)
     if request.method == "POST":
+        if not hit(scope="room-join", key=str(request.user.pk), limit=JOIN_LIMIT[0], period=JOIN_LIMIT[1]):
+            return render(request, "429.html", status=429)
         try:
             url = room_join_url(event_date=event_date, user=request.user, return_url=request.build_absolute_uri(),
                                 ip_address=client_ip(request))

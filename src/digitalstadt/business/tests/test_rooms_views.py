@@ -103,3 +103,10 @@ def test_after_the_end_the_room_is_closed(client, webinar, clock):
 def test_the_demo_room_is_off_when_the_simulator_is_not_enabled(client, settings):
     settings.ROOM_PROVIDERS = ["jitsi"]
     assert client.get(reverse("room-simulator:room", kwargs={"room": "raum"}) + "?jwt=x").status_code == 404
+
+
+def test_joining_is_rate_limited(client, webinar, clock):
+    client.force_login(make_participant(webinar))
+    clock.move_to(webinar.starts_at)
+    answers = [client.post(_join_page(webinar)).status_code for _ in range(11)]
+    assert answers == [302] * 10 + [429]
