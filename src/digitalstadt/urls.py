@@ -15,6 +15,8 @@ urlpatterns = [
     path("zahlungen/webhook/", include("digitalstadt.payments.webhook_urls")),
     # The stand-in for the payment provider's hosted page (404 unless PSP_SIMULATOR_ENABLED).
     path("psp-simulator/", include("digitalstadt.payments.simulator_urls")),
+    # The local demo room for webinars (404 unless "simulator" is in ROOM_PROVIDERS).
+    path("raum-simulator/", include("digitalstadt.business.room_simulator_urls")),
     path("admin/", admin.site.urls),
 ]
 
@@ -45,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("parken/", include("digitalstadt.parking.carpark_urls")),
     path("parkhausbetreiber/", include("digitalstadt.parking.operator_urls")),
     path("verwaltung/marktplatz/", include("digitalstadt.marketplace.staff_urls")),
+    path("weiterbildung/raum/", include("digitalstadt.business.room_urls")),
     path("weiterbildung/", include("digitalstadt.business.urls")),
     path("partner/", include("digitalstadt.business.partner_urls")),
     path("verwaltung/weiterbildung/", include("digitalstadt.business.staff_urls")),

@@ -9,14 +9,15 @@ from digitalstadt.core.registry import register_audit_actions
 AUDIT_ACTIONS = (
     ("business.partner_role_requested", _("Partnerrolle beantragt")),
     ("business.partner_role_decided", _("Über Partnerrolle entschieden")),
+    ("business.room_joined", _("Online-Raum betreten")),
 )
 
 
 def register() -> None:
-    from . import registration_hooks
+    from . import partner_hooks, registration_hooks
+    from .rooms import register_providers
 
     register_audit_actions(AUDIT_ACTIONS)
-    from . import partner_hooks
-
     partner_hooks.register()
     registration_hooks.register()
+    register_providers()

@@ -238,6 +238,25 @@ PSP_SIMULATOR_ENABLED = env_bool("PSP_SIMULATOR_ENABLED", True)
 PAYMENTS_EPAY_SECRET = os.environ.get("PAYMENTS_EPAY_SECRET", "")  # empty: derived from SECRET_KEY for the simulator
 PAYMENTS_EPAY_PAGE_URL = os.environ.get("PAYMENTS_EPAY_PAGE_URL", "")
 
+# Online rooms for webinars (business.rooms, docs/online-rooms.md). "simulator" is the
+# platform's own demo room (a Jitsi stand-in at /raum-simulator/); production names
+# "jitsi" and/or "bbb" and their servers and secrets (a system check asks for them).
+ROOM_PROVIDERS = env_list("ROOM_PROVIDERS", "simulator")
+ROOM_OPENS_MINUTES_BEFORE = int(os.environ.get("ROOM_OPENS_MINUTES_BEFORE", "15"))
+ROOM_TOKEN_GRACE_MINUTES = int(os.environ.get("ROOM_TOKEN_GRACE_MINUTES", "15"))
+ROOM_SIMULATOR_SECRET = os.environ.get("ROOM_SIMULATOR_SECRET", "")  # empty: derived from SECRET_KEY
+ROOM_JITSI_URL = os.environ.get("ROOM_JITSI_URL", "")  # https://meet.example.org
+ROOM_JITSI_TENANT = os.environ.get("ROOM_JITSI_TENANT", "")
+ROOM_JITSI_APP_ID = os.environ.get("ROOM_JITSI_APP_ID", "")
+ROOM_JITSI_APP_SECRET = os.environ.get("ROOM_JITSI_APP_SECRET", "")
+ROOM_JITSI_AUDIENCE = os.environ.get("ROOM_JITSI_AUDIENCE", "jitsi")
+ROOM_JITSI_SUBJECT = os.environ.get("ROOM_JITSI_SUBJECT", "")  # empty: the tenant, else the server's host name
+ROOM_BBB_URL = os.environ.get("ROOM_BBB_URL", "")  # https://bbb.example.org/bigbluebutton/
+ROOM_BBB_SECRET = os.environ.get("ROOM_BBB_SECRET", "")
+ROOM_BBB_CHECKSUM = os.environ.get("ROOM_BBB_CHECKSUM", "sha256")  # sha1 for servers before 2.6
+ROOM_BBB_TIMEOUT = float(os.environ.get("ROOM_BBB_TIMEOUT", "5"))
+ROOM_BBB_LEGACY_PASSWORDS = env_bool("ROOM_BBB_LEGACY_PASSWORDS", False)
+
 # Marketplace: how orders reach shoppers (marketplace.registry; the delivery app adds
 # "delivery"), and how long checkout holds stock before the payment must be done.
 MARKETPLACE_FULFILMENT_METHODS = env_list("MARKETPLACE_FULFILMENT_METHODS", "click_collect,reserve,delivery")

@@ -26,6 +26,10 @@ if "epay" in PAYMENT_PROVIDERS and not (os.environ.get("PAYMENTS_EPAY_PAGE_URL")
                                         and len(os.environ.get("PAYMENTS_EPAY_SECRET", "")) >= 32):
     raise ImproperlyConfigured("PAYMENTS_EPAY_PAGE_URL and PAYMENTS_EPAY_SECRET (at least 32 characters) must be "
                                "set when PAYMENT_PROVIDERS offers epay in production.")
+# The local demo room never runs in production (its secret derives from SECRET_KEY).
+ROOM_PROVIDERS = env_list("ROOM_PROVIDERS", "")  # "jitsi", "bbb" once their servers are set
+if "simulator" in ROOM_PROVIDERS:
+    raise ImproperlyConfigured("The local room simulator must not be in ROOM_PROVIDERS in production.")
 if not os.environ.get("SMTP_HOST"):
     raise ImproperlyConfigured("SMTP_HOST must be set in production: e-mail is sent by SMTP.")
 assert MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend")

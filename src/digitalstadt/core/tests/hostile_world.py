@@ -194,6 +194,8 @@ def _business(members) -> dict:
                                           venue=venue, seats=20)
     return {"partner": partner, "role": role, "pending": pending, "venue": venue, "series": series,
             "date": event_date}
+
+
 def _business_registrations(citizen, company, member) -> dict:
     """A webinar date with the citizen registered herself and her colleague sent by
     their company, and a partner the citizen manages (the date's cancel page)."""
@@ -206,6 +208,18 @@ def _business_registrations(citizen, company, member) -> dict:
     sent = registration_create_for_colleagues(event_date=event_date, company=company, participants=[member],
                                               actor=citizen)[0]
     return {"date": event_date, "registrations": [own, sent]}
+
+
+def _webinar(citizen):
+    """A webinar date with the local demo room, open now, the citizen registered."""
+    from digitalstadt.business.tests.room_factories import make_participant, make_webinar
+
+    webinar = make_webinar(starts_at=timezone.now() - dt.timedelta(minutes=5), room_name="hostile-room")
+    from digitalstadt.business.rooms.services import room_join_url
+
+    make_participant(webinar, email=citizen.email, name="Berta Bürger")
+    link = room_join_url(event_date=webinar, user=citizen)
+    return webinar, link.split("?jwt=", 1)[1]
 
 
 def build_world() -> World:
@@ -319,6 +333,7 @@ def build_world() -> World:
     street = _street_parking(citizen)
     business = _business([citizen, staff])
     business_regs = _business_registrations(citizen, organisation, member)
+    webinar, room_token = _webinar(citizen)
 
     documents = [d for d in (permit_case.receipt, dog_case.receipt, upload.document) if d is not None]
     situation = LifeSituation.objects.first()
@@ -360,11 +375,12 @@ def build_world() -> World:
         "uidb36": ["1"],
         "session_id": [str(street["session"].pk)],
         "vehicle_id": [str(street["vehicle"].pk)],
+        "room": ["hostile-room"],
         "year": ["2026"],
         "month": ["12"],
         "org": [business["partner"].slug],
         "series": [business["series"].slug],
-        "date_id": [str(business_regs["date"].pk)],
+        "date_id": [str(business_regs["date"].pk), str(webinar.pk)],
         "registration_id": [str(r.pk) for r in business_regs["registrations"]],
     }
     path_values["pk"] += [str(business["date"].pk), str(business["venue"].pk), str(business["pending"].pk),
@@ -419,6 +435,8 @@ def build_world() -> World:
         # Registrations for coachings and webinars
         "unternehmen": [organisation.slug], "teilnehmende": [str(member.pk)],
         "grund": ["Die Referentin ist erkrankt."], "zurueck": ["unternehmen"],
+        # The local demo room's token (business.rooms.simulator)
+        "jwt": [room_token],
     }
     session = {"appointments_holds": {held.code: held_token}, "appointments_sent": [booking.code]}
     json_values = {
