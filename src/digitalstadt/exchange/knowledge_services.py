@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digitalstadt.core.audit import audit_log
-from digitalstadt.core.locking import lock_one
+from digitalstadt.core.locking import lock_one, race_window
 
 from .knowledge_text import validate_body
 from .models import Toolkit, ToolkitDownloadDay, ToolkitVersion
@@ -50,6 +50,7 @@ def toolkit_publish_version(*, actor, toolkit: Toolkit, body: str, change_note: 
                 raise ValidationError(_(
                     "Inzwischen wurde Version %(number)s veröffentlicht. Bitte prüfen Sie diese Fassung "
                     "und übernehmen Sie Ihre Änderungen dort.") % {"number": current})
+            race_window("exchange.toolkit_publish")
             latest = ToolkitVersion.objects.filter(toolkit=toolkit, number=current).first()
             if latest is not None and latest.body == body:
                 raise ValidationError(_("Der Inhalt ist unverändert. Es wurde keine neue Version angelegt."))

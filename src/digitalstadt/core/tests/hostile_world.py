@@ -289,8 +289,11 @@ def build_world() -> World:
     first_step = drafts[0][1][0] if drafts else "adresse"
     later = (timezone.localtime(starts[10])).strftime("%Y-%m-%dT%H:%M")
 
+    from digitalstadt.exchange.toolkit_data import load_initial_toolkits
+
+    load_initial_toolkits()  # the knowledge base's shipped toolkits (gone if the database was flushed)
     path_values = {
-        "slug": [location.slug, service.slug, "bewohnerparkausweis", situation.slug if situation else "umzug-wohnen",
+        "slug": ["homeoffice-richtlinie", location.slug, service.slug, "bewohnerparkausweis", situation.slug if situation else "umzug-wohnen",
                  organisation.slug, "buergeramt", "simulator", "giro", market["shop"].slug, market["submitted"].slug,
                  carpark.slug],
         "shop": [market["shop"].slug],
@@ -324,6 +327,8 @@ def build_world() -> World:
         "uidb36": ["1"],
         "session_id": [str(street["session"].pk)],
         "vehicle_id": [str(street["vehicle"].pk)],
+        "number": ["1"],
+        "fmt": ["odt", "pdf"],
         "year": ["2026"],
         "month": ["12"],
     }
@@ -344,6 +349,8 @@ def build_world() -> World:
         {"uuid": str(draft_with_upload.uuid), "upload_id": str(draft_upload.pk)},
         *[{"uuid": str(d.uuid), "step": key} for d, keys in drafts for key in keys[:1]],
         *[{"reference": permit_case.reference, "uuid": str(d.uuid)} for d in documents],
+        {"slug": "homeoffice-richtlinie", "number": "1"},
+        {"slug": "homeoffice-richtlinie", "number": "1", "fmt": "odt"},
     ]
     query_values = {
         # The booking journey
@@ -368,6 +375,9 @@ def build_world() -> World:
         # Street parking and enforcement
         "zone": ["I", "WA1"], "minutes": ["60"], "vehicle": ["neu"], "voucher": [""], "save_plate": ["on"],
         "label": ["Familienauto"],
+        # The knowledge base's staff page (publish a new toolkit version)
+        "body": ["## Neu\n\n- [ ] Punkt für {{Name des Unternehmens}}"], "change_note": ["Geändert"],
+        "based_on": ["1"],
     }
     session = {"appointments_holds": {held.code: held_token}, "appointments_sent": [booking.code]}
     json_values = {
