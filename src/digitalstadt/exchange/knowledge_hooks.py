@@ -7,8 +7,15 @@ from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from digitalstadt.core.registry import DashboardFigure, StaffArea, dashboard_figures, register_audit_actions, \
-    staff_areas
+from digitalstadt.core.registry import (
+    DashboardFigure,
+    PersonalDataHandler,
+    StaffArea,
+    dashboard_figures,
+    personal_data_handlers,
+    register_audit_actions,
+    staff_areas,
+)
 
 AUDIT_ACTIONS = (
     ("exchange.toolkit_version_published", _("Neue Version einer Arbeitshilfe veröffentlicht")),
@@ -39,6 +46,22 @@ def _downloads_of(slug: str):
     return value
 
 
+def _export(*, user):
+    from .models import ToolkitVersion
+
+    return {"published_versions": [
+        {"toolkit": v.toolkit.slug, "number": v.number, "published_at": v.published_at.isoformat(),
+         "change_note": v.change_note}
+        for v in ToolkitVersion.objects.filter(published_by=user).select_related("toolkit").order_by("pk")]}
+
+
+def _erase(*, user):
+    """The published texts stay (they belong to the city); they forget who published them."""
+    from .models import ToolkitVersion
+
+    return {"versions_unlinked": ToolkitVersion.objects.filter(published_by=user).update(published_by=None)}
+
+
 def register() -> None:
     from .toolkit_data import initial_toolkits
 
@@ -47,6 +70,8 @@ def register() -> None:
         "exchange.knowledge", _("Wissen: Arbeitshilfen"), "knowledge-staff:list",
         _("Checklisten, Vorlagen und Leitfäden für Unternehmen als neue Version veröffentlichen"),
         _may_edit, 620, counts=_counts))
+    personal_data_handlers.register(PersonalDataHandler(
+        "exchange.knowledge", _("Wissen: veröffentlichte Versionen von Arbeitshilfen"), _export, _erase))
     # One figure per shipped toolkit (known from the data files, so no query at start-up).
     for position, entry in enumerate(initial_toolkits()):
         dashboard_figures.register(DashboardFigure(

@@ -184,3 +184,15 @@ def test_staff_page_is_prefilled_publishes_and_refuses_others(policy, editor):
     assert stale.status_code == 400 and "Inzwischen wurde Version 2" in stale.content.decode()
     listing = client.get(reverse("knowledge-staff:list"))
     assert listing.status_code == 200 and "Vorlage: Homeoffice-Richtlinie" in listing.content.decode()
+
+
+def test_a_publishers_data_is_exported_and_erasure_keeps_the_text(policy, editor):
+    from digitalstadt.core.registry import personal_data_handlers
+
+    version = toolkit_publish_version(actor=editor, toolkit=policy, body=NEW_BODY, change_note="Gekürzt",
+                                      based_on=1)
+    handler = personal_data_handlers.get("exchange.knowledge")
+    assert handler.export(user=editor)["published_versions"][0]["number"] == 2
+    assert handler.erase(user=editor) == {"versions_unlinked": 1}
+    version.refresh_from_db()
+    assert version.published_by is None and version.body.startswith("## Zweck")
