@@ -196,3 +196,27 @@ def test_a_publishers_data_is_exported_and_erasure_keeps_the_text(policy, editor
     assert handler.erase(user=editor) == {"versions_unlinked": 1}
     version.refresh_from_db()
     assert version.published_by is None and version.body.startswith("## Zweck")
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_pages_take_the_same_queries_however_many_versions_and_dates(policy, editor):
+    client = Client()
+    page, index = reverse("knowledge:toolkit", args=[policy.slug]), reverse("knowledge:index")
+    before = (_queries(client, page), _queries(client, index))
+    assert before[0] <= 4 and before[1] <= 1, before
+    series = _series(Topic.REMOTE_LEADERSHIP)
+    for day in (3, 4, 5):
+        _date(series, days=day)
+    for number in (1, 2, 3):
+        toolkit_publish_version(actor=editor, toolkit=policy, body=NEW_BODY + "x" * number, change_note="n",
+                                based_on=number)
+    assert (_queries(client, page), _queries(client, index)) == before
