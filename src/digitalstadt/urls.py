@@ -51,6 +51,8 @@ urlpatterns += i18n_patterns(
     path("weiterbildung/", include("digitalstadt.business.urls")),
     path("partner/", include("digitalstadt.business.partner_urls")),
     path("verwaltung/weiterbildung/", include("digitalstadt.business.staff_urls")),
+    path("verwaltung/wissen/", include("digitalstadt.exchange.knowledge_staff_urls")),
+    path("wissen/", include("digitalstadt.exchange.knowledge_urls")),
     path("leistungen/", include("digitalstadt.catalog.urls")),
     path("antraege/", include("digitalstadt.applications.urls")),
     path("wohnungsgeberbestaetigung/", include("digitalstadt.register.urls")),

@@ -340,8 +340,11 @@ def build_world() -> World:
     first_step = drafts[0][1][0] if drafts else "adresse"
     later = (timezone.localtime(starts[10])).strftime("%Y-%m-%dT%H:%M")
 
+    from digitalstadt.exchange.toolkit_data import load_initial_toolkits
+
+    load_initial_toolkits()  # the knowledge base's shipped toolkits (gone if the database was flushed)
     path_values = {
-        "slug": [location.slug, service.slug, "bewohnerparkausweis", situation.slug if situation else "umzug-wohnen",
+        "slug": ["homeoffice-richtlinie", location.slug, service.slug, "bewohnerparkausweis", situation.slug if situation else "umzug-wohnen",
                  organisation.slug, "buergeramt", "simulator", "giro", market["shop"].slug, market["submitted"].slug,
                  carpark.slug],
         "shop": [market["shop"].slug],
@@ -376,6 +379,8 @@ def build_world() -> World:
         "session_id": [str(street["session"].pk)],
         "vehicle_id": [str(street["vehicle"].pk)],
         "room": ["hostile-room"],
+        "number": ["1"],
+        "fmt": ["odt", "pdf"],
         "year": ["2026"],
         "month": ["12"],
         "org": [business["partner"].slug],
@@ -406,6 +411,8 @@ def build_world() -> World:
         {"org": business["partner"].slug, "pk": str(business["date"].pk)},
         {"org": business["partner"].slug, "pk": str(business["venue"].pk)},
         {"series": business["series"].slug, "pk": str(business["date"].pk)},
+        {"slug": "homeoffice-richtlinie", "number": "1"},
+        {"slug": "homeoffice-richtlinie", "number": "1", "fmt": "odt"},
     ]
     query_values = {
         # The booking journey
@@ -437,6 +444,9 @@ def build_world() -> World:
         "grund": ["Die Referentin ist erkrankt."], "zurueck": ["unternehmen"],
         # The local demo room's token (business.rooms.simulator)
         "jwt": [room_token],
+        # The knowledge base's staff page (publish a new toolkit version)
+        "body": ["## Neu\n\n- [ ] Punkt für {{Name des Unternehmens}}"], "change_note": ["Geändert"],
+        "based_on": ["1"],
     }
     session = {"appointments_holds": {held.code: held_token}, "appointments_sent": [booking.code]}
     json_values = {
