@@ -55,7 +55,15 @@ def series_page(request, series):
         raise Http404
     dates = public_dates_of_series(series=series)
     return render(request, "business/series.html", {"series": series, "rows": _rows(dates),
-                                                    "jsonld": series_jsonld(series, dates)})
+                                                    "jsonld": series_jsonld(series, dates),
+                                                    "toolkits": _toolkits(series)})
+
+
+def _toolkits(series) -> list:
+    """The knowledge base's toolkits on the series' topic (exchange app)."""
+    from digitalstadt.exchange.selectors import toolkits_for_topic
+
+    return toolkits_for_topic(topic=series.topic)
 
 
 def _date(series, pk):
@@ -69,7 +77,8 @@ def date_page(request, series, pk):
     event_date = _date(series, pk)
     return render(request, "business/date.html", {
         "event_date": event_date, "series": event_date.series, "free": free_seats(event_date=event_date),
-        "venue_text": venue_text(event_date.venue), "jsonld": date_jsonld(event_date)})
+        "venue_text": venue_text(event_date.venue), "jsonld": date_jsonld(event_date),
+        "toolkits": _toolkits(event_date.series)})
 
 
 def date_ics(request, series, pk):

@@ -80,6 +80,11 @@ class EventSeries(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("business:series", kwargs={"series": self.slug})
+
     @property
     def is_free(self) -> bool:
         return self.price_cents == 0
@@ -126,6 +131,11 @@ class EventDate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series} · {self.starts_at:%d.%m.%Y %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("business:date", kwargs={"series": self.series.slug, "pk": self.pk})
 
     @property
     def is_cancelled(self) -> bool:

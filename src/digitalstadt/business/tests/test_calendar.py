@@ -176,3 +176,15 @@ def test_a_date_downloads_as_ics(client, world):
     assert event.decoded("DTSTART") == date.starts_at
     assert "Rheinstraße 75" in str(event["LOCATION"])
     assert EventDate.objects.count() == 6
+
+
+def test_a_date_links_to_the_toolkits_of_its_topic_and_the_toolkit_back_to_the_date(client, world):
+    from digitalstadt.exchange.toolkit_data import load_initial_toolkits
+
+    load_initial_toolkits()  # the data migration's toolkits (a flushed database has none)
+    date = world["hybrid"]  # topic: IT and security in the home office
+    text = client.get(date.get_absolute_url()).content.decode()
+    assert reverse("knowledge:toolkit", kwargs={"slug": "it-sicherheit-homeoffice"}) in text
+    assert reverse("knowledge:toolkit", kwargs={"slug": "homeoffice-richtlinie"}) not in text  # another topic
+    toolkit_page = client.get(reverse("knowledge:toolkit", kwargs={"slug": "it-sicherheit-homeoffice"}))
+    assert date.get_absolute_url() in toolkit_page.content.decode()
