@@ -13,4 +13,7 @@ AUDIT_ACTIONS = (
 
 
 def register() -> None:
+    from . import attendance_hooks
+
     register_audit_actions(AUDIT_ACTIONS)
+    attendance_hooks.register()
