@@ -6,13 +6,17 @@ from django.utils.translation import gettext_lazy as _
 
 from digitalstadt.core.registry import (
     DashboardFigure,
+    OrganisationArea,
     PersonalDataHandler,
     RetentionPolicy,
+    StaffArea,
     dashboard_figures,
     document_verification_details,
+    organisation_areas,
     personal_data_handlers,
     register_audit_actions,
     retention_policies,
+    staff_areas,
 )
 
 AUDIT_ACTIONS = (
@@ -67,7 +71,32 @@ def _purge_feedback(**kwargs):
     return feedback_purge(**kwargs)
 
 
+def _dates_url(organisation) -> str:
+    from django.urls import reverse
+
+    return reverse("business:attendance-dates", kwargs={"partner": organisation.slug})
+
+
+def _organiser(user, organisation) -> bool:
+    from .attendance_services import user_may_organise
+
+    return user_may_organise(user=user, organisation=organisation)
+
+
+def _business_development(user) -> bool:
+    from digitalstadt.accounts.selectors import user_has_staff_role
+
+    return user_has_staff_role(user=user, role="business_development")
+
+
 def register() -> None:
+    organisation_areas.register(OrganisationArea(
+        id="business.attendance", label=_("Anwesenheit und Bescheinigungen"),
+        description=_("Check-in der Teilnehmenden, Teilnahmebescheinigungen und Rückmeldungen"),
+        kinds=("partner",), url=_dates_url, visible_to=_organiser, order=40))
+    staff_areas.register(StaffArea(
+        "business.feedback", _("Rückmeldungen zu Coachings und Webinaren"), "business-staff-feedback:list",
+        _("Zusammengefasste Rückmeldungen je Termin und Reihe"), _business_development, 520))
     register_audit_actions(AUDIT_ACTIONS)
     document_verification_details.register(_certificate_details, id="business.certificate")
     dashboard_figures.register(DashboardFigure(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from digitalstadt.core.audit import audit_log
 from digitalstadt.core.locking import lock_one
+from digitalstadt.core.urls_helpers import absolute_url
 
 from .attendance_services import organiser_date
 from .models import EventDate, Registration, RegistrationStatus
@@ -77,10 +78,10 @@ def _issue_one(*, registration_id: int, actor: Any) -> bool:
                 subject=_("Ihre Teilnahmebescheinigung: %(title)s") % {"title": registration.event_date.series.title},
                 body=_("Guten Tag,\n\nvielen Dank für Ihre Teilnahme an „%(title)s“ am %(date)s. Ihre "
                        "Teilnahmebescheinigung liegt dieser Nachricht bei; sie ist elektronisch gesiegelt.\n\n"
-                       "Wie war die Veranstaltung? Ihre Rückmeldung hilft uns, das Angebot zu verbessern: "
-                       "Sie finden das Formular auf Ihrem Ticket unter „Weiterbildung“ – „Meine "
-                       "Bescheinigungen“.") % {"title": registration.event_date.series.title,
-                                               "date": context["date_text"]},
+                       "Wie war die Veranstaltung? Ihre Rückmeldung hilft, das Angebot zu verbessern "
+                       "(anonym, etwa zwei Minuten):\n%(link)s") % {
+                    "title": registration.event_date.series.title, "date": context["date_text"],
+                    "link": absolute_url("business:feedback", kwargs={"registration_id": registration.pk})},
                 regarding=context["reference"], actor=actor)
         audit_log(actor=actor, action="business.certificate_issued", subject=registration, data_subject=person,
                   data={"date": registration.event_date_id, "document": str(document.uuid)})
