@@ -60,9 +60,21 @@ def organiser_date(*, user: Any, date_id: int) -> EventDate:
 # --- the ticket's check-in code ---------------------------------------------------
 
 
+# The QR code holds the code behind this prefix: long enough for a full QR code (a
+# bare 12-character code would become a Micro QR code, which camera scanners do not read).
+QR_PREFIX = "ds-ticket:"
+
+
 def normalise_checkin_code(code: str) -> str:
-    """What people type: any case, with or without dashes and spaces."""
-    return re.sub(r"[^A-Z2-7]", "", (code or "").upper())[:CODE_LENGTH * 2]
+    """What people type (any case, with or without dashes and spaces) or what the camera read."""
+    code = (code or "").strip()
+    if code.lower().startswith(QR_PREFIX):
+        code = code[len(QR_PREFIX):]
+    return re.sub(r"[^A-Z2-7]", "", code.upper())[:CODE_LENGTH * 2]
+
+
+def qr_payload(code: str) -> str:
+    return QR_PREFIX + code
 
 
 def _derive_code(registration: Registration) -> str:

@@ -133,6 +133,7 @@ def ticket(request, registration_id):
     return render(request, "business/attendance/ticket.html", {
         "registration": registration, "event_date": registration.event_date,
         "code": code, "code_display": services.code_display(code) if code else "",
+        "qr_payload": services.qr_payload(code) if code else "",
         "feedback_open": feedback_open_for(registration),
         "has_feedback": hasattr(registration, "feedback") and registration.feedback is not None,
     })

@@ -14,6 +14,14 @@ from digitalstadt.business.models import EventDate, EventSeries, PartnerRole, Re
 from digitalstadt.business.types import EventFormat, PartnerRoleKind, PartnerRoleStatus, Topic
 
 PASSWORD = "Sicher-genug-2026"
+
+
+def _verified(user: User) -> User:
+    """A confirmed e-mail address, so the person can sign in with the form."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    return user
 _numbers = itertools.count(1)
 
 
@@ -27,6 +35,7 @@ def make_partner(*, slug: str = "", name: str = "House of IT", approved: bool = 
                                status=PartnerRoleStatus.APPROVED if approved else PartnerRoleStatus.REQUESTED)
     manager = User.objects.create_user(manager_email or f"orga{number}@{slug}.example", PASSWORD,
                                        first_name="Olga", last_name="Organisatorin")
+    _verified(manager)
     Membership.objects.create(user=manager, organisation=partner, role=OrgRole.ADMIN)
     return partner, manager
 
@@ -50,6 +59,7 @@ def make_participant(*, first_name: str = "Paula", last_name: str = "Teilnehmeri
     number = next(_numbers)
     user = User.objects.create_user(email or f"person{number}@firma.example", PASSWORD,
                                     first_name=first_name, last_name=f"{last_name}{'' if email else number}")
+    _verified(user)
     if company is not None:
         Membership.objects.create(user=user, organisation=company, role=OrgRole.MEMBER)
     return user

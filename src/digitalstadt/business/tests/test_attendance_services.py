@@ -47,7 +47,7 @@ def test_check_in_by_code_and_wrong_date_refused(world):
     other = make_registration(event_date=other_date)
     other_code = services.registration_ticket_code(registration=other)
     with pytest.raises(ValidationError, match="anderen Termin"):
-        services.attendance_check_in_by_code(user=manager, date_id=event_date.pk, code=other_code)
+        services.attendance_check_in_by_code(user=manager, date_id=event_date.pk, code=services.qr_payload(other_code))
     with pytest.raises(ValidationError, match="kein Ticket"):
         services.attendance_check_in_by_code(user=manager, date_id=event_date.pk, code="AAAA-BBBB-CCCC")
     with pytest.raises(ValidationError, match="12 Zeichen"):

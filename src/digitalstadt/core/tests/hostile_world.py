@@ -174,6 +174,29 @@ def _street_parking(citizen) -> dict:
     return {"vehicle": vehicle, "session": session}
 
 
+def _business_attendance(citizen, staff) -> dict:
+    """A partner organisation (the staff member and the citizen manage it) with an
+    approved organiser role, a series, a date running now and the citizen's confirmed,
+    checked-in registration."""
+    from digitalstadt.business.attendance_services import registration_ticket_code
+    from digitalstadt.business.models import EventDate, EventSeries, PartnerRole, Registration
+
+    partner = Organisation.objects.create(slug="house-of-it", name="House of IT", kind=OrganisationKind.PARTNER)
+    PartnerRole.objects.create(organisation=partner, kind="event_organiser", status="approved")
+    Membership.objects.create(user=staff, organisation=partner, role=OrgRole.OWNER)
+    Membership.objects.create(user=citizen, organisation=partner, role=OrgRole.ADMIN)
+    series = EventSeries.objects.create(organiser=partner, slug="fuehren-auf-distanz", title="Führen auf Distanz",
+                                        summary="Webinar", topic="remote_leadership", format="webinar",
+                                        is_published=True)
+    now = timezone.now()
+    event_date = EventDate.objects.create(series=series, starts_at=now - dt.timedelta(minutes=30),
+                                          ends_at=now + dt.timedelta(hours=1), seats=20)
+    registration = Registration.objects.create(event_date=event_date, participant=citizen, name="Berta Bürger",
+                                               email=citizen.email, status="confirmed", created_at=now)
+    registration_ticket_code(registration=registration)
+    return {"partner": partner, "series": series, "date": event_date, "registration": registration}
+
+
 def build_world() -> World:
     from digitalstadt.applications import services as application_services
     from digitalstadt.applications.plugins.base import get_plugin
@@ -283,6 +306,7 @@ def build_world() -> World:
     delivery = _delivery(citizen, market)
     carpark = _carpark([citizen, staff])
     street = _street_parking(citizen)
+    attendance = _business_attendance(citizen, staff)
 
     documents = [d for d in (permit_case.receipt, dog_case.receipt, upload.document) if d is not None]
     situation = LifeSituation.objects.first()
@@ -326,6 +350,10 @@ def build_world() -> World:
         "vehicle_id": [str(street["vehicle"].pk)],
         "year": ["2026"],
         "month": ["12"],
+        "partner": [attendance["partner"].slug],
+        "date_id": [str(attendance["date"].pk)],
+        "series_id": [str(attendance["series"].pk)],
+        "registration_id": [str(attendance["registration"].pk)],
     }
     linked = [
         {"slug": location.slug, "code": booking.code},
@@ -368,6 +396,9 @@ def build_world() -> World:
         # Street parking and enforcement
         "zone": ["I", "WA1"], "minutes": ["60"], "vehicle": ["neu"], "voucher": [""], "save_plate": ["on"],
         "label": ["Familienauto"],
+        # Attendance check-in and feedback
+        "anmeldung": [str(attendance["registration"].pk)], "overall": ["4"], "usefulness": ["5"],
+        "would_recommend": ["ja"], "comment": ["Gut"],
     }
     session = {"appointments_holds": {held.code: held_token}, "appointments_sent": [booking.code]}
     json_values = {
