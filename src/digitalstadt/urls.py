@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("verwaltung/parken/", include("digitalstadt.parking.staff_urls")),
     path("verwaltung/geraeteschluessel/", include("digitalstadt.accounts.device_tokens")),
     path("verwaltung/mitarbeitende/", include("digitalstadt.accounts.staff_admin_urls")),
+    path("verwaltung/weiterbildung/rueckmeldungen/", include("digitalstadt.business.feedback_staff_urls")),
     path("verwaltung/", include("digitalstadt.core.staff_urls")),
     path("zahlungen/", include("digitalstadt.payments.urls")),
     path("parken/strasse/", include("digitalstadt.parking.street_urls")),

@@ -14,10 +14,11 @@ AUDIT_ACTIONS = (
 
 
 def register() -> None:
-    from . import partner_hooks, registration_hooks
+    from . import attendance_hooks, partner_hooks, registration_hooks
     from .rooms import register_providers
 
     register_audit_actions(AUDIT_ACTIONS)
     partner_hooks.register()
     registration_hooks.register()
+    attendance_hooks.register()
     register_providers()

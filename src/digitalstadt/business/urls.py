@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from . import calendar_views
+from .attendance_urls import urlpatterns as attendance_urlpatterns
 
 app_name = "business"
 urlpatterns = [
@@ -13,3 +14,4 @@ urlpatterns = [
     path("angebote/<slug:series>/termine/<int:pk>.ics", calendar_views.date_ics, name="date-ics"),
     path("", include("digitalstadt.business.registration_urls")),
 ]
+urlpatterns += attendance_urlpatterns

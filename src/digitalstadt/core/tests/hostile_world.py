@@ -220,6 +220,27 @@ def _webinar(citizen):
     make_participant(webinar, email=citizen.email, name="Berta Bürger")
     link = room_join_url(event_date=webinar, user=citizen)
     return webinar, link.split("?jwt=", 1)[1]
+def _business_attendance(citizen, staff) -> dict:
+    """A partner organisation (the staff member and the citizen manage it) with an
+    approved organiser role, a series, a date running now and the citizen's confirmed,
+    checked-in registration."""
+    from digitalstadt.business.attendance_services import registration_ticket_code
+    from digitalstadt.business.models import EventDate, EventSeries, PartnerRole, Registration
+
+    partner = Organisation.objects.create(slug="house-of-it", name="House of IT", kind=OrganisationKind.PARTNER)
+    PartnerRole.objects.create(organisation=partner, kind="event_organiser", status="approved")
+    Membership.objects.create(user=staff, organisation=partner, role=OrgRole.OWNER)
+    Membership.objects.create(user=citizen, organisation=partner, role=OrgRole.ADMIN)
+    series = EventSeries.objects.create(organiser=partner, slug="fuehren-auf-distanz", title="Führen auf Distanz",
+                                        summary="Webinar", topic="remote_leadership", format="webinar",
+                                        is_published=True)
+    now = timezone.now()
+    event_date = EventDate.objects.create(series=series, starts_at=now - dt.timedelta(minutes=30),
+                                          ends_at=now + dt.timedelta(hours=1), seats=20)
+    registration = Registration.objects.create(event_date=event_date, participant=citizen, name="Berta Bürger",
+                                               email=citizen.email, status="confirmed", created_at=now)
+    registration_ticket_code(registration=registration)
+    return {"partner": partner, "series": series, "date": event_date, "registration": registration}
 
 
 def build_world() -> World:
@@ -334,6 +355,7 @@ def build_world() -> World:
     business = _business([citizen, staff])
     business_regs = _business_registrations(citizen, organisation, member)
     webinar, room_token = _webinar(citizen)
+    attendance = _business_attendance(citizen, staff)
 
     documents = [d for d in (permit_case.receipt, dog_case.receipt, upload.document) if d is not None]
     situation = LifeSituation.objects.first()
@@ -385,8 +407,10 @@ def build_world() -> World:
         "month": ["12"],
         "org": [business["partner"].slug],
         "series": [business["series"].slug],
-        "date_id": [str(business_regs["date"].pk), str(webinar.pk)],
-        "registration_id": [str(r.pk) for r in business_regs["registrations"]],
+        "date_id": [str(business_regs["date"].pk), str(webinar.pk), str(attendance["date"].pk)],
+        "registration_id": [str(r.pk) for r in business_regs["registrations"]] + [str(attendance["registration"].pk)],
+        "partner": [attendance["partner"].slug],
+        "series_id": [str(attendance["series"].pk)],
     }
     path_values["pk"] += [str(business["date"].pk), str(business["venue"].pk), str(business["pending"].pk),
                           str(business["role"].pk)]
@@ -447,6 +471,9 @@ def build_world() -> World:
         # The knowledge base's staff page (publish a new toolkit version)
         "body": ["## Neu\n\n- [ ] Punkt für {{Name des Unternehmens}}"], "change_note": ["Geändert"],
         "based_on": ["1"],
+        # Attendance check-in and feedback
+        "anmeldung": [str(attendance["registration"].pk)], "overall": ["4"], "usefulness": ["5"],
+        "would_recommend": ["ja"], "comment": ["Gut"],
     }
     session = {"appointments_holds": {held.code: held_token}, "appointments_sent": [booking.code]}
     json_values = {

@@ -1,12 +1,13 @@
-/* Pickup: scan the shopper's QR code with the camera (jsQR, static/vendor/jsqr) and
+/* Pickup (and the event check-in): scan the shopper's QR code with the camera (jsQR, static/vendor/jsqr) and
    put its text into the code field, then send the form. Without a camera, without
    jsQR or without JavaScript the page works the same by typing the code. */
 (function () {
   "use strict";
   function start() {
     var section = document.querySelector("[data-scan]");
-    var form = document.getElementById("pickup-form");
-    var input = document.getElementById("pickup-code");
+    // Other pages reuse this scanner, naming their form and field (data-scan-form, data-scan-input).
+    var form = section && document.getElementById(section.getAttribute("data-scan-form") || "pickup-form");
+    var input = section && document.getElementById(section.getAttribute("data-scan-input") || "pickup-code");
     if (!section || !form || !input || typeof window.jsQR !== "function" ||
         !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
       return;
