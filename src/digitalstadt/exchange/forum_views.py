@@ -61,9 +61,16 @@ def _page(request):
 
 
 def index(request):
+    moderating = is_moderator(request.user)
+    pending_count = 0
+    if moderating:
+        from .review_services import pending_posts
+
+        pending_count = pending_posts().count()
     return render(request, "exchange/forum/index.html", {
         "categories": forum_selectors.categories_with_counts(),
-        "may_write": forum_selectors.user_may_write(request.user)})
+        "may_write": forum_selectors.user_may_write(request.user), "moderating": moderating,
+        "pending_count": pending_count})
 
 
 def category(request, category: str):

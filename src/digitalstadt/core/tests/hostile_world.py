@@ -174,6 +174,28 @@ def _street_parking(citizen) -> dict:
     return {"vehicle": vehicle, "session": session}
 
 
+def _forum(citizen, member) -> dict:
+    """The forum: a category, a visible question of the citizen (member of a company)
+    with an answer of a colleague, and the citizen's mute link."""
+    from digitalstadt.exchange.models import ForumCategory, ForumPost, ForumThread, ForumTag
+    from digitalstadt.exchange.notifications import mute_link
+    from digitalstadt.exchange.types import PostStatus
+
+    now = timezone.now()
+    category = ForumCategory.objects.create(slug="allgemeines", name="Allgemeines")
+    ForumTag.objects.create(slug="richtlinie", name="Richtlinie")
+    thread = ForumThread.objects.create(category=category, title="Richtlinie für das Homeoffice", author=citizen,
+                                        created_at=now, last_activity_at=now)
+    ForumPost.objects.create(thread=thread, author=citizen, body="Was gehört hinein?", is_first=True,
+                             status=PostStatus.VISIBLE, created_at=now)
+    answer = ForumPost.objects.create(thread=thread, author=member, body="Geräte und Erreichbarkeit.",
+                                      status=PostStatus.VISIBLE, created_at=now)
+    pending = ForumPost.objects.create(thread=thread, author=member, body="Noch ungeprüft.",
+                                       status=PostStatus.PENDING, created_at=now)
+    token = mute_link(user=citizen, thread=thread).rstrip("/").rsplit("/", 1)[1]
+    return {"category": category, "thread": thread, "answer": answer, "pending": pending, "token": token}
+
+
 def build_world() -> World:
     from digitalstadt.applications import services as application_services
     from digitalstadt.applications.plugins.base import get_plugin
@@ -283,6 +305,7 @@ def build_world() -> World:
     delivery = _delivery(citizen, market)
     carpark = _carpark([citizen, staff])
     street = _street_parking(citizen)
+    forum = _forum(citizen, member)
 
     documents = [d for d in (permit_case.receipt, dog_case.receipt, upload.document) if d is not None]
     situation = LifeSituation.objects.first()
@@ -301,7 +324,7 @@ def build_world() -> World:
                  *[str(d.uuid) for d in documents], str(market["order"].uuid)],
         "reference": [permit_case.reference, dog_case.reference],
         "verification_id": ["ABCD-EFGH-IJKL"],
-        "token": ["x", str(delivery["job"].tracking_token)],  # an invitation's secret is only in its e-mail
+        "token": ["x", str(delivery["job"].tracking_token), forum["token"]],  # an invitation's secret is only in its e-mail
         "courier": [delivery["courier"].slug],
         "operator": [carpark.operator.slug],
         "stop": [str(s.pk) for s in delivery["stops"]],
@@ -326,6 +349,9 @@ def build_world() -> World:
         "vehicle_id": [str(street["vehicle"].pk)],
         "year": ["2026"],
         "month": ["12"],
+        "category": [forum["category"].slug],
+        "thread": [str(forum["thread"].pk)],
+        "post": [str(forum["answer"].pk), str(forum["pending"].pk)],
     }
     linked = [
         {"slug": location.slug, "code": booking.code},
@@ -368,6 +394,10 @@ def build_world() -> World:
         # Street parking and enforcement
         "zone": ["I", "WA1"], "minutes": ["60"], "vehicle": ["neu"], "voucher": [""], "save_plate": ["on"],
         "label": ["Familienauto"],
+        # The forum
+        "title": ["Eine neue Frage"], "body": ["Ein Text mit genug Zeichen."], "category": ["allgemeines"],
+        "tags": ["richtlinie"], "antwort": [str(forum["answer"].pk)], "level": ["muted"], "kategorie": ["allgemeines"],
+        "schlagwort": ["richtlinie"],
     }
     session = {"appointments_holds": {held.code: held_token}, "appointments_sent": [booking.code]}
     json_values = {
