@@ -379,7 +379,8 @@ DEMO_SEEDERS = ["digitalstadt.appointments.demo.seed", "digitalstadt.catalog.dem
                 "digitalstadt.applications.demo.seed", "digitalstadt.marketplace.demo.seed",
                 "digitalstadt.delivery.demo.seed", "digitalstadt.parking.demo.seed",
                 "digitalstadt.parking.demo_vouchers.seed", "digitalstadt.register.demo.seed",
-                "digitalstadt.parking.street_demo.seed", "digitalstadt.business.demo.seed"]
+                "digitalstadt.parking.street_demo.seed", "digitalstadt.business.demo.seed",
+                "digitalstadt.exchange.demo.seed"]
 
 # Reserving appointment slots: proof-of-work cost and a per-IP limit (hits, seconds).
 ALTCHA_MAX_NUMBER = int(os.environ.get("ALTCHA_MAX_NUMBER", "50000"))

@@ -241,6 +241,26 @@ def _business_attendance(citizen, staff) -> dict:
                                                email=citizen.email, status="confirmed", created_at=now)
     registration_ticket_code(registration=registration)
     return {"partner": partner, "series": series, "date": event_date, "registration": registration}
+def _forum(citizen, member) -> dict:
+    """The forum: a category, a visible question of the citizen (member of a company)
+    with an answer of a colleague, and the citizen's mute link."""
+    from digitalstadt.exchange.models import ForumCategory, ForumPost, ForumThread, ForumTag
+    from digitalstadt.exchange.notifications import mute_link
+    from digitalstadt.exchange.types import PostStatus
+
+    now = timezone.now()
+    category = ForumCategory.objects.create(slug="allgemeines", name="Allgemeines")
+    ForumTag.objects.create(slug="richtlinie", name="Richtlinie")
+    thread = ForumThread.objects.create(category=category, title="Richtlinie für das Homeoffice", author=citizen,
+                                        created_at=now, last_activity_at=now)
+    ForumPost.objects.create(thread=thread, author=citizen, body="Was gehört hinein?", is_first=True,
+                             status=PostStatus.VISIBLE, created_at=now)
+    answer = ForumPost.objects.create(thread=thread, author=member, body="Geräte und Erreichbarkeit.",
+                                      status=PostStatus.VISIBLE, created_at=now)
+    pending = ForumPost.objects.create(thread=thread, author=member, body="Noch ungeprüft.",
+                                       status=PostStatus.PENDING, created_at=now)
+    token = mute_link(user=citizen, thread=thread).rstrip("/").rsplit("/", 1)[1]
+    return {"category": category, "thread": thread, "answer": answer, "pending": pending, "token": token}
 
 
 def build_world() -> World:
@@ -356,6 +376,7 @@ def build_world() -> World:
     business_regs = _business_registrations(citizen, organisation, member)
     webinar, room_token = _webinar(citizen)
     attendance = _business_attendance(citizen, staff)
+    forum = _forum(citizen, member)
 
     documents = [d for d in (permit_case.receipt, dog_case.receipt, upload.document) if d is not None]
     situation = LifeSituation.objects.first()
@@ -377,7 +398,7 @@ def build_world() -> World:
                  *[str(d.uuid) for d in documents], str(market["order"].uuid)],
         "reference": [permit_case.reference, dog_case.reference],
         "verification_id": ["ABCD-EFGH-IJKL"],
-        "token": ["x", str(delivery["job"].tracking_token)],  # an invitation's secret is only in its e-mail
+        "token": ["x", str(delivery["job"].tracking_token), forum["token"]],  # an invitation's secret is only in its e-mail
         "courier": [delivery["courier"].slug],
         "operator": [carpark.operator.slug],
         "stop": [str(s.pk) for s in delivery["stops"]],
@@ -411,6 +432,9 @@ def build_world() -> World:
         "registration_id": [str(r.pk) for r in business_regs["registrations"]] + [str(attendance["registration"].pk)],
         "partner": [attendance["partner"].slug],
         "series_id": [str(attendance["series"].pk)],
+        "category": [forum["category"].slug],
+        "thread": [str(forum["thread"].pk)],
+        "post": [str(forum["answer"].pk), str(forum["pending"].pk)],
     }
     path_values["pk"] += [str(business["date"].pk), str(business["venue"].pk), str(business["pending"].pk),
                           str(business["role"].pk)]
@@ -469,11 +493,15 @@ def build_world() -> World:
         # The local demo room's token (business.rooms.simulator)
         "jwt": [room_token],
         # The knowledge base's staff page (publish a new toolkit version)
-        "body": ["## Neu\n\n- [ ] Punkt für {{Name des Unternehmens}}"], "change_note": ["Geändert"],
+        "body": ["## Neu\n\n- [ ] Punkt für {{Name des Unternehmens}}", "Ein Text mit genug Zeichen."], "change_note": ["Geändert"],
         "based_on": ["1"],
         # Attendance check-in and feedback
         "anmeldung": [str(attendance["registration"].pk)], "overall": ["4"], "usefulness": ["5"],
         "would_recommend": ["ja"], "comment": ["Gut"],
+        # The forum
+        "title": ["Eine neue Frage"], "category": ["allgemeines"],
+        "tags": ["richtlinie"], "antwort": [str(forum["answer"].pk)], "level": ["muted"], "kategorie": ["allgemeines"],
+        "schlagwort": ["richtlinie"],
     }
     session = {"appointments_holds": {held.code: held_token}, "appointments_sent": [booking.code]}
     json_values = {
