@@ -46,6 +46,8 @@ urlpatterns += i18n_patterns(
     path("parkhausbetreiber/", include("digitalstadt.parking.operator_urls")),
     path("verwaltung/marktplatz/", include("digitalstadt.marketplace.staff_urls")),
     path("weiterbildung/", include("digitalstadt.business.urls")),
+    # Notice and action (flags, moderation) before the forum's own /austausch/ pages.
+    path("austausch/", include("digitalstadt.exchange.moderation_urls")),
     path("leistungen/", include("digitalstadt.catalog.urls")),
     path("antraege/", include("digitalstadt.applications.urls")),
     path("wohnungsgeberbestaetigung/", include("digitalstadt.register.urls")),

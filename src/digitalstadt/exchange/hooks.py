@@ -4,4 +4,6 @@ from __future__ import annotations
 
 
 def register() -> None:
-    pass
+    from . import hooks_moderation
+
+    hooks_moderation.register()

@@ -3,3 +3,4 @@ moderation (trust, review queue, flags), the knowledge base (toolkits)."""
 
 from .forum import *  # noqa: F401,F403
 from .moderation import *  # noqa: F401,F403
+from .flags import *  # noqa: F401,F403
