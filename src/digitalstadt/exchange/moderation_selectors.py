@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
 from .flag_types import NoticeReason
 from .models import ForumModerator, ForumNotice, ForumPost, ModerationAppeal, ModerationDecision
@@ -14,7 +14,7 @@ from .models import ForumModerator, ForumNotice, ForumPost, ModerationAppeal, Mo
 
 def queue() -> list[dict]:
     """Posts with open notices, oldest notice first, with the count per reason."""
-    posts = (ForumPost.objects.filter(notices__decision__isnull=True)
+    posts = (_with_open_notices()
              .annotate(open_count=Count("notices", filter=Q(notices__decision__isnull=True)),
                        first_notice=Min("notices__created_at", filter=Q(notices__decision__isnull=True)))
              .select_related("thread", "author").order_by("first_notice", "pk"))
@@ -27,12 +27,16 @@ def queue() -> list[dict]:
     return rows
 
 
+def _with_open_notices() -> QuerySet[ForumPost]:
+    return ForumPost.objects.filter(Exists(ForumNotice.objects.filter(post=OuterRef("pk"), decision__isnull=True)))
+
+
 def open_notices(*, post: ForumPost) -> QuerySet[ForumNotice]:
     return ForumNotice.objects.filter(post=post, decision__isnull=True).order_by("created_at")
 
 
 def open_post_count() -> int:
-    return ForumPost.objects.filter(notices__decision__isnull=True).distinct().count()
+    return _with_open_notices().count()
 
 
 def open_appeals(*, user: Any = None) -> QuerySet[ModerationAppeal]:

@@ -174,6 +174,32 @@ def _street_parking(citizen) -> dict:
     return {"vehicle": vehicle, "session": session}
 
 
+def _forum_moderation(citizen, staff) -> dict:
+    """A thread with a post the citizen flagged (open in the queue), and the citizen's own
+    post removed by a decision with an open appeal (for the decision and appeal pages)."""
+    from digitalstadt.exchange.flag_types import DecisionOutcome, NoticeReason, TermsRule
+    from digitalstadt.exchange.models import ForumCategory, ForumModerator, ForumPost, ForumThread
+    from digitalstadt.exchange.moderation_services import appeal_submit, decision_take, notice_submit
+
+    now = timezone.now()
+    author = User.objects.create_user("forum.autor@example.org", PASSWORD, first_name="Fritz", last_name="Forum")
+    partner = Organisation.objects.create(slug="house-of-it", name="House of IT", kind=OrganisationKind.PARTNER)
+    Membership.objects.create(user=author, organisation=partner, role=OrgRole.MEMBER)
+    moderator = ForumModerator.objects.create(user=author, organisation=partner, appointed_at=now)
+    category = ForumCategory.objects.create(slug="fuehrung-auf-distanz", name="Führung auf Distanz")
+    thread = ForumThread.objects.create(category=category, title="Teams im Homeoffice", author=author,
+                                        created_at=now, last_activity_at=now)
+    first = ForumPost.objects.create(thread=thread, author=author, is_first=True, body="Wie halten Sie Kontakt?",
+                                     created_at=now)
+    own = ForumPost.objects.create(thread=thread, author=citizen, body="Kaufen Sie unsere Software!", created_at=now)
+    notice_submit(post=first, user=citizen, reason=NoticeReason.OFF_TOPIC)
+    notice_submit(post=own, user=author, reason=NoticeReason.SPAM)
+    decision = decision_take(actor=staff, post=own, outcome=DecisionOutcome.REMOVE, terms_rule=TermsRule.NO_ADVERTISING,
+                             facts="Der Beitrag wirbt für ein Produkt und antwortet nicht auf die Frage.")
+    appeal = appeal_submit(user=citizen, decision=decision, grounds="Das war ein ernst gemeinter Hinweis auf ein Werkzeug.")
+    return {"post": first, "decision": decision, "appeal": appeal, "moderator": moderator}
+
+
 def build_world() -> World:
     from digitalstadt.applications import services as application_services
     from digitalstadt.applications.plugins.base import get_plugin
@@ -283,6 +309,7 @@ def build_world() -> World:
     delivery = _delivery(citizen, market)
     carpark = _carpark([citizen, staff])
     street = _street_parking(citizen)
+    forum = _forum_moderation(citizen, staff)
 
     documents = [d for d in (permit_case.receipt, dog_case.receipt, upload.document) if d is not None]
     situation = LifeSituation.objects.first()
@@ -308,7 +335,10 @@ def build_world() -> World:
         "stop_id": [str(s.pk) for s in delivery["stops"]],
         "job": [str(delivery["job"].pk)],
         "token_uuid": [str(api_token.uuid)],
-        "pk": [str(transaction_pk), str(membership.pk), str(counter.pk), "1"],
+        "pk": [str(transaction_pk), str(membership.pk), str(counter.pk), "1", str(forum["moderator"].pk)],
+        "post": [str(forum["post"].pk)],
+        "decision": [str(forum["decision"].uuid)],
+        "appeal": [str(forum["appeal"].uuid)],
         "upload_id": [str(draft_upload.pk)],
         "provider": ["giro", "demo-psp"],
         "plugin": ["simulator", "oidc"],
@@ -357,7 +387,7 @@ def build_world() -> World:
         # Lists, filters, languages, documents
         "seite": ["1"], "filter": ["ungelesen"], "status": ["open"], "next": ["/"], "language": ["en"],
         "download": ["1"], "aktion": ["appointments"], "objekt": ["appointments.location"], "plate": ["DA-AB 123"],
-        "reason": ["Wasserschaden"], "note": ["geklärt"], "reference": [payment.reference],
+        "reason": ["Wasserschaden", "illegal", "harassment"], "note": ["geklärt"], "reference": [payment.reference],
         # Forms with several actions: each value is tried, the first one by default.
         "action": ["verlassen", "cancel", "confirm", "release", "continue", "next", "back"],
         "form": ["standort", "schalter", "leistung", "oeffnungszeit", "schliesstag"],
@@ -368,6 +398,12 @@ def build_world() -> World:
         # Street parking and enforcement
         "zone": ["I", "WA1"], "minutes": ["60"], "vehicle": ["neu"], "voucher": [""], "save_plate": ["on"],
         "label": ["Familienauto"],
+        # Forum notices and moderation
+        "explanation": ["Der Beitrag beleidigt eine Person, das ist nach § 185 StGB strafbar."],
+        "good_faith": ["on"], "facts": ["Der Beitrag wirbt für ein Produkt und antwortet nicht."],
+        "outcome": ["keep", "remove", "confirmed", "reversed"], "terms_rule": ["respect"],
+        "grounds": ["Ich halte die Entscheidung für falsch, bitte prüfen."], "reasons": ["Geprüft und begründet."],
+        "beitrag": ["1"], "moderation": ["1"], "ergebnis": ["remove"],
     }
     session = {"appointments_holds": {held.code: held_token}, "appointments_sent": [booking.code]}
     json_values = {
