@@ -233,7 +233,8 @@ def _tell_about_decision(*, decision: ModerationDecision, notices: list[ForumNot
             _mail(to=notice.notifier_email, language=notice.language, template="moderation_notice_outcome",
                   context={"notice": notice, "decision": decision, "name": notice.notifier_name,
                            "outcome": DecisionOutcome(decision.outcome).label,
-                           "link": link if notice.notifier_id else ""})
+                           # Notifiers with an account may appeal against keeping the post.
+                           "link": link if notice.notifier_id and decision.outcome == DecisionOutcome.KEEP else ""})
 
 
 # --- appeals (Art. 20) -------------------------------------------------------------
