@@ -54,6 +54,8 @@ urlpatterns += i18n_patterns(
     path("verwaltung/weiterbildung/", include("digitalstadt.business.staff_urls")),
     path("verwaltung/wissen/", include("digitalstadt.exchange.knowledge_staff_urls")),
     path("wissen/", include("digitalstadt.exchange.knowledge_urls")),
+    # Notice and action (flags, moderation) before the forum's own /austausch/ pages.
+    path("austausch/", include("digitalstadt.exchange.moderation_urls")),
     path("austausch/", include("digitalstadt.exchange.urls")),
     path("leistungen/", include("digitalstadt.catalog.urls")),
     path("antraege/", include("digitalstadt.applications.urls")),

@@ -99,3 +99,6 @@ def register() -> None:
     personal_data_handlers.register(PersonalDataHandler(
         "exchange.forum", _("Forum: Beiträge (bleiben ohne Namen stehen), Name im Forum, Benachrichtigungen"),
         _export, _erase))
+    from . import hooks_moderation
+
+    hooks_moderation.register()

@@ -220,6 +220,8 @@ def _webinar(citizen):
     make_participant(webinar, email=citizen.email, name="Berta Bürger")
     link = room_join_url(event_date=webinar, user=citizen)
     return webinar, link.split("?jwt=", 1)[1]
+
+
 def _business_attendance(citizen, staff) -> dict:
     """A partner organisation (the staff member and the citizen manage it) with an
     approved organiser role, a series, a date running now and the citizen's confirmed,
@@ -231,7 +233,7 @@ def _business_attendance(citizen, staff) -> dict:
     PartnerRole.objects.create(organisation=partner, kind="event_organiser", status="approved")
     Membership.objects.create(user=staff, organisation=partner, role=OrgRole.OWNER)
     Membership.objects.create(user=citizen, organisation=partner, role=OrgRole.ADMIN)
-    series = EventSeries.objects.create(organiser=partner, slug="fuehren-auf-distanz", title="Führen auf Distanz",
+    series = EventSeries.objects.create(organiser=partner, slug="webinar-anwesenheit", title="Führen auf Distanz",
                                         summary="Webinar", topic="remote_leadership", format="webinar",
                                         is_published=True)
     now = timezone.now()
@@ -241,6 +243,8 @@ def _business_attendance(citizen, staff) -> dict:
                                                email=citizen.email, status="confirmed", created_at=now)
     registration_ticket_code(registration=registration)
     return {"partner": partner, "series": series, "date": event_date, "registration": registration}
+
+
 def _forum(citizen, member) -> dict:
     """The forum: a category, a visible question of the citizen (member of a company)
     with an answer of a colleague, and the citizen's mute link."""
@@ -261,6 +265,32 @@ def _forum(citizen, member) -> dict:
                                        status=PostStatus.PENDING, created_at=now)
     token = mute_link(user=citizen, thread=thread).rstrip("/").rsplit("/", 1)[1]
     return {"category": category, "thread": thread, "answer": answer, "pending": pending, "token": token}
+
+
+def _forum_moderation(citizen, staff) -> dict:
+    """A thread with a post the citizen flagged (open in the queue), and the citizen's own
+    post removed by a decision with an open appeal (for the decision and appeal pages)."""
+    from digitalstadt.exchange.flag_types import DecisionOutcome, NoticeReason, TermsRule
+    from digitalstadt.exchange.models import ForumCategory, ForumModerator, ForumPost, ForumThread
+    from digitalstadt.exchange.moderation_services import appeal_submit, decision_take, notice_submit
+
+    now = timezone.now()
+    author = User.objects.create_user("forum.autor@example.org", PASSWORD, first_name="Fritz", last_name="Forum")
+    partner = Organisation.objects.create(slug="forum-partner", name="Forum-Partner", kind=OrganisationKind.PARTNER)
+    Membership.objects.create(user=author, organisation=partner, role=OrgRole.MEMBER)
+    moderator = ForumModerator.objects.create(user=author, organisation=partner, appointed_at=now)
+    category = ForumCategory.objects.create(slug="fuehrung-auf-distanz", name="Führung auf Distanz")
+    thread = ForumThread.objects.create(category=category, title="Teams im Homeoffice", author=author,
+                                        created_at=now, last_activity_at=now)
+    first = ForumPost.objects.create(thread=thread, author=author, is_first=True, body="Wie halten Sie Kontakt?",
+                                     created_at=now)
+    own = ForumPost.objects.create(thread=thread, author=citizen, body="Kaufen Sie unsere Software!", created_at=now)
+    notice_submit(post=first, user=citizen, reason=NoticeReason.OFF_TOPIC)
+    notice_submit(post=own, user=author, reason=NoticeReason.SPAM)
+    decision = decision_take(actor=staff, post=own, outcome=DecisionOutcome.REMOVE, terms_rule=TermsRule.NO_ADVERTISING,
+                             facts="Der Beitrag wirbt für ein Produkt und antwortet nicht auf die Frage.")
+    appeal = appeal_submit(user=citizen, decision=decision, grounds="Das war ein ernst gemeinter Hinweis auf ein Werkzeug.")
+    return {"post": first, "decision": decision, "appeal": appeal, "moderator": moderator}
 
 
 def build_world() -> World:
@@ -377,6 +407,7 @@ def build_world() -> World:
     webinar, room_token = _webinar(citizen)
     attendance = _business_attendance(citizen, staff)
     forum = _forum(citizen, member)
+    moderation = _forum_moderation(citizen, staff)
 
     documents = [d for d in (permit_case.receipt, dog_case.receipt, upload.document) if d is not None]
     situation = LifeSituation.objects.first()
@@ -405,7 +436,9 @@ def build_world() -> World:
         "stop_id": [str(s.pk) for s in delivery["stops"]],
         "job": [str(delivery["job"].pk)],
         "token_uuid": [str(api_token.uuid)],
-        "pk": [str(transaction_pk), str(membership.pk), str(counter.pk), "1"],
+        "pk": [str(transaction_pk), str(membership.pk), str(counter.pk), "1", str(moderation["moderator"].pk)],
+        "decision": [str(moderation["decision"].uuid)],
+        "appeal": [str(moderation["appeal"].uuid)],
         "upload_id": [str(draft_upload.pk)],
         "provider": ["giro", "demo-psp"],
         "plugin": ["simulator", "oidc"],
@@ -434,7 +467,7 @@ def build_world() -> World:
         "series_id": [str(attendance["series"].pk)],
         "category": [forum["category"].slug],
         "thread": [str(forum["thread"].pk)],
-        "post": [str(forum["answer"].pk), str(forum["pending"].pk)],
+        "post": [str(forum["answer"].pk), str(forum["pending"].pk), str(moderation["post"].pk)],
     }
     path_values["pk"] += [str(business["date"].pk), str(business["venue"].pk), str(business["pending"].pk),
                           str(business["role"].pk)]
@@ -474,7 +507,7 @@ def build_world() -> World:
         # Lists, filters, languages, documents
         "seite": ["1"], "filter": ["ungelesen"], "status": ["open"], "next": ["/"], "language": ["en"],
         "download": ["1"], "aktion": ["appointments", "annehmen", "ablehnen"], "objekt": ["appointments.location"], "plate": ["DA-AB 123"],
-        "reason": ["Wasserschaden"], "note": ["geklärt"], "reference": [payment.reference],
+        "reason": ["Wasserschaden", "illegal", "harassment"], "note": ["geklärt"], "reference": [payment.reference],
         # Forms with several actions: each value is tried, the first one by default.
         "action": ["verlassen", "cancel", "confirm", "release", "continue", "next", "back"],
         "form": ["standort", "schalter", "leistung", "oeffnungszeit", "schliesstag"],
@@ -502,6 +535,12 @@ def build_world() -> World:
         "title": ["Eine neue Frage"], "category": ["allgemeines"],
         "tags": ["richtlinie"], "antwort": [str(forum["answer"].pk)], "level": ["muted"], "kategorie": ["allgemeines"],
         "schlagwort": ["richtlinie"],
+        # Forum notices and moderation
+        "explanation": ["Der Beitrag beleidigt eine Person, das ist nach § 185 StGB strafbar."],
+        "good_faith": ["on"], "facts": ["Der Beitrag wirbt für ein Produkt und antwortet nicht."],
+        "outcome": ["keep", "remove", "confirmed", "reversed"], "terms_rule": ["respect"],
+        "grounds": ["Ich halte die Entscheidung für falsch, bitte prüfen."], "reasons": ["Geprüft und begründet."],
+        "beitrag": ["1"], "moderation": ["1"], "ergebnis": ["remove"],
     }
     session = {"appointments_holds": {held.code: held_token}, "appointments_sent": [booking.code]}
     json_values = {

@@ -6,3 +6,4 @@ from .forum import *  # noqa: F401,F403
 from .moderation import *  # noqa: F401,F403
 from .knowledge import *  # noqa: F401,F403
 from .participation import *  # noqa: F401,F403
+from .flags import *  # noqa: F401,F403
