@@ -285,8 +285,10 @@ def _forum_moderation(citizen, staff) -> dict:
     first = ForumPost.objects.create(thread=thread, author=author, is_first=True, body="Wie halten Sie Kontakt?",
                                      created_at=now)
     own = ForumPost.objects.create(thread=thread, author=citizen, body="Kaufen Sie unsere Software!", created_at=now)
-    notice_submit(post=first, user=citizen, reason=NoticeReason.OFF_TOPIC)
-    notice_submit(post=own, user=author, reason=NoticeReason.SPAM)
+    # Illegal-content notices: open to members of any trust level (the world's are new).
+    why = "Der Beitrag beleidigt eine namentlich genannte Person (§ 185 StGB)."
+    notice_submit(post=first, user=citizen, reason=NoticeReason.ILLEGAL, explanation=why, good_faith=True)
+    notice_submit(post=own, user=author, reason=NoticeReason.ILLEGAL, explanation=why, good_faith=True)
     decision = decision_take(actor=staff, post=own, outcome=DecisionOutcome.REMOVE, terms_rule=TermsRule.NO_ADVERTISING,
                              facts="Der Beitrag wirbt für ein Produkt und antwortet nicht auf die Frage.")
     appeal = appeal_submit(user=citizen, decision=decision, grounds="Das war ein ernst gemeinter Hinweis auf ein Werkzeug.")
