@@ -35,7 +35,11 @@ def test_participant_waits_for_the_release_and_enters_the_room(journey, webinar,
     page = journey.page
     paula = make_participant(webinar)
     journey.login_as(paula)
-    journey.visit(f"/weiterbildung/raum/{webinar.pk}/")
+    journey.visit("/")
+    page.get_by_role("link", name="Mein Konto").first.click()
+    main = page.locator("main")
+    main.get_by_role("link", name="Zu meinen Anmeldungen").click()
+    main.get_by_role("link", name=f"Zum Online-Raum: {webinar.series.title}").click()
     opens = (webinar.starts_at - dt.timedelta(minutes=15)).astimezone(clock.now().tzinfo)
     expect(page.get_by_role("heading", level=1)).to_have_text("Online-Raum: Führen auf Distanz – Grundlagen")
     expect(page.locator("#room-opens")).to_have_text(f"Der Raum öffnet um {opens:%H:%M} Uhr.")

@@ -70,7 +70,12 @@ def test_flag_removal_with_statement_of_reasons_and_appeal(journey, live_server,
 
     # 1. A member flags the reply for harassment.
     journey.login_as(berta)
-    journey.visit(f"/austausch/melden/beitrag/{reply.pk}/")
+    journey.visit("/")
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Wirtschaft & Home Working").click()
+    main(page).get_by_role("link", name="Zum Forum für Unternehmen").click()
+    main(page).get_by_role("link", name="Führung auf Distanz").click()
+    main(page).get_by_role("link", name="Wie führen wir Teams im Homeoffice?").click()
+    main(page).get_by_role("link", name=f"Beitrag melden (Beitrag Nr. {reply.pk})").click()
     expect(main(page).get_by_role("heading", level=1)).to_have_text("Beitrag melden")
     expect(main(page)).to_contain_text("Dummkopf")
     main(page).get_by_role("button", name="Meldung absenden").click()
@@ -131,7 +136,10 @@ def test_flag_removal_with_statement_of_reasons_and_appeal(journey, live_server,
     # 4. Another moderator decides the appeal (the one who decided may not).
     journey.context.clear_cookies()
     journey.login_as(paula)
-    journey.visit("/austausch/moderation/")
+    journey.visit("/")
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Wirtschaft & Home Working").click()
+    main(page).get_by_role("link", name="Zum Forum für Unternehmen").click()
+    main(page).get_by_role("link", name="Meldungen bearbeiten").click()
     main(page).get_by_role("link", name=re.compile("Einspruch vom")).click()
     expect(main(page).get_by_role("heading", level=1)).to_have_text("Einspruch entscheiden")
     journey.check_page()
