@@ -420,9 +420,10 @@ def build_world() -> World:
 
     load_initial_toolkits()  # the knowledge base's shipped toolkits (gone if the database was flushed)
     path_values = {
-        "slug": ["homeoffice-richtlinie", location.slug, service.slug, "bewohnerparkausweis", situation.slug if situation else "umzug-wohnen",
+        # The first slug is the location's (test_hostile_input's regressions rely on it).
+        "slug": [location.slug, service.slug, "bewohnerparkausweis", situation.slug if situation else "umzug-wohnen",
                  organisation.slug, "buergeramt", "simulator", "giro", market["shop"].slug, market["submitted"].slug,
-                 carpark.slug],
+                 carpark.slug, "homeoffice-richtlinie"],
         "shop": [market["shop"].slug],
         "order_id": [str(market["shop_order"].pk)],
         "batch": [str(market["batch"].pk)],
@@ -494,6 +495,7 @@ def build_world() -> World:
         {"org": business["partner"].slug, "pk": str(business["date"].pk)},
         {"org": business["partner"].slug, "pk": str(business["venue"].pk)},
         {"series": business["series"].slug, "pk": str(business["date"].pk)},
+        {"slug": "homeoffice-richtlinie"},  # the toolkit page (beyond the first slugs tried)
         {"slug": "homeoffice-richtlinie", "number": "1"},
         {"slug": "homeoffice-richtlinie", "number": "1", "fmt": "odt"},
     ]
