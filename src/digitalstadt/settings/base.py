@@ -380,7 +380,7 @@ DEMO_SEEDERS = ["digitalstadt.appointments.demo.seed", "digitalstadt.catalog.dem
                 "digitalstadt.delivery.demo.seed", "digitalstadt.parking.demo.seed",
                 "digitalstadt.parking.demo_vouchers.seed", "digitalstadt.register.demo.seed",
                 "digitalstadt.parking.street_demo.seed", "digitalstadt.business.demo.seed",
-                "digitalstadt.exchange.demo.seed"]
+                "digitalstadt.business.demo_registrations.seed", "digitalstadt.exchange.demo.seed"]
 
 # Reserving appointment slots: proof-of-work cost and a per-IP limit (hits, seconds).
 ALTCHA_MAX_NUMBER = int(os.environ.get("ALTCHA_MAX_NUMBER", "50000"))
