@@ -19,7 +19,6 @@ import pytest
 from playwright.sync_api import expect
 
 from digitalstadt.accounts.models import Membership, Organisation, OrganisationKind, OrgRole, StaffRole, User
-from digitalstadt.business.rooms import room_providers
 from digitalstadt.testing.clock import fresh_totp
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -33,13 +32,11 @@ def main(page):
 
 
 @pytest.fixture
-def people(monkeypatch):
+def people():
     from allauth.account.models import EmailAddress
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
     from allauth.mfa.totp.internal.auth import TOTP
 
-    # The rooms part registers Jitsi and BigBlueButton; until then a stand-in choice.
-    monkeypatch.setattr(room_providers, "choices", lambda: [("jitsi", "Jitsi Meet")])
     owner = User.objects.create_user("petra@house-of-it.example", PASSWORD, first_name="Petra", last_name="Partner")
     partner = Organisation.objects.create(slug="house-of-it", name="House of IT e. V.", kind=OrganisationKind.PARTNER,
                                           street="Rheinstraße 75", postal_code="64295", city="Darmstadt")
@@ -144,7 +141,7 @@ def test_partner_gets_the_role_creates_a_webinar_and_a_visitor_finds_it(journey,
     expect(main(page).get_by_text(re.compile("brauchen Sie einen Online-Raum"))).to_be_visible()
     journey.check_page(snapshot=True)
     main(page).get_by_label("Ende").fill("2026-12-10T11:30")
-    main(page).get_by_label("Online-Raum").select_option(label="Jitsi Meet")
+    main(page).get_by_label("Online-Raum").select_option(label="Lokaler Demo-Raum")
     main(page).get_by_role("button", name="Termin anlegen").click()
     expect(page.get_by_text("Der Termin ist angelegt.")).to_be_visible()
     expect(main(page).get_by_text(re.compile("0 von 30 Plätzen belegt"))).to_be_visible()
@@ -165,7 +162,7 @@ def test_partner_gets_the_role_creates_a_webinar_and_a_visitor_finds_it(journey,
     main(page).get_by_role("link", name="Führen auf Distanz: die ersten 100 Tage").click()
     journey.check_page()
     expect(main(page).get_by_text("30 von 30 Plätzen frei")).to_be_visible()
-    expect(main(page).get_by_text("kostenlos")).to_be_visible()
+    expect(main(page).get_by_text("kostenlos", exact=True)).to_be_visible()
     expect(main(page).get_by_text("House of IT e. V.")).to_be_visible()
     data = json.loads(page.locator('script[type="application/ld+json"]').text_content())
     assert data["@type"] == "Event" and data["location"]["@type"] == "VirtualLocation"
