@@ -68,7 +68,11 @@ def date_feedback_results(*, user: Any, event_date: EventDate) -> FeedbackResult
 def series_feedback_results(*, user: Any, series: EventSeries) -> FeedbackResults:
     if not user_may_see_feedback(user=user, organisation=series.organiser):
         raise PermissionDenied
-    return _results(EventFeedback.objects.filter(event_date__series=series))
+    # Only dates that reached the threshold themselves: otherwise the series' figures minus
+    # a shown date's would reveal the answers (and comments) of a date below it.
+    shown_dates = (EventDate.objects.filter(series=series).annotate(n=Count("feedback"))
+                   .filter(n__gte=MIN_ANSWERS).values("pk"))
+    return _results(EventFeedback.objects.filter(event_date__in=shown_dates))
 
 
 def feedback_answer_count() -> int:

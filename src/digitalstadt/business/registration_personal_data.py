@@ -38,6 +38,11 @@ def erase(*, user: Any) -> dict:
                                                     event_date__starts_at__gt=now):
         registration_cancel(registration=registration, actor=user)
         cancelled += 1
+    # Check-in details and feedback comments first: they are found through the link to
+    # the account, which the next step removes (the handlers run in registry order).
+    from .attendance_personal_data import personal_erase as attendance_erase
+
+    attendance_erase(user=user)
     with transaction.atomic():
         anonymised = Registration.objects.filter(participant=user).update(participant=None, name=ERASED, email="")
         Registration.objects.filter(registered_by=user).update(registered_by=None)

@@ -100,15 +100,19 @@ def post_reply(*, author: Any, thread: ForumThread, body: str) -> ForumPost:
     return post
 
 
-def post_publish(*, post: ForumPost) -> None:
+def post_publish(*, post: ForumPost, republished: bool = False) -> None:
     """A post became visible (written by a trusted member, or approved): the thread's
-    activity, the search index, the notifications."""
+    activity, the search index, the notifications. An edited post approved again
+    (`republished`) is re-indexed only: its readers were told when it first appeared,
+    and the thread's activity does not go back to the post's first time."""
     thread = post.thread
     if post.is_first and thread.status != PostStatus.VISIBLE:
         ForumThread.objects.filter(pk=thread.pk).update(status=PostStatus.VISIBLE)
         thread.status = PostStatus.VISIBLE
-    ForumThread.objects.filter(pk=thread.pk).update(last_activity_at=post.created_at)
     search.index_post(post=post)
+    if republished:
+        return
+    ForumThread.objects.filter(pk=thread.pk).update(last_activity_at=post.created_at)
     notifications.post_published(post=post)
 
 

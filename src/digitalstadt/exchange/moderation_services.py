@@ -140,7 +140,9 @@ def notice_submit(*, post: ForumPost, user: Any, reason: str, explanation: str =
 
 
 def may_decide(*, user: Any, post: ForumPost) -> bool:
-    return is_moderator(user) and post.author_id != user.pk
+    """A moderator decides, but not on their own post nor on a post they reported."""
+    return (is_moderator(user) and post.author_id != user.pk
+            and not ForumNotice.objects.filter(post=post, notifier=user, decision__isnull=True).exists())
 
 
 def statement_text(*, decision: ModerationDecision) -> str:
@@ -171,7 +173,8 @@ def statement_text(*, decision: ModerationDecision) -> str:
 def decision_take(*, actor: Any, post: ForumPost, outcome: str, facts: str, terms_rule: str = "",
                   legal_ground: str = "", ip_address: str | None = None) -> ModerationDecision:
     if not may_decide(user=actor, post=post):
-        raise PermissionDenied(_("Über eigene Beiträge oder ohne Moderationsrecht können Sie nicht entscheiden."))
+        raise PermissionDenied(_("Über eigene oder selbst gemeldete Beiträge und ohne Moderationsrecht können Sie "
+                                 "nicht entscheiden."))
     facts, legal_ground = (facts or "").strip(), (legal_ground or "").strip()
     if outcome not in DecisionOutcome.values:
         raise ValidationError(_("Bitte wählen Sie eine Entscheidung."))

@@ -57,13 +57,15 @@ def _tell_author(post: ForumPost, decision: ReviewDecision) -> None:
 def review_approve(*, actor: Any, post_id: int) -> ForumPost:
     with transaction.atomic():
         post = _locked_pending(actor, post_id)
+        # Approved once before and edited since: it was published (and notified) then.
+        republished = ReviewDecision.objects.filter(post=post, outcome=ReviewDecision.Outcome.APPROVED).exists()
         post.status = PostStatus.VISIBLE
         post.save(update_fields=["status"])
         post.thread = ForumThread.objects.get(pk=post.thread_id)
         decision = ReviewDecision.objects.create(post=post, moderator=actor, outcome=ReviewDecision.Outcome.APPROVED,
                                                  decided_at=timezone.now())
         audit_log(actor=actor, action="exchange.post_approved", subject=post, data_subject=post.author)
-        post_publish(post=post)
+        post_publish(post=post, republished=republished)
         _tell_author(post, decision)
     return post
 

@@ -113,3 +113,36 @@ def test_export_erase_and_retention(ended, clock):
     assert feedback_purge(cutoff=clock.now() - dt.timedelta(days=1)) == 0
     assert feedback_purge(cutoff=clock.now() + dt.timedelta(days=1)) == 1
     assert not EventFeedback.objects.exclude(comment="").exists()
+
+
+def test_series_results_leave_out_dates_below_the_threshold(ended, clock):
+    manager, series, event_date, registrations = ended
+    for registration in registrations[:5]:
+        _give(registration, overall=5, comment="Gut")
+    # A second date of the series, ended today, with a single answer.
+    other = make_date(series=series, starts_at=clock.now() - dt.timedelta(hours=3))
+    lonely = make_registrations(event_date=other, count=1)[0]
+    attendance_services.attendance_check_in(user=manager, date_id=other.pk, registration_id=lonely.pk)
+    _give(lonely, overall=1, comment="Die einzige Antwort dieses Termins")
+    assert not date_feedback_results(user=manager, event_date=other).shown
+    results = series_feedback_results(user=manager, series=series)
+    # Series minus the first date must not reveal the second date's answer.
+    assert results.answers == 5 and dict(results.overall_distribution)[1] == 0
+    assert "Die einzige Antwort dieses Termins" not in results.comments
+
+
+def test_erasure_through_the_registry_clears_feedback_and_check_in(ended):
+    """Every handler in registry order (as GDPR erasure runs them): the registrations'
+    handler unlinks the account, so the attendance data must be gone by then."""
+    from digitalstadt.core.registry import personal_data_handlers
+
+    _manager, _series, _event_date, registrations = ended
+    _give(registrations[0], comment="Mein Name ist Paula")
+    person = registrations[0].participant
+    for handler_id, handler in personal_data_handlers.items():
+        if handler_id.startswith("business."):
+            handler.erase(user=person)
+    feedback = EventFeedback.objects.get()
+    assert feedback.comment == "" and feedback.registration is None
+    registrations[0].refresh_from_db()
+    assert registrations[0].checked_in_at is None and registrations[0].checkin_code_hash == ""

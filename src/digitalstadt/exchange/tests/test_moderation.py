@@ -244,3 +244,16 @@ def test_staff_moderators_need_the_second_factor(client, flagged):
     request.session.save()
     response = client.get("/austausch/moderation/")
     assert response.status_code == 302 and "/konto/login/" in response["Location"]
+
+
+def test_a_moderator_does_not_decide_on_a_post_they_reported():
+    _thread, _first, reply = thread_with_reply()
+    reporter, other = office_moderator(email="melde@stadt.example"), partner_moderator()
+    notice_submit(post=reply, user=reporter, reason=NoticeReason.HARASSMENT,
+                  explanation="Die Fragestellerin wird beschimpft.")
+    with pytest.raises(PermissionDenied):
+        decision_take(actor=reporter, post=reply, outcome=DecisionOutcome.REMOVE, terms_rule=TermsRule.RESPECT,
+                      facts=FACTS)
+    decision_take(actor=other, post=reply, outcome=DecisionOutcome.REMOVE, terms_rule=TermsRule.RESPECT, facts=FACTS)
+    reply.refresh_from_db()
+    assert reply.status == PostStatus.REMOVED

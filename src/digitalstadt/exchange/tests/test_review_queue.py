@@ -70,3 +70,22 @@ def test_staff_without_totp_are_sent_away():
     with_totp = StaffFactory(role=StaffRoleKind.BUSINESS_DEVELOPMENT)
     client.force_login(with_totp)
     assert client.get(reverse("exchange:review-queue")).status_code == 200
+
+
+def test_an_edited_post_approved_again_does_not_notify_the_thread_twice(smtp_server, deliver_mail):
+    from digitalstadt.exchange.forum_services import post_edit
+
+    asker, newbie, mod = member(), member(trusted=False, first_name="Nina", last_name="Neu"), moderator()
+    thread = thread_create(author=asker, category=category(), title="Richtlinie für das Homeoffice",
+                           body="Was gehört in eine Richtlinie?")
+    reply = post_reply(author=newbie, thread=thread, body="Bei uns Geräte und Erreichbarkeit.")
+    review_approve(actor=mod, post_id=reply.pk)
+    deliver_mail()
+    told_asker = len([m for m in smtp_server.messages if asker.email in m["to"]])
+    assert told_asker == 1  # the asker watches their own thread
+    edited = post_edit(actor=newbie, post=reply, body="Bei uns Geräte, Erreichbarkeit und Datenschutz.")
+    assert edited.status == PostStatus.PENDING  # a new member's edit is checked again
+    review_approve(actor=mod, post_id=reply.pk)
+    deliver_mail()
+    assert len([m for m in smtp_server.messages if asker.email in m["to"]]) == told_asker
+    assert [p.pk for p in search_posts(query="Datenschutz")] == [reply.pk]
