@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from digitalstadt.core.audit import audit_log
-from digitalstadt.core.locking import lock_one
+from digitalstadt.core.locking import lock_one, race_window
 from digitalstadt.core.scoping import organisation_scope
 
 from .models import SEAT_HOLDING, EventDate, EventSeries, Registration, Venue
@@ -187,6 +187,7 @@ def date_update(*, actor: Any, organisation: Any, event_date: EventDate, **data)
         if locked.is_cancelled:
             raise ValidationError(_("Ein abgesagter Termin kann nicht mehr bearbeitet werden."))
         held = Registration.objects.filter(event_date=locked, status__in=SEAT_HOLDING).count()
+        race_window("business.seats_changed")
         if values["seats"] < held:
             raise ValidationError({"seats": _("Es sind bereits %(held)s Plätze vergeben (angemeldet, reserviert "
                                               "oder angeboten): weniger Plätze sind nicht möglich.")
