@@ -15,9 +15,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from digitalstadt.core.audit import audit_log
+from digitalstadt.core.locking import lock_one, race_window
 from digitalstadt.core.scoping import organisation_scope
 
-from .models import EventDate, EventSeries, Venue
+from .models import SEAT_HOLDING, EventDate, EventSeries, Registration, Venue
 from .partner_selectors import may_organise
 from .rooms import room_providers
 from .types import EventFormat, Topic
@@ -180,10 +181,26 @@ def date_update(*, actor: Any, organisation: Any, event_date: EventDate, **data)
     values["room_provider"] = values["room_provider"] or ""
     _raise(check_date(series=series, **values))
     with transaction.atomic(), organisation_scope(organisation):
-        changed = [k for k in DATE_FIELDS if getattr(event_date, k) != values[k]]
+        # Seats are scarce: under the date's row lock (as the registration services),
+        # never below the seats held, and added seats go to the waiting list at once.
+        locked = lock_one(EventDate.objects.filter(pk=event_date.pk).select_related("series__organiser"))
+        if locked.is_cancelled:
+            raise ValidationError(_("Ein abgesagter Termin kann nicht mehr bearbeitet werden."))
+        held = Registration.objects.filter(event_date=locked, status__in=SEAT_HOLDING).count()
+        race_window("business.seats_changed")
+        if values["seats"] < held:
+            raise ValidationError({"seats": _("Es sind bereits %(held)s Plätze vergeben (angemeldet, reserviert "
+                                              "oder angeboten): weniger Plätze sind nicht möglich.")
+                                   % {"held": held}})
+        more_seats = values["seats"] > locked.seats
+        changed = [k for k in DATE_FIELDS if getattr(locked, k) != values[k]]
         for k in changed:
-            setattr(event_date, k, values[k])
+            setattr(locked, k, values[k])
         if changed:
-            event_date.save(update_fields=[("venue" if k == "venue" else k) for k in changed])
-            audit_log(actor=actor, action="business.date_saved", subject=event_date, data={"changed": changed})
-    return event_date
+            locked.save(update_fields=changed)
+            audit_log(actor=actor, action="business.date_saved", subject=locked, data={"changed": changed})
+        if more_seats:
+            from .waitlist import offer_free_seats
+
+            offer_free_seats(event_date=locked, now=timezone.now())
+    return locked

@@ -1,6 +1,8 @@
 """E-mails and Postfach messages about registrations, in the participant's language.
 Each goes out twice, as the appointments do: a full e-mail through the outbox and a
-copy in the participant's Postfach. Written in the transaction of the change."""
+copy in the participant's Postfach. Written in the transaction of the change.
+`notify(..., recipient=user)` writes to another person instead (the company owner who
+pays a colleague's seat: "payment_due_payer")."""
 
 from __future__ import annotations
 
@@ -25,7 +27,8 @@ def _texts(kind: str, registration, extra: dict) -> tuple[str, str]:
     mine = absolute_url("business:my-registrations")
     ics = absolute_url("business:registration-ics", kwargs={"registration_id": registration.pk})
     offer = absolute_url("business:registration-offer", kwargs={"registration_id": registration.pk})
-    values = {"title": title, "when": when, "link": mine, "ics": ics, "offer": offer,
+    values = {"title": title, "when": when, "link": mine, "ics": ics, "offer": offer, "name": registration.name,
+              "company": registration.company.name if registration.company_id else "",
               "until": (date_format(timezone.localtime(registration.offer_expires_at), "DATETIME_FORMAT")
                         if registration.offer_expires_at else ""), **extra}
     texts = {
@@ -41,6 +44,13 @@ def _texts(kind: str, registration, extra: dict) -> tuple[str, str]:
         "payment_due": (_("Bitte bezahlen: %(title)s"),
                         _("Ihr Platz für „%(title)s“ am %(when)s ist bis %(until)s für Sie reserviert. Bitte bezahlen "
                           "Sie bis dahin:\n%(payment)s")),
+        "payment_due_payer": (_("Bitte bezahlen: %(title)s für %(name)s"),
+                              _("Der Platz von %(name)s für „%(title)s“ am %(when)s ist bis %(until)s reserviert. "
+                                "Bitte bezahlen Sie bis dahin:\n%(payment)s")),
+        "company_pays": (_("Platz reserviert: %(title)s"),
+                         _("%(company)s hat Sie für „%(title)s“ am %(when)s angemeldet. Ihr Platz ist bis %(until)s "
+                           "reserviert; Ihr Unternehmen bezahlt die Teilnahme. Sobald die Zahlung eingegangen ist, "
+                           "bestätigen wir Ihre Anmeldung.\n\nIhre Anmeldungen:\n%(link)s")),
         "cancelled": (_("Anmeldung storniert: %(title)s"),
                       _("Ihre Anmeldung für „%(title)s“ am %(when)s ist storniert.%(refund)s")),
         "expired": (_("Platzangebot verfallen: %(title)s"),
@@ -61,10 +71,10 @@ def _texts(kind: str, registration, extra: dict) -> tuple[str, str]:
     return subject % values, body % values
 
 
-def notify(kind: str, registration, **extra) -> None:
+def notify(kind: str, registration, *, recipient=None, **extra) -> None:
     from digitalstadt.mailbox.services import message_send, outbox_enqueue
 
-    person = registration.participant
+    person = recipient or registration.participant
     language = getattr(person, "language", None) or settings.LANGUAGE_CODE
     with translation.override(language):
         if extra.get("refund"):
@@ -74,8 +84,9 @@ def notify(kind: str, registration, **extra) -> None:
             extra["refund"] = ""
         subject, body = _texts(kind, registration, extra)
         sender = registration.event_date.series.organiser.name
-    if registration.email:
-        outbox_enqueue(to=registration.email, subject=subject, body_text=body, purpose=f"business:{kind}")
+    email = recipient.email if recipient is not None else registration.email
+    if email:
+        outbox_enqueue(to=email, subject=subject, body_text=body, purpose=f"business:{kind}")
     if person is not None:
         message_send(subject=subject, body=body, sender_name=sender, recipient_user=person,
                      regarding=f"business.registration:{registration.pk}")

@@ -7,7 +7,15 @@ waiting list) for the date of a person sent by the company (`company` set) or of
 person who is a member of the company and registered themselves. So an employee cannot
 get round the quota by registering personally, and waiting-list offers never take a
 company beyond its quota. A person who is a member of several companies counts for
-each of them.
+each of them. Only the company's registration LIST (registrations_of_company) is
+narrower: it shows the rows the company sent, never an employee's own registration.
+
+Cancellation by the participant (cancellation_closes_at): possible until the earlier
+of the check-in's opening (attendance's window) and, for a date with an online room,
+the room link's release (rooms' room_opens_at). A room link or a Jitsi token handed
+out cannot be revoked, and a person who may already be checked in must not free the
+seat for somebody else (or get a paid seat refunded). After that, only the organiser
+can cancel (the whole date).
 """
 
 from __future__ import annotations
@@ -44,6 +52,23 @@ def offer_expiry(event_date: EventDate, now: datetime) -> datetime | None:
 
 def payment_hold_expiry(event_date: EventDate, now: datetime) -> datetime:
     return min(now + timedelta(minutes=payment_hold_minutes()), event_date.starts_at)
+
+
+def cancellation_closes_at(event_date: EventDate) -> datetime:
+    """From this moment the participant can no longer cancel (see the module's docstring)."""
+    from .attendance_services import checkin_window
+    from .rooms.services import room_opens_at
+
+    closes = checkin_window(event_date)[0]
+    if event_date.room_provider:
+        closes = min(closes, room_opens_at(event_date))
+    return closes
+
+
+def may_cancel(registration: Registration, now: datetime) -> bool:
+    """Whether the participant's registration can still be cancelled now (for the pages)."""
+    return (registration.status in LIVE and not registration.event_date.is_cancelled
+            and now < cancellation_closes_at(registration.event_date))
 
 
 def registration_refusal(event_date: EventDate, now: datetime) -> str | None:

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import SEAT_HOLDING, EventDate, Registration, RegistrationStatus
-from .registration_rules import LIVE, registration_refusal
+from .registration_rules import LIVE, may_cancel, registration_refusal
 
 
 def confirmed_registrations(*, event_date: EventDate) -> QuerySet[Registration]:
@@ -86,15 +86,18 @@ def registrations_of_person(*, user: Any) -> list[Registration]:
     rows = list(Registration.objects.filter(participant=user).select_related("event_date__series__organiser",
                                                                               "company")
                 .order_by("-event_date__starts_at", "pk"))
+    now = timezone.now()
     for row in rows:
         row.position = waiting_position(registration=row)
+        row.cancellable = may_cancel(row, now)
     return rows
 
 
 def registrations_of_company(*, company: Any) -> list[tuple[EventDate, list[Registration]]]:
-    """The company's registrations (sent by it or of its members), per date, newest date first."""
-    rows = (Registration.objects.filter(Q(company=company) | Q(participant__memberships__organisation=company))
-            .distinct().select_related("event_date__series", "participant", "registered_by")
+    """The registrations the company sent, per date, newest date first. An employee's own
+    registration is theirs, not the company's: it is not listed (the quota still counts it)."""
+    rows = (Registration.objects.filter(company=company)
+            .select_related("event_date__series", "participant", "registered_by")
             .order_by("-event_date__starts_at", "event_date_id", "created_at", "pk"))
     grouped: dict[int, tuple[EventDate, list]] = {}
     for row in rows:

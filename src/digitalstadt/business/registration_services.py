@@ -21,6 +21,7 @@ from .models import SEAT_HOLDING, EventDate, Registration, RegistrationStatus
 from .registration_notifications import notify
 from .registration_rules import (
     LIVE,
+    cancellation_closes_at,
     company_live_count,
     live_registrations,
     payment_hold_expiry,
@@ -73,15 +74,26 @@ def payment_link(registration: Registration) -> str:
     return absolute_url("payments:detail", kwargs={"uuid": payment.uuid}) if payment else ""
 
 
+def notify_payment_due(registration: Registration, payer) -> None:
+    """The payment link goes to the payer (only they can open it); a participant whose
+    company pays is told that their seat is held and paid by the company."""
+    if payer is None or payer.pk == registration.participant_id:
+        notify("payment_due", registration, payment=payment_link(registration))
+        return
+    notify("payment_due_payer", registration, recipient=payer, payment=payment_link(registration))
+    notify("company_pays", registration)
+
+
 def _seat_or_wait(event_date: EventDate, *, participant, company, actor, now) -> Registration:
-    """Inside the date's lock: a seat if one is free (confirmed, or held for payment),
-    else the waiting list."""
+    """Inside the date's lock: a seat if one is free (confirmed, or held for payment)
+    and nobody is waiting for one (the waiting list goes first), else the waiting list."""
     if Registration.objects.filter(event_date=event_date, participant=participant, status__in=LIVE).exists():
         raise ValidationError(_("%(name)s ist für diesen Termin bereits angemeldet oder steht auf der Warteliste.")
                               % {"name": participant.get_full_name() or participant.email})
     held = Registration.objects.filter(event_date=event_date, status__in=SEAT_HOLDING).count()
     race_window("business.seat_taken")
-    free = held < event_date.seats
+    free = held < event_date.seats and not Registration.objects.filter(
+        event_date=event_date, status=RegistrationStatus.WAITING).exists()
     price = event_date.series.price_cents
     try:
         with transaction.atomic():
@@ -98,7 +110,7 @@ def _seat_or_wait(event_date: EventDate, *, participant, company, actor, now) ->
               data={"event_date": event_date.pk, "status": registration.status,
                     "company": company.pk if company else None})
     if registration.status == RegistrationStatus.PENDING_PAYMENT:
-        notify("payment_due", registration, payment=payment_link(registration))
+        notify_payment_due(registration, actor)
     else:
         notify("confirmed" if free else "waiting", registration)
     return registration
@@ -178,8 +190,9 @@ def _settle_money(registration: Registration, *, reason: str, actor) -> int:
 
 
 def registration_cancel(*, registration: Registration, actor: Any) -> Registration:
-    """Cancelled by the participant (or who registered them) until the start; a freed
-    seat goes to the waiting list; paid money is refunded."""
+    """Cancelled by the participant (or who registered them) until check-in and room
+    open (registration_rules.cancellation_closes_at); a freed seat goes to the waiting
+    list; paid money is refunded."""
     from .waitlist import offer_free_seats
 
     if not can_act_for(user=actor, registration=registration):
@@ -192,6 +205,12 @@ def registration_cancel(*, registration: Registration, actor: Any) -> Registrati
             raise ValidationError(_("Diese Anmeldung ist bereits storniert oder verfallen."))
         if locked_date.starts_at <= now:
             raise ValidationError(_("Nach Beginn des Termins kann nicht mehr storniert werden."))
+        closes = cancellation_closes_at(locked_date)
+        if closes <= now:
+            raise ValidationError(
+                _("Seit %(time)s Uhr (kurz vor Beginn) kann die Anmeldung nicht mehr storniert werden. Bitte wenden "
+                  "Sie sich an den Veranstalter.")
+                % {"time": timezone.localtime(closes).strftime("%H:%M")})
         held_seat = current.status in SEAT_HOLDING
         current.status, current.cancelled_at, current.offer_expires_at = RegistrationStatus.CANCELLED, now, None
         current.save(update_fields=["status", "cancelled_at", "offer_expires_at"])

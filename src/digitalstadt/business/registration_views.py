@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -45,9 +46,9 @@ def _outcome_message(request, registrations) -> None:
         if r.status == RegistrationStatus.CONFIRMED:
             messages.success(request, _("%(name)s ist angemeldet.") % {"name": name})
         elif r.status == RegistrationStatus.PENDING_PAYMENT:
+            until = timezone.localtime(r.offer_expires_at).strftime("%d.%m.%Y %H:%M")
             messages.success(request, _("Der Platz für %(name)s ist reserviert. Bitte bezahlen Sie bis "
-                                        "%(until)s.") % {"name": name,
-                                                         "until": r.offer_expires_at.strftime("%d.%m.%Y %H:%M")})
+                                        "%(until)s.") % {"name": name, "until": until})
         else:
             messages.info(request, _("Der Termin ist ausgebucht: %(name)s steht auf der Warteliste.") % {"name": name})
 

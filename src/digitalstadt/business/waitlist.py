@@ -51,7 +51,7 @@ def _lock(registration: Registration) -> tuple[EventDate, Registration]:
 
 def registration_claim_offer(*, registration: Registration, actor: Any) -> Registration:
     """The waiting person takes the offered seat (re-checked under the lock)."""
-    from .registration_services import _start_payment, payment_link
+    from .registration_services import _start_payment, notify_payment_due
 
     if not getattr(actor, "is_authenticated", False) or actor.pk != registration.participant_id:
         raise PermissionDenied(_("Dieses Angebot gilt für eine andere Person."))
@@ -68,7 +68,7 @@ def registration_claim_offer(*, registration: Registration, actor: Any) -> Regis
             raise ValidationError(_("Der Platz ist leider nicht mehr frei."))
         if current.price_cents:
             _start_payment(current, actor, now)
-            notify("payment_due", current, payment=payment_link(current))
+            notify_payment_due(current, actor)
         else:
             current.status, current.offer_expires_at = RegistrationStatus.CONFIRMED, None
             current.save(update_fields=["status", "offer_expires_at"])
