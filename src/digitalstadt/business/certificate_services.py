@@ -58,7 +58,7 @@ def _issue_one(*, registration_id: int, actor: Any) -> bool:
 
     with transaction.atomic():
         registration = lock_one(Registration.objects.filter(pk=registration_id).select_related(
-            "event_date__series__organiser", "event_date__venue", "company", "participant"))
+            "event_date__series__organiser", "event_date__venue", "company", "participant"), of=("self",))
         if registration.certificate_document_id is not None or registration.checked_in_at is None:
             return False
         with translation.override("de"):  # the certificate is a German document

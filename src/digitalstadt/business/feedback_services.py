@@ -53,7 +53,7 @@ def feedback_submit(*, user: Any, registration_id: int, overall: Any, usefulness
         raise ValidationError(errors)
     with transaction.atomic():
         try:
-            registration = lock_one(Registration.objects.filter(pk=registration_id).select_related("event_date"))
+            registration = lock_one(Registration.objects.filter(pk=registration_id).select_related("event_date"), of=("self",))
         except Registration.DoesNotExist:
             raise PermissionDenied from None
         if registration.participant_id is None or registration.participant_id != getattr(user, "pk", None):

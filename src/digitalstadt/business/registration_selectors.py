@@ -100,7 +100,9 @@ def registrations_of_company(*, company: Any) -> list[tuple[EventDate, list[Regi
             .select_related("event_date__series", "participant", "registered_by")
             .order_by("-event_date__starts_at", "event_date_id", "created_at", "pk"))
     grouped: dict[int, tuple[EventDate, list]] = {}
+    now = timezone.now()
     for row in rows:
+        row.cancellable = may_cancel(row, now)
         grouped.setdefault(row.event_date_id, (row.event_date, []))[1].append(row)
     return list(grouped.values())
 

@@ -32,7 +32,7 @@ REGARDING_PREFIX = "business.registration:"
 
 
 def _lock_date(event_date_id: int) -> EventDate:
-    return lock_one(EventDate.objects.filter(pk=event_date_id).select_related("series__organiser"))
+    return lock_one(EventDate.objects.filter(pk=event_date_id).select_related("series__organiser"), of=("self",))
 
 
 def _companies_of(user) -> list:

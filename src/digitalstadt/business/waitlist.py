@@ -45,7 +45,7 @@ def offer_free_seats(*, event_date: EventDate, now: datetime) -> int:
 
 
 def _lock(registration: Registration) -> tuple[EventDate, Registration]:
-    event_date = lock_one(EventDate.objects.filter(pk=registration.event_date_id).select_related("series__organiser"))
+    event_date = lock_one(EventDate.objects.filter(pk=registration.event_date_id).select_related("series__organiser"), of=("self",))
     return event_date, lock_one(Registration.objects.filter(pk=registration.pk))
 
 
@@ -105,7 +105,7 @@ def holds_expire(*, now: datetime | None = None) -> int:
     expired = 0
     for date_id in sorted(due_dates):
         with transaction.atomic():
-            event_date = lock_one(EventDate.objects.filter(pk=date_id).select_related("series__organiser"))
+            event_date = lock_one(EventDate.objects.filter(pk=date_id).select_related("series__organiser"), of=("self",))
             for registration in Registration.objects.filter(
                     event_date=event_date, offer_expires_at__lte=now,
                     status__in=(RegistrationStatus.OFFERED, RegistrationStatus.PENDING_PAYMENT)).order_by("pk"):
@@ -125,5 +125,5 @@ def waitlist_refill(*, event_date: EventDate) -> int:
     """Offer the seats that are free now (e.g. after the organiser added seats) to the
     waiting list, under the date's lock. Safe to call at any time."""
     with transaction.atomic():
-        locked = lock_one(EventDate.objects.filter(pk=event_date.pk).select_related("series__organiser"))
+        locked = lock_one(EventDate.objects.filter(pk=event_date.pk).select_related("series__organiser"), of=("self",))
         return offer_free_seats(event_date=locked, now=timezone.now())

@@ -93,15 +93,17 @@ def lock_rows(queryset: QuerySet, *ordering: str, of: tuple[str, ...] = ()) -> l
         raise
 
 
-def lock_one(queryset: QuerySet):
-    """The one row of `queryset`, locked; the model's DoesNotExist if there is none."""
-    rows = lock_rows(queryset)
+def lock_one(queryset: QuerySet, *, of: tuple[str, ...] = ()):
+    """The one row of `queryset`, locked; the model's DoesNotExist if there is none.
+    With `select_related` over a nullable foreign key pass `of=("self",)`: PostgreSQL
+    refuses to lock the nullable side of an outer join."""
+    rows = lock_rows(queryset, of=of)
     if not rows:
         raise queryset.model.DoesNotExist(f"no {queryset.model.__name__} to lock")
     return rows[0]
 
 
-def lock_first(queryset: QuerySet):
+def lock_first(queryset: QuerySet, *, of: tuple[str, ...] = ()):
     """The first row of `queryset` (by pk), locked, or None."""
-    rows = lock_rows(queryset)
+    rows = lock_rows(queryset, of=of)
     return rows[0] if rows else None
