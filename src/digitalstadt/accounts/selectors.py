@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from digitalstadt.core.memo import memoized
 from digitalstadt.core.scoping import organisation_scope
 
 from .models import (
@@ -17,7 +18,7 @@ def user_is_staff(*, user: Any) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return StaffRole.objects.filter(user=user).exists()
+    return memoized(("user_is_staff", user.pk), lambda: StaffRole.objects.filter(user=user).exists())
 
 
 def staff_roles(*, user: Any) -> QuerySet[StaffRole]:
@@ -32,7 +33,7 @@ def user_has_staff_role(*, user: Any, role: str, office: Organisation | None = N
     qs = StaffRole.objects.filter(user=user, role=role)
     if office is not None:
         qs = qs.filter(office=office)
-    return qs.exists()
+    return memoized(("user_has_staff_role", user.pk, role, getattr(office, "pk", None)), qs.exists)
 
 
 def user_has_any_staff_role(*, user: Any, roles) -> bool:

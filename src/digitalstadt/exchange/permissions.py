@@ -10,6 +10,8 @@ def is_moderator(user) -> bool:
 
     if user_has_staff_role(user=user, role="business_development"):
         return True
+    from digitalstadt.core.memo import memoized
+
     from .models import ForumModerator
 
-    return ForumModerator.objects.filter(user=user).exists()
+    return memoized(("forum_moderator", user.pk), ForumModerator.objects.filter(user=user).exists)
