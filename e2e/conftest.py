@@ -144,8 +144,19 @@ class Journey:
         self.axe_context.close()
 
 
+def _fresh_rate_limits() -> None:
+    """Every journey starts at the same instant on the test clock, and the database cache
+    (rate limits) is not emptied by a transactional test's flush: without this, logins of
+    earlier journeys in the same process count against allauth's "30 a minute" of the
+    next one, which then fails for no reason of its own."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def journey(browser, live_server, clock):
+    _fresh_rate_limits()
     j = Journey(browser, live_server.url, DESKTOP, clock)
     yield j
     j.close()
@@ -153,6 +164,7 @@ def journey(browser, live_server, clock):
 
 @pytest.fixture
 def phone_journey(browser, live_server, clock):
+    _fresh_rate_limits()
     j = Journey(browser, live_server.url, PHONE, clock)
     yield j
     j.close()
