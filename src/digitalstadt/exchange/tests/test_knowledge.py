@@ -25,6 +25,16 @@ from digitalstadt.exchange.toolkit_data import load_initial_toolkits
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _shipped_toolkits():
+    """The data migration's toolkits; a transactional test that ran earlier in this
+    process flushed them (PostgreSQL runs show it), so they are loaded again (a no-op
+    when they are there)."""
+    from digitalstadt.exchange.toolkit_data import load_initial_toolkits
+
+    load_initial_toolkits()
+
 NEW_BODY = "## Zweck\n\nNeu gefasst für {{Name des Unternehmens}}.\n\n- [ ] Punkt eins\n- [ ] Punkt zwei\n"
 
 

@@ -24,6 +24,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def _shipped_toolkits():
+    """The data migration's toolkits; a transactional test that ran earlier in this
+    process flushed them (PostgreSQL runs show it), so they are loaded again (a no-op
+    when they are there)."""
+    from digitalstadt.exchange.toolkit_data import load_initial_toolkits
+
+    load_initial_toolkits()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
     yield
